@@ -1,1 +1,92 @@
-package io.flotilla.app; public class Main { public static void main(String[] a){} }
+package io.flotilla.app;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The command line: {@code serve} runs the server. */
+@Command(name = "flotilla", mixinStandardHelpOptions = true, version = "flotilla 0.1.0",
+    description = "Self-hosted IoT fleet server (IoT Central REST API, IoT Hub MQTT device protocol).",
+    subcommands = {Main.Serve.class})
+public final class Main implements Callable<Integer> {
+
+  public static void main(String[] args) {
+    int code = new CommandLine(new Main()).execute(args);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  @Override
+  public Integer call() {
+    new CommandLine(this).usage(System.out);
+    return 0;
+  }
+
+  @Command(name = "serve", mixinStandardHelpOptions = true,
+      description = "Start the server. Every option also reads a FLOTILLA_* environment variable.")
+  static final class Serve implements Callable<Integer> {
+    @Option(names = "--data-dir", defaultValue = "${env:FLOTILLA_DATA_DIR:-./data}",
+        description = "Data directory: H2 database, admin token, certificates, ports.json (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--http-port", defaultValue = "${env:FLOTILLA_HTTP_PORT:-8080}",
+        description = "REST API port; 0 picks a free port (default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(names = "--mqtt-port", defaultValue = "${env:FLOTILLA_MQTT_PORT:-8883}",
+        description = "TLS MQTT port for devices and DPS; 0 picks a free port (default: ${DEFAULT-VALUE}).")
+    int mqttPort;
+
+    @Option(names = "--mqtt-plain-port", defaultValue = "${env:FLOTILLA_MQTT_PLAIN_PORT:--1}",
+        description = "Plain (non-TLS) MQTT port; -1 disables it (default: ${DEFAULT-VALUE}).")
+    int mqttPlainPort;
+
+    @Option(names = "--bind", defaultValue = "${env:FLOTILLA_BIND:-0.0.0.0}",
+        description = "Address to listen on (default: all interfaces).")
+    String bind;
+
+    @Option(names = "--host-name", defaultValue = "${env:FLOTILLA_HOST_NAME:-127.0.0.1}",
+        description = "Host name devices use to reach this server; goes into the certificate and DPS answers (default: ${DEFAULT-VALUE}).")
+    String hostName;
+
+    @Option(names = "--db-url", defaultValue = "${env:FLOTILLA_DB_URL:-}",
+        description = "JDBC URL; default: H2 file database in the data directory. jdbc:postgresql://... selects PostgreSQL.")
+    String dbUrl;
+
+    @Option(names = "--db-user", defaultValue = "${env:FLOTILLA_DB_USER:-}", description = "Database user.")
+    String dbUser;
+
+    @Option(names = "--db-password", defaultValue = "${env:FLOTILLA_DB_PASSWORD:-}", description = "Database password.")
+    String dbPassword;
+
+    @Option(names = "--max-body-bytes", defaultValue = "${env:FLOTILLA_MAX_BODY_BYTES:-1048576}",
+        description = "Largest accepted request body; larger ones get 413 (default: ${DEFAULT-VALUE}).")
+    int maxBodyBytes;
+
+    @Option(names = "--sim-max-devices", defaultValue = "${env:FLOTILLA_SIM_MAX_DEVICES:-10000}",
+        description = "Most simulated devices this server runs (default: ${DEFAULT-VALUE}).")
+    int simMaxDevices;
+
+    @Override
+    public Integer call() throws Exception {
+      Config config = new Config(dataDir, bind, httpPort, mqttPort, mqttPlainPort, hostName,
+          blankToNull(dbUrl), blankToNull(dbUser), blankToNull(dbPassword), maxBodyBytes, simMaxDevices);
+      Flotilla server = Flotilla.start(config);
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        server.close();
+        stopped.countDown();
+      }, "flotilla-shutdown"));
+      stopped.await();
+      return 0;
+    }
+
+    private static String blankToNull(String s) {
+      return s == null || s.isBlank() ? null : s;
+    }
+  }
+}

@@ -1,0 +1,169 @@
+package io.flotilla.api.http;
+
+import io.flotilla.domain.auth.Principal;
+import io.flotilla.domain.auth.TokenService;
+import io.flotilla.domain.common.FlotillaException;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The REST API's HTTP server: cross-cutting concerns once, then the route table. */
+public final class ApiServer {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+  private static final String REQUEST_ID = "requestId";
+
+  private final Vertx vertx;
+  private final TokenService tokens;
+  private final PrometheusMeterRegistry metrics;
+  private final Supplier<Future<Boolean>> health;
+  private final RouteTable table = new RouteTable();
+  private final int maxBodyBytes;
+  private HttpServer server;
+
+  public ApiServer(Vertx vertx, TokenService tokens, PrometheusMeterRegistry metrics,
+                   Supplier<Future<Boolean>> health, int maxBodyBytes, List<ResourceRoutes> resources) {
+    this.vertx = vertx;
+    this.tokens = tokens;
+    this.metrics = metrics;
+    this.health = health;
+    this.maxBodyBytes = maxBodyBytes;
+    resources.forEach(r -> r.register(table));
+  }
+
+  public RouteTable table() {
+    return table;
+  }
+
+  public Future<HttpServer> listen(String host, int port) {
+    Router router = router();
+    return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true))
+        .requestHandler(router)
+        .listen(port, host)
+        .onSuccess(s -> server = s);
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  public Future<Void> close() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  Router router() {
+    Router router = Router.router(vertx);
+    router.route().handler(this::begin);
+    router.get("/healthz").handler(ctx -> health.get().onComplete(ar -> {
+      boolean up = ar.succeeded() && Boolean.TRUE.equals(ar.result());
+      ctx.response().setStatusCode(up ? 200 : 503).putHeader("content-type", "application/json")
+          .end(up ? "{\"status\":\"ok\"}" : "{\"status\":\"unavailable\"}");
+    }));
+    router.get("/metrics").handler(ctx -> ctx.response()
+        .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
+    router.get("/openapi.json").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
+        .end(Json.write(OpenApiDocument.of(table.specs()))));
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
+    for (RouteTable.Entry e : table.entries()) {
+      router.route(e.spec().method(), e.spec().vertxPath()).handler(ctx -> dispatch(ctx, e));
+    }
+    router.route("/api/*").handler(ctx -> fail(ctx, new FlotillaException.NotFound(
+        "No operation " + ctx.request().method() + " " + ctx.request().path() + ".")));
+    router.route().failureHandler(this::failure);
+    return router;
+  }
+
+  private void begin(RoutingContext ctx) {
+    String id = UUID.randomUUID().toString();
+    ctx.put(REQUEST_ID, id);
+    ctx.response().putHeader("x-ms-request-id", id);
+    long start = System.nanoTime();
+    ctx.addBodyEndHandler(v -> {
+      String route = ctx.currentRoute() == null || ctx.currentRoute().getPath() == null
+          ? "unmatched" : ctx.currentRoute().getPath();
+      Timer.builder("http.server.requests")
+          .tag("method", ctx.request().method().name())
+          .tag("route", route)
+          .tag("status", Integer.toString(ctx.response().getStatusCode()))
+          .register(metrics)
+          .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+    });
+    ctx.next();
+  }
+
+  private void dispatch(RoutingContext ctx, RouteTable.Entry e) {
+    String requestId = ctx.get(REQUEST_ID);
+    ApiVersion version;
+    try {
+      version = ApiVersion.parse(ctx.request().getParam("api-version"));
+    } catch (FlotillaException ex) {
+      fail(ctx, ex);
+      return;
+    }
+    tokens.authenticate(ctx.request().getHeader("Authorization"))
+        .compose(principal -> authorize(principal, e.spec()))
+        .compose(principal -> {
+          try {
+            return e.endpoint().handle(new Call(ctx, version, principal, requestId));
+          } catch (RuntimeException ex) {
+            return Future.failedFuture(ex);
+          }
+        })
+        .onSuccess(reply -> send(ctx, reply))
+        .onFailure(ex -> fail(ctx, ex));
+  }
+
+  private Future<Principal> authorize(Principal p, RouteSpec spec) {
+    if (!p.may(spec.permission())) {
+      return Future.failedFuture(new FlotillaException.Forbidden(
+          "The API token's role does not allow " + spec.method() + " " + spec.path() + "."));
+    }
+    return Future.succeededFuture(p);
+  }
+
+  private void send(RoutingContext ctx, Reply reply) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    ctx.response().setStatusCode(reply.status());
+    if (reply.body() == null) {
+      ctx.response().end();
+    } else {
+      ctx.response().putHeader("content-type", "application/json; charset=utf-8").end(Json.write(reply.body()));
+    }
+  }
+
+  private void fail(RoutingContext ctx, Throwable ex) {
+    ErrorMapper.write(ctx.response(), ex, ctx.get(REQUEST_ID));
+  }
+
+  private void failure(RoutingContext ctx) {
+    String requestId = ctx.get(REQUEST_ID);
+    Throwable ex = ctx.failure();
+    if (ex == null) {
+      int status = ctx.statusCode();
+      if (status == 413) {
+        ErrorMapper.write(ctx.response(), 413, "RequestEntityTooLarge",
+            "The request body is larger than " + maxBodyBytes + " bytes.", requestId);
+      } else {
+        ErrorMapper.write(ctx.response(), status, status == 404 ? "NotFound" : "BadRequest",
+            "The request could not be processed (HTTP " + status + ").", requestId);
+      }
+      return;
+    }
+    if (!(ex instanceof FlotillaException)) {
+      LOG.debug("Request {} failed", requestId, ex);
+    }
+    ErrorMapper.write(ctx.response(), ex, requestId);
+  }
+}

@@ -1,0 +1,47 @@
+package io.flotilla.app;
+
+import java.nio.file.Path;
+
+/** Server settings; every default lives here. */
+public record Config(
+    Path dataDir,
+    String bind,
+    int httpPort,
+    int mqttPort,
+    int mqttPlainPort,
+    String hostName,
+    String dbUrl,
+    String dbUser,
+    String dbPassword,
+    int maxBodyBytes,
+    int simMaxDevices) {
+
+  public static final int DEFAULT_HTTP_PORT = 8080;
+  public static final int DEFAULT_MQTT_PORT = 8883;
+  public static final int DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+  public static final int DEFAULT_SIM_MAX_DEVICES = 10_000;
+
+  /** Settings for a server on free ports in {@code dataDir}, on the embedded database: what tests start. */
+  public static Config forTests(Path dataDir) {
+    return new Config(dataDir, "127.0.0.1", 0, 0, -1, "127.0.0.1", null, null, null,
+        DEFAULT_MAX_BODY_BYTES, DEFAULT_SIM_MAX_DEVICES);
+  }
+
+  public Config withMqttPort(int port) {
+    return new Config(dataDir, bind, httpPort, port, mqttPlainPort, hostName, dbUrl, dbUser, dbPassword,
+        maxBodyBytes, simMaxDevices);
+  }
+
+  public Config withDatabase(String url, String user, String password) {
+    return new Config(dataDir, bind, httpPort, mqttPort, mqttPlainPort, hostName, url, user, password,
+        maxBodyBytes, simMaxDevices);
+  }
+
+  /** The JDBC URL in force: the configured one, or an H2 file database inside the data directory. */
+  public String effectiveDbUrl() {
+    if (dbUrl != null && !dbUrl.isBlank()) {
+      return dbUrl;
+    }
+    return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("flotilla") + ";DB_CLOSE_ON_EXIT=FALSE";
+  }
+}

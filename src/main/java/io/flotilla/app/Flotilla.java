@@ -1,0 +1,53 @@
+package io.flotilla.app;
+
+import io.vertx.core.Vertx;
+import java.util.Map;
+
+/** A running server. {@link #start} blocks until it listens; {@link #close} stops it. */
+public final class Flotilla implements AutoCloseable {
+  private final Vertx vertx;
+  private final Wiring wiring;
+
+  private Flotilla(Vertx vertx, Wiring wiring) {
+    this.vertx = vertx;
+    this.wiring = wiring;
+  }
+
+  public static Flotilla start(Config config) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      Wiring wiring = Wiring.start(vertx, config);
+      return new Flotilla(vertx, wiring);
+    } catch (RuntimeException e) {
+      vertx.close();
+      throw e;
+    }
+  }
+
+  public int httpPort() {
+    return wiring.httpPort();
+  }
+
+  public int mqttPort() {
+    return wiring.mqttPort();
+  }
+
+  public Map<String, Integer> ports() {
+    return Map.of("http", httpPort(), "mqtt", mqttPort());
+  }
+
+  /** The full {@code Authorization} header value of the administrator token created at first start. */
+  public String adminToken() {
+    return wiring.adminToken();
+  }
+
+  public Wiring wiring() {
+    return wiring;
+  }
+
+  @Override
+  public void close() {
+    wiring.close();
+    vertx.close().toCompletionStage().toCompletableFuture().join();
+  }
+}

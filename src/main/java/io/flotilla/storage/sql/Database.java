@@ -1,0 +1,128 @@
+package io.flotilla.storage.sql;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.flotilla.domain.common.FlotillaException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SQL database: a JDBC pool whose blocking calls run on a dedicated worker pool, never on an event loop.
+ * Schema changes are Flyway migrations under {@code db/migration}.
+ */
+public final class Database implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+  private static final int POOL_SIZE = 8;
+
+  private final HikariDataSource dataSource;
+  private final WorkerExecutor workers;
+  private final Dialect dialect;
+
+  private Database(HikariDataSource dataSource, WorkerExecutor workers, Dialect dialect) {
+    this.dataSource = dataSource;
+    this.workers = workers;
+    this.dialect = dialect;
+  }
+
+  /** Opens the pool and migrates the schema (blocking: call at start-up, off the event loop). */
+  public static Database open(Vertx vertx, String url, String user, String password, MeterRegistry registry) {
+    HikariConfig hc = new HikariConfig();
+    hc.setJdbcUrl(url);
+    if (user != null) {
+      hc.setUsername(user);
+    }
+    if (password != null) {
+      hc.setPassword(password);
+    }
+    hc.setMaximumPoolSize(POOL_SIZE);
+    hc.setMinimumIdle(2);
+    hc.setPoolName("flotilla-db");
+    hc.setAutoCommit(true);
+    if (registry != null) {
+      hc.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
+    }
+    HikariDataSource ds = new HikariDataSource(hc);
+    Dialect dialect = Dialect.of(url);
+    Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+    LOG.info("Database ready ({})", dialect);
+    WorkerExecutor workers = vertx.createSharedWorkerExecutor("flotilla-db", POOL_SIZE);
+    return new Database(ds, workers, dialect);
+  }
+
+  public Dialect dialect() {
+    return dialect;
+  }
+
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  /** Runs {@code work} on one connection in auto-commit mode. */
+  public <T> Future<T> read(SqlWork<T> work) {
+    return workers.executeBlocking(() -> {
+      try (Connection c = dataSource.getConnection()) {
+        return work.run(c);
+      } catch (SQLException e) {
+        throw translate(e);
+      }
+    }, false);
+  }
+
+  /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+  public <T> Future<T> transaction(SqlWork<T> work) {
+    return workers.executeBlocking(() -> inTransaction(work), false);
+  }
+
+  /** Blocking form of {@link #transaction} for code already on a worker thread. */
+  public <T> T inTransaction(SqlWork<T> work) {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw translate(e);
+    }
+  }
+
+  private RuntimeException translate(SQLException e) {
+    String state = e.getSQLState();
+    if (state != null && state.startsWith("23")) {
+      return new FlotillaException.Conflict("The resource conflicts with an existing one.");
+    }
+    return new IllegalStateException("Database error: " + e.getMessage(), e);
+  }
+
+  /** True when the database answers a trivial query. */
+  public Future<Boolean> ping() {
+    return read(c -> c.isValid(2));
+  }
+
+  @Override
+  public void close() {
+    workers.close();
+    dataSource.close();
+  }
+
+  /** One unit of JDBC work. */
+  @FunctionalInterface
+  public interface SqlWork<T> {
+    T run(Connection connection) throws SQLException;
+  }
+}

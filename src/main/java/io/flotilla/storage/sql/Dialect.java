@@ -1,0 +1,16 @@
+package io.flotilla.storage.sql;
+
+/** The databases Flotilla runs on; SQL that differs between them is chosen here. */
+public enum Dialect {
+  H2, POSTGRESQL;
+
+  static Dialect of(String jdbcUrl) {
+    if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+      return POSTGRESQL;
+    }
+    if (jdbcUrl.startsWith("jdbc:h2:")) {
+      return H2;
+    }
+    throw new IllegalArgumentException("Unsupported database URL (use jdbc:h2:... or jdbc:postgresql:...): " + jdbcUrl);
+  }
+}
