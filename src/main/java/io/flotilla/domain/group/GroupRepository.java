@@ -1,0 +1,18 @@
+package io.flotilla.domain.group;
+
+import io.flotilla.domain.common.Page;
+import io.flotilla.domain.common.PageRequest;
+import io.vertx.core.Future;
+import java.util.Optional;
+
+/** Storage of device groups (port). */
+public interface GroupRepository {
+  /** Inserts or replaces. */
+  Future<Void> save(DeviceGroup group);
+
+  Future<Optional<DeviceGroup>> find(String id);
+
+  Future<Page<DeviceGroup>> list(PageRequest page);
+
+  Future<Boolean> delete(String id);
+}

@@ -1,0 +1,24 @@
+package io.flotilla.domain.template;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flotilla.domain.common.Page;
+import io.flotilla.domain.common.PageRequest;
+import io.vertx.core.Future;
+import java.util.Optional;
+
+/** Storage of device templates (port). Documents are stored as sent; the service parses them. */
+public interface TemplateRepository {
+  /** A stored template document, its display name and etag. */
+  record Stored(String id, String displayName, ObjectNode document, String etag) {
+  }
+
+  /** Inserts or replaces; answers true when the template is new. */
+  Future<Boolean> save(Stored template);
+
+  Future<Optional<Stored>> find(String id);
+
+  Future<Page<Stored>> list(PageRequest page);
+
+  /** Deletes the template unless a device uses it; fails with {@code Conflict} then, {@code NotFound} if absent. */
+  Future<Void> deleteUnused(String id);
+}

@@ -1,0 +1,143 @@
+package io.flotilla.domain.template;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flotilla.domain.common.Etags;
+import io.flotilla.domain.common.FlotillaException;
+import io.flotilla.domain.common.Ids;
+import io.flotilla.domain.common.MergePatch;
+import io.flotilla.domain.common.Page;
+import io.flotilla.domain.common.PageRequest;
+import io.flotilla.domain.group.GroupService;
+import io.vertx.core.Future;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Publishes, changes and removes device templates; keeps parsed models cached by etag. */
+public final class TemplateService {
+  private final TemplateRepository repository;
+  private final GroupService groups;
+  private final Map<String, DeviceTemplate> cache = new ConcurrentHashMap<>();
+
+  public TemplateService(TemplateRepository repository, GroupService groups) {
+    this.repository = repository;
+    this.groups = groups;
+  }
+
+  /**
+   * Creates or replaces a template. Fails with {@code Invalid} when the document or its capability model is
+   * malformed (the message names the element) or its {@code @id} differs from {@code id}. A new template gets its
+   * "&lt;displayName&gt; - All devices" group.
+   */
+  public Future<DeviceTemplate> put(String id, ObjectNode body) {
+    Ids.templateId(id);
+    return repository.find(id).compose(existing -> {
+      Etags.check(text(body, "etag"), existing.map(TemplateRepository.Stored::etag).orElse(null));
+      return store(id, body);
+    }).compose(saved -> saved.created()
+        ? groups.createDefaultGroup(saved.template().id(), saved.template().displayName()).map(g -> saved.template())
+        : Future.succeededFuture(saved.template()));
+  }
+
+  /** Applies a JSON merge patch to the stored document and validates the result like {@link #put}. */
+  public Future<DeviceTemplate> patch(String id, ObjectNode patch) {
+    return repository.find(id).compose(existing -> {
+      TemplateRepository.Stored s = existing.orElseThrow(() -> notFound(id));
+      Etags.check(text(patch, "etag"), s.etag());
+      ObjectNode merged = MergePatch.apply(s.document(), patch);
+      return store(id, merged).map(Saved::template);
+    });
+  }
+
+  public Future<DeviceTemplate> get(String id) {
+    return find(id).map(t -> t.orElseThrow(() -> notFound(id)));
+  }
+
+  /** The template, from the cache when its etag is current. */
+  public Future<Optional<DeviceTemplate>> find(String id) {
+    DeviceTemplate cached = cache.get(id);
+    return repository.find(id).map(s -> s.map(stored -> {
+      if (cached != null && cached.etag().equals(stored.etag())) {
+        return cached;
+      }
+      DeviceTemplate t = parse(stored);
+      cache.put(id, t);
+      return t;
+    }));
+  }
+
+  public Future<Page<DeviceTemplate>> list(PageRequest page) {
+    return repository.list(page).map(p -> p.map(TemplateService::parse));
+  }
+
+  /** Fails with {@code Conflict} while devices use the template, {@code NotFound} when it does not exist. */
+  public Future<Void> delete(String id) {
+    return repository.deleteUnused(id).onSuccess(v -> cache.remove(id));
+  }
+
+  private Future<Saved> store(String id, ObjectNode body) {
+    ObjectNode doc = body.deepCopy();
+    doc.remove("etag");
+    String bodyId = text(doc, "@id");
+    if (bodyId != null && !bodyId.equals(id)) {
+      throw new FlotillaException.Invalid("\"@id\" (" + bodyId + ") must equal the template id in the path (" + id + ").");
+    }
+    doc.put("@id", id);
+    checkTypes(doc.get("@type"));
+    JsonNode cm = doc.get("capabilityModel");
+    if (cm == null || !cm.isObject()) {
+      throw new FlotillaException.Invalid("\"capabilityModel\" is required and must be an object (a DTDL v2 Interface).");
+    }
+    String displayName = displayName(doc, id);
+    TemplateRepository.Stored stored = new TemplateRepository.Stored(id, displayName, doc, Etags.fresh());
+    DeviceTemplate template = parse(stored);
+    return repository.save(stored).map(created -> {
+      cache.put(id, template);
+      return new Saved(template, created);
+    });
+  }
+
+  private static DeviceTemplate parse(TemplateRepository.Stored s) {
+    CapabilityModel model = CapabilityModel.parse(s.document().get("capabilityModel"));
+    return new DeviceTemplate(s.id(), s.displayName(), s.document(), s.etag(), model);
+  }
+
+  private static void checkTypes(JsonNode types) {
+    if (types == null || !types.isArray() || types.isEmpty()) {
+      throw new FlotillaException.Invalid("\"@type\" is required: an array such as [\"ModelDefinition\", \"DeviceModel\"].");
+    }
+    for (JsonNode t : types) {
+      if (!t.isTextual()) {
+        throw new FlotillaException.Invalid("\"@type\" must hold only strings.");
+      }
+    }
+  }
+
+  private static String displayName(ObjectNode doc, String id) {
+    JsonNode dn = doc.get("displayName");
+    if (dn == null || dn.isNull()) {
+      return id;
+    }
+    if (dn.isTextual()) {
+      return dn.asText();
+    }
+    if (dn.isObject() && dn.size() > 0) {
+      JsonNode en = dn.get("en");
+      return en != null && en.isTextual() ? en.asText() : dn.elements().next().asText();
+    }
+    throw new FlotillaException.Invalid("\"displayName\" must be a string.");
+  }
+
+  private static String text(ObjectNode o, String field) {
+    JsonNode n = o.get(field);
+    return n != null && n.isTextual() ? n.asText() : null;
+  }
+
+  private static FlotillaException.NotFound notFound(String id) {
+    return new FlotillaException.NotFound("Device template \"" + id + "\" not found.");
+  }
+
+  private record Saved(DeviceTemplate template, boolean created) {
+  }
+}
