@@ -1,0 +1,40 @@
+package io.flotilla.domain.device;
+
+import io.flotilla.domain.common.Page;
+import io.flotilla.domain.common.PageRequest;
+import io.flotilla.domain.group.filter.DeviceFilter;
+import io.vertx.core.Future;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/** Storage of devices, their attestation and twins (port). */
+public interface DeviceRepository {
+  /** Inserts a device with its attestation and an empty twin; fails with {@code Conflict} if the id exists. */
+  Future<Void> insert(Device device, Attestation attestation);
+
+  /** Replaces the device's attributes (not its attestation or twin); answers false when it does not exist. */
+  Future<Boolean> update(Device device);
+
+  Future<Optional<Device>> find(String id);
+
+  /** Devices matching {@code filter} (null: all), in id order, one keyset page. */
+  Future<Page<Device>> list(DeviceFilter filter, PageRequest page);
+
+  Future<Boolean> delete(String id);
+
+  Future<Optional<Attestation>> attestation(String id);
+
+  /** Answers false when the device does not exist. */
+  Future<Boolean> saveAttestation(String id, Attestation attestation);
+
+  Future<Optional<Twin>> twin(String id);
+
+  /**
+   * Reads the twin, applies {@code change} and writes the result, in one transaction (the row is locked, so
+   * concurrent changes serialise). Answers the new twin, or empty when the device does not exist.
+   */
+  Future<Optional<Twin>> updateTwin(String id, UnaryOperator<Twin> change);
+
+  /** Marks the device provisioned (idempotent). */
+  Future<Void> markProvisioned(String id);
+}

@@ -1,0 +1,168 @@
+package io.flotilla.domain.device;
+
+import io.flotilla.domain.common.Etags;
+import io.flotilla.domain.common.FlotillaException;
+import io.flotilla.domain.common.Ids;
+import io.flotilla.domain.common.Page;
+import io.flotilla.domain.common.PageRequest;
+import io.flotilla.domain.group.filter.DeviceFilter;
+import io.flotilla.domain.template.ComponentCapability;
+import io.flotilla.domain.template.TemplateService;
+import io.vertx.core.Future;
+import java.util.List;
+
+/** Registers, changes, blocks and removes devices; their attestation and credentials. */
+public final class DeviceService {
+  public static final int MAX_DISPLAY_NAME = 148;
+
+  private final DeviceRepository devices;
+  private final TemplateService templates;
+  private final DeviceChannel channel;
+  private final String idScope;
+
+  public DeviceService(DeviceRepository devices, TemplateService templates, DeviceChannel channel, String idScope) {
+    this.devices = devices;
+    this.templates = templates;
+    this.channel = channel;
+    this.idScope = idScope;
+  }
+
+  /** What a client may set on a device; null fields are absent. */
+  public record Definition(String displayName, String template, Boolean enabled, Boolean simulated,
+                           List<String> organizations, String etag) {
+  }
+
+  /** The ID scope and keys a device needs to provision. */
+  public record Credentials(String idScope, Attestation attestation) {
+  }
+
+  /**
+   * Creates or replaces a device. Fails with {@code Invalid} for a bad id, display name or unknown template,
+   * {@code PreconditionFailed} for a stale etag.
+   */
+  public Future<Device> put(String id, Definition d) {
+    Ids.deviceId(id);
+    return checkTemplate(d.template()).compose(v -> devices.find(id)).compose(existing -> {
+      if (existing.isEmpty()) {
+        Device created = build(id, d, false);
+        return devices.insert(created, Attestation.generated()).map(x -> created);
+      }
+      Etags.check(d.etag(), existing.get().etag());
+      Device replaced = build(id, d, existing.get().provisioned());
+      return devices.update(replaced).map(x -> afterChange(existing.get(), replaced));
+    });
+  }
+
+  /** Merges the present fields into the device; {@code enabled: false} blocks it and closes its session. */
+  public Future<Device> patch(String id, Definition change) {
+    return get(id).compose(current -> checkTemplate(change.template()).compose(v -> {
+      Etags.check(change.etag(), current.etag());
+      Definition merged = new Definition(
+          change.displayName() != null ? change.displayName() : current.displayName(),
+          change.template() != null ? change.template() : current.templateId(),
+          change.enabled() != null ? change.enabled() : current.enabled(),
+          change.simulated() != null ? change.simulated() : current.simulated(),
+          change.organizations() != null ? change.organizations() : current.organizations(), null);
+      Device updated = build(id, merged, current.provisioned());
+      return devices.update(updated).map(found -> {
+        if (!found) {
+          throw notFound(id);
+        }
+        return afterChange(current, updated);
+      });
+    }));
+  }
+
+  public Future<Device> get(String id) {
+    return devices.find(id).map(d -> d.orElseThrow(() -> notFound(id)));
+  }
+
+  public Future<Page<Device>> list(DeviceFilter filter, PageRequest page) {
+    return devices.list(filter, page);
+  }
+
+  /** Removes the device and closes its session; fails with {@code NotFound}. */
+  public Future<Void> delete(String id) {
+    return devices.delete(id).map(found -> {
+      if (!found) {
+        throw notFound(id);
+      }
+      channel.disconnect(id);
+      return null;
+    });
+  }
+
+  public Future<Attestation> attestation(String id) {
+    return devices.attestation(id).map(a -> a.orElseThrow(() -> notFound(id)));
+  }
+
+  /** Replaces the attestation; symmetric keys not given are generated. Live sessions must reconnect. */
+  public Future<Attestation> putAttestation(String id, Attestation a) {
+    Attestation complete = a.isSymmetricKey()
+        ? Attestation.symmetricKey(a.primaryKey() != null ? a.primaryKey() : SymmetricKeys.generate(),
+            a.secondaryKey() != null ? a.secondaryKey() : SymmetricKeys.generate())
+        : a;
+    return devices.saveAttestation(id, complete).map(found -> {
+      if (!found) {
+        throw notFound(id);
+      }
+      channel.disconnect(id);
+      return complete;
+    });
+  }
+
+  /** Removes the attestation: the device cannot authenticate until a new one is set. */
+  public Future<Void> deleteAttestation(String id) {
+    return devices.saveAttestation(id, new Attestation("none", null, null, null)).map(found -> {
+      if (!found) {
+        throw notFound(id);
+      }
+      channel.disconnect(id);
+      return null;
+    });
+  }
+
+  public Future<Credentials> credentials(String id) {
+    return attestation(id).map(a -> new Credentials(idScope, a));
+  }
+
+  /** The components of the device's template (none for an unassigned device). */
+  public Future<List<ComponentCapability>> components(String id) {
+    return get(id).compose(d -> d.templateId() == null
+        ? Future.succeededFuture(List.<ComponentCapability>of())
+        : templates.find(d.templateId()).map(t -> t.map(x -> x.model().components()).orElse(List.of())));
+  }
+
+  private Device afterChange(Device before, Device after) {
+    if (before.enabled() && !after.enabled()) {
+      channel.disconnect(after.id());
+    }
+    return after;
+  }
+
+  private Future<Void> checkTemplate(String templateId) {
+    if (templateId == null) {
+      return Future.succeededFuture();
+    }
+    return templates.find(templateId).map(t -> {
+      if (t.isEmpty()) {
+        throw new FlotillaException.Invalid("Device template \"" + templateId + "\" does not exist.");
+      }
+      return null;
+    });
+  }
+
+  private static Device build(String id, Definition d, boolean provisioned) {
+    String name = d.displayName() == null || d.displayName().isEmpty() ? id : d.displayName();
+    if (name.length() > MAX_DISPLAY_NAME) {
+      throw new FlotillaException.Invalid("\"displayName\" must be at most " + MAX_DISPLAY_NAME + " characters.");
+    }
+    return new Device(id, name, d.template(), d.enabled() == null || d.enabled(),
+        d.simulated() != null && d.simulated(), provisioned, Etags.fresh(),
+        d.organizations() == null ? List.of() : List.copyOf(d.organizations()));
+  }
+
+  static FlotillaException.NotFound notFound(String id) {
+    return new FlotillaException.NotFound("Device \"" + id + "\" not found.");
+  }
+}
