@@ -6,12 +6,15 @@ import io.flotilla.domain.group.filter.DeviceFilter;
 import io.flotilla.domain.group.filter.FilterFleet;
 import io.flotilla.domain.group.filter.FilterParser;
 import io.flotilla.domain.group.filter.TestDevice;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,28 +26,40 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+/**
+ * Runs the shared filter table ({@link FilterFleet#cases()}) on H2 (in memory) and on an embedded PostgreSQL
+ * (C.UTF-8 collation): each filter's SQL result must equal the in-memory result and the expected ids.
+ */
 class FilterSqlTest {
 
-  private static Connection connection;
+  private static EmbeddedPostgres postgres;
+  private static Connection h2;
+  private static Connection pg;
 
   @BeforeAll
-  static void createFleet() throws SQLException {
-    connection = DriverManager.getConnection("jdbc:h2:mem:filtertest;DB_CLOSE_DELAY=-1");
-    try (Statement s = connection.createStatement()) {
+  static void createFleet() throws SQLException, IOException {
+    h2 = DriverManager.getConnection("jdbc:h2:mem:filtertest;DB_CLOSE_DELAY=-1");
+    try (Statement s = h2.createStatement()) {
       s.execute("DROP ALL OBJECTS");
-      s.execute("CREATE TABLE devices (id VARCHAR(128) PRIMARY KEY, display_name VARCHAR(148),"
-          + " template_id VARCHAR(2048) NULL, enabled BOOLEAN NOT NULL, simulated BOOLEAN NOT NULL,"
-          + " provisioned BOOLEAN NOT NULL)");
-      s.execute("CREATE TABLE device_property_values (device_id VARCHAR(128) NOT NULL, name VARCHAR(300) NOT NULL,"
-          + " str_value VARCHAR(4096) NULL, num_value DOUBLE PRECISION NULL, bool_value BOOLEAN NULL,"
-          + " PRIMARY KEY (device_id, name))");
     }
-    for (TestDevice d : FilterFleet.devices()) {
-      insert(d);
+    postgres = EmbeddedPostgres.builder().start();
+    pg = postgres.getPostgresDatabase().getConnection();
+    for (Connection connection : List.of(h2, pg)) {
+      try (Statement s = connection.createStatement()) {
+        s.execute("CREATE TABLE devices (id VARCHAR(128) PRIMARY KEY, display_name VARCHAR(148),"
+            + " template_id VARCHAR(2048) NULL, enabled BOOLEAN NOT NULL, simulated BOOLEAN NOT NULL,"
+            + " provisioned BOOLEAN NOT NULL)");
+        s.execute("CREATE TABLE device_property_values (device_id VARCHAR(128) NOT NULL, name VARCHAR(300) NOT NULL,"
+            + " str_value VARCHAR(4096) NULL, num_value DOUBLE PRECISION NULL, bool_value BOOLEAN NULL,"
+            + " PRIMARY KEY (device_id, name))");
+      }
+      for (TestDevice d : FilterFleet.devices()) {
+        insert(connection, d);
+      }
     }
   }
 
-  private static void insert(TestDevice d) throws SQLException {
+  private static void insert(Connection connection, TestDevice d) throws SQLException {
     try (PreparedStatement device = connection.prepareStatement("INSERT INTO devices VALUES (?, ?, ?, ?, ?, ?)");
         PreparedStatement property = connection.prepareStatement(
             "INSERT INTO device_property_values VALUES (?, ?, ?, ?, ?)")) {
@@ -59,21 +74,30 @@ class FilterSqlTest {
         Object v = p.getValue();
         property.setString(1, d.id());
         property.setString(2, p.getKey());
-        property.setObject(3, v instanceof String ? v : null);
-        property.setObject(4, v instanceof Number n ? n.doubleValue() : null);
-        property.setObject(5, v instanceof Boolean ? v : null);
+        property.setObject(3, v instanceof String ? v : null, Types.VARCHAR);
+        property.setObject(4, v instanceof Number n ? n.doubleValue() : null, Types.DOUBLE);
+        property.setObject(5, v instanceof Boolean ? v : null, Types.BOOLEAN);
         property.executeUpdate();
       }
     }
   }
 
   @AfterAll
-  static void close() throws SQLException {
-    connection.close();
+  static void close() throws SQLException, IOException {
+    if (h2 != null) {
+      h2.close();
+    }
+    if (pg != null) {
+      pg.close();
+    }
+    if (postgres != null) {
+      postgres.close();
+    }
   }
 
-  private static Set<String> select(SqlPredicate predicate) throws SQLException {
-    try (PreparedStatement query = connection.prepareStatement("SELECT d.id FROM devices d WHERE " + predicate.sql())) {
+  private static Set<String> select(Connection connection, SqlPredicate predicate) throws SQLException {
+    String sql = "SELECT d.id FROM devices d WHERE " + predicate.sql();
+    try (PreparedStatement query = connection.prepareStatement(sql)) {
       List<Object> parameters = predicate.parameters();
       for (int i = 0; i < parameters.size(); i++) {
         query.setObject(i + 1, parameters.get(i));
@@ -90,12 +114,13 @@ class FilterSqlTest {
 
   @ParameterizedTest(name = "[{index}] {0}")
   @MethodSource("io.flotilla.domain.group.filter.FilterFleet#cases")
-  void sqlSelectsWhatTheInMemoryFilterSelects(String filter, Set<String> expected) throws SQLException {
+  void sqlOnBothDatabasesSelectsWhatTheInMemoryFilterSelects(String filter, Set<String> expected) throws SQLException {
     DeviceFilter parsed = FilterParser.parse(filter);
     Set<String> inMemory = FilterFleet.devices().stream().filter(parsed::matches).map(TestDevice::id)
         .collect(Collectors.toSet());
-    Set<String> sql = select(FilterSql.toSql(parsed));
-    assertThat(sql).as("SQL").isEqualTo(expected);
+    SqlPredicate predicate = FilterSql.toSql(parsed);
+    assertThat(select(h2, predicate)).as("H2").isEqualTo(expected);
+    assertThat(select(pg, predicate)).as("PostgreSQL").isEqualTo(expected);
     assertThat(inMemory).as("in memory").isEqualTo(expected);
   }
 
@@ -120,6 +145,7 @@ class FilterSqlTest {
   void matchAllIsAlwaysTrue() throws SQLException {
     SqlPredicate predicate = FilterSql.toSql(FilterParser.parse("SELECT * FROM devices"));
     assertThat(predicate.parameters()).isEmpty();
-    assertThat(select(predicate)).isEqualTo(FilterFleet.ALL);
+    assertThat(select(h2, predicate)).isEqualTo(FilterFleet.ALL);
+    assertThat(select(pg, predicate)).isEqualTo(FilterFleet.ALL);
   }
 }
