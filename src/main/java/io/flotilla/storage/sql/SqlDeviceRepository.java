@@ -1,0 +1,201 @@
+package io.flotilla.storage.sql;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flotilla.domain.common.Page;
+import io.flotilla.domain.common.PageRequest;
+import io.flotilla.domain.device.Attestation;
+import io.flotilla.domain.device.Device;
+import io.flotilla.domain.device.DeviceRepository;
+import io.flotilla.domain.device.Twin;
+import io.flotilla.domain.group.filter.DeviceFilter;
+import io.vertx.core.Future;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+public final class SqlDeviceRepository implements DeviceRepository {
+  private static final String COLUMNS =
+      "d.id, d.display_name, d.template_id, d.enabled, d.simulated, d.provisioned, d.etag, d.organizations";
+  private final Database db;
+
+  public SqlDeviceRepository(Database db) {
+    this.db = db;
+  }
+
+  @Override
+  public Future<Void> insert(Device device, Attestation attestation) {
+    return db.transaction(c -> {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO devices (id, display_name, template_id, enabled, "
+          + "simulated, provisioned, etag, organizations, attestation, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        ps.setString(1, device.id());
+        ps.setString(2, device.displayName());
+        ps.setString(3, device.templateId());
+        ps.setBoolean(4, device.enabled());
+        ps.setBoolean(5, device.simulated());
+        ps.setBoolean(6, device.provisioned());
+        ps.setString(7, device.etag());
+        ps.setString(8, Rows.joinOrgs(device.organizations()));
+        ps.setString(9, AttestationJson.write(attestation));
+        ps.setTimestamp(10, Timestamp.from(Instant.now()));
+        ps.executeUpdate();
+      }
+      TwinRows.insert(c, device.id(), Twin.empty());
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Boolean> update(Device device) {
+    return db.transaction(c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE devices SET display_name = ?, template_id = ?, "
+          + "enabled = ?, simulated = ?, provisioned = ?, etag = ?, organizations = ? WHERE id = ?")) {
+        ps.setString(1, device.displayName());
+        ps.setString(2, device.templateId());
+        ps.setBoolean(3, device.enabled());
+        ps.setBoolean(4, device.simulated());
+        ps.setBoolean(5, device.provisioned());
+        ps.setString(6, device.etag());
+        ps.setString(7, Rows.joinOrgs(device.organizations()));
+        ps.setString(8, device.id());
+        return ps.executeUpdate() > 0;
+      }
+    });
+  }
+
+  @Override
+  public Future<Optional<Device>> find(String id) {
+    return db.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM devices d WHERE d.id = ?")) {
+        ps.setString(1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(row(rs)) : Optional.<Device>empty();
+        }
+      }
+    });
+  }
+
+  @Override
+  public Future<Page<Device>> list(DeviceFilter filter, PageRequest page) {
+    SqlPredicate predicate = filter == null ? new SqlPredicate("1 = 1", List.of()) : FilterSql.toSql(filter);
+    return db.read(c -> {
+      List<Device> rows = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM devices d WHERE ("
+          + predicate.sql() + ") AND d.id > ? ORDER BY d.id LIMIT ?")) {
+        Rows.bind(ps, 1, predicate.parameters());
+        int next = predicate.parameters().size() + 1;
+        ps.setString(next, page.after() == null ? "" : page.after());
+        ps.setInt(next + 1, page.limit() + 1);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            rows.add(row(rs));
+          }
+        }
+      }
+      return Page.of(rows, page.limit(), Device::id);
+    });
+  }
+
+  @Override
+  public Future<Boolean> delete(String id) {
+    return db.transaction(c -> {
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM devices WHERE id = ?")) {
+        ps.setString(1, id);
+        return ps.executeUpdate() > 0;
+      }
+    });
+  }
+
+  @Override
+  public Future<Optional<Attestation>> attestation(String id) {
+    return db.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT attestation FROM devices WHERE id = ?")) {
+        ps.setString(1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(AttestationJson.read(rs.getString(1))) : Optional.<Attestation>empty();
+        }
+      }
+    });
+  }
+
+  @Override
+  public Future<Boolean> saveAttestation(String id, Attestation attestation) {
+    return db.transaction(c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE devices SET attestation = ? WHERE id = ?")) {
+        ps.setString(1, AttestationJson.write(attestation));
+        ps.setString(2, id);
+        return ps.executeUpdate() > 0;
+      }
+    });
+  }
+
+  @Override
+  public Future<Optional<Twin>> twin(String id) {
+    return db.read(c -> TwinRows.find(c, id, false));
+  }
+
+  @Override
+  public Future<Optional<Twin>> updateTwin(String id, UnaryOperator<Twin> change) {
+    return db.transaction(c -> {
+      Optional<Twin> current = TwinRows.find(c, id, true);
+      if (current.isEmpty()) {
+        return current;
+      }
+      Twin updated = change.apply(current.get());
+      TwinRows.update(c, id, updated);
+      PropertyIndex.refresh(c, id, updated);
+      return Optional.of(updated);
+    });
+  }
+
+  @Override
+  public Future<Void> markProvisioned(String id) {
+    return db.transaction(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE devices SET provisioned = TRUE WHERE id = ? AND provisioned = FALSE")) {
+        ps.setString(1, id);
+        ps.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  private static Device row(ResultSet rs) throws SQLException {
+    return new Device(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4), rs.getBoolean(5),
+        rs.getBoolean(6), rs.getString(7), Rows.splitOrgs(rs.getString(8)));
+  }
+
+  /** Attestation documents in the {@code devices.attestation} column (the REST {@code Attestation} shape). */
+  static final class AttestationJson {
+    private AttestationJson() {
+    }
+
+    static String write(Attestation a) {
+      if (a.document() != null) {
+        return JsonText.write(a.document());
+      }
+      ObjectNode o = JsonText.MAPPER.createObjectNode().put("type", a.type());
+      if (a.isSymmetricKey()) {
+        o.putObject("symmetricKey").put("primaryKey", a.primaryKey()).put("secondaryKey", a.secondaryKey());
+      }
+      return JsonText.write(o);
+    }
+
+    static Attestation read(String text) {
+      ObjectNode o = JsonText.readObject(text);
+      String type = o.path("type").asText("none");
+      if (Attestation.SYMMETRIC_KEY.equals(type)) {
+        return Attestation.symmetricKey(o.path("symmetricKey").path("primaryKey").asText(null),
+            o.path("symmetricKey").path("secondaryKey").asText(null));
+      }
+      return new Attestation(type, null, null, o);
+    }
+  }
+
+}

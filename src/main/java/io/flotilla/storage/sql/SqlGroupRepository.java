@@ -1,0 +1,100 @@
+package io.flotilla.storage.sql;
+
+import io.flotilla.domain.common.Page;
+import io.flotilla.domain.common.PageRequest;
+import io.flotilla.domain.group.DeviceGroup;
+import io.flotilla.domain.group.GroupRepository;
+import io.flotilla.domain.group.filter.FilterParser;
+import io.vertx.core.Future;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+public final class SqlGroupRepository implements GroupRepository {
+  private static final String COLUMNS = "id, display_name, description, filter, etag, organizations";
+  private final Database db;
+
+  public SqlGroupRepository(Database db) {
+    this.db = db;
+  }
+
+  @Override
+  public Future<Void> save(DeviceGroup g) {
+    return db.transaction(c -> {
+      try (PreparedStatement up = c.prepareStatement("UPDATE device_groups SET display_name = ?, description = ?, "
+          + "filter = ?, etag = ?, organizations = ? WHERE id = ?")) {
+        up.setString(1, g.displayName());
+        up.setString(2, g.description());
+        up.setString(3, g.filter().text());
+        up.setString(4, g.etag());
+        up.setString(5, Rows.joinOrgs(g.organizations()));
+        up.setString(6, g.id());
+        if (up.executeUpdate() > 0) {
+          return null;
+        }
+      }
+      try (PreparedStatement ins = c.prepareStatement("INSERT INTO device_groups (" + COLUMNS
+          + ", created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        ins.setString(1, g.id());
+        ins.setString(2, g.displayName());
+        ins.setString(3, g.description());
+        ins.setString(4, g.filter().text());
+        ins.setString(5, g.etag());
+        ins.setString(6, Rows.joinOrgs(g.organizations()));
+        ins.setTimestamp(7, Timestamp.from(Instant.now()));
+        ins.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Optional<DeviceGroup>> find(String id) {
+    return db.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM device_groups WHERE id = ?")) {
+        ps.setString(1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(row(rs)) : Optional.<DeviceGroup>empty();
+        }
+      }
+    });
+  }
+
+  @Override
+  public Future<Page<DeviceGroup>> list(PageRequest page) {
+    return db.read(c -> {
+      List<DeviceGroup> rows = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT " + COLUMNS + " FROM device_groups WHERE id > ? ORDER BY id LIMIT ?")) {
+        ps.setString(1, page.after() == null ? "" : page.after());
+        ps.setInt(2, page.limit() + 1);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            rows.add(row(rs));
+          }
+        }
+      }
+      return Page.of(rows, page.limit(), DeviceGroup::id);
+    });
+  }
+
+  @Override
+  public Future<Boolean> delete(String id) {
+    return db.transaction(c -> {
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM device_groups WHERE id = ?")) {
+        ps.setString(1, id);
+        return ps.executeUpdate() > 0;
+      }
+    });
+  }
+
+  private static DeviceGroup row(ResultSet rs) throws SQLException {
+    return new DeviceGroup(rs.getString(1), rs.getString(2), rs.getString(3), FilterParser.parse(rs.getString(4)),
+        rs.getString(5), Rows.splitOrgs(rs.getString(6)));
+  }
+}
