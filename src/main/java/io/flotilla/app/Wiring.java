@@ -1,6 +1,18 @@
 package io.flotilla.app;
 
 import io.flotilla.api.http.ApiServer;
+import io.flotilla.api.http.DeviceRoutes;
+import io.flotilla.api.http.GroupRoutes;
+import io.flotilla.api.http.PropertyRoutes;
+import io.flotilla.api.http.TemplateRoutes;
+import io.flotilla.domain.device.DeviceChannel;
+import io.flotilla.domain.device.DeviceService;
+import io.flotilla.domain.device.PropertyService;
+import io.flotilla.domain.group.GroupService;
+import io.flotilla.domain.template.TemplateService;
+import io.flotilla.storage.sql.SqlDeviceRepository;
+import io.flotilla.storage.sql.SqlGroupRepository;
+import io.flotilla.storage.sql.SqlTemplateRepository;
 import io.flotilla.api.http.ResourceRoutes;
 import io.flotilla.api.http.RoleRoutes;
 import io.flotilla.api.http.TokenRoutes;
@@ -66,9 +78,20 @@ public final class Wiring implements AutoCloseable {
       String adminToken = Bootstrap.adminToken(config.dataDir(), tokenRepo, app, clock);
       TokenService tokens = new TokenService(tokenRepo, app, clock);
 
+      DeviceChannel channel = DeviceChannel.NONE;
+      var deviceRepo = new SqlDeviceRepository(db);
+      GroupService groups = new GroupService(new SqlGroupRepository(db), deviceRepo);
+      TemplateService templates = new TemplateService(new SqlTemplateRepository(db), groups);
+      DeviceService devices = new DeviceService(deviceRepo, templates, channel, app.idScope());
+      PropertyService properties = new PropertyService(deviceRepo, templates, channel, clock);
+
       List<ResourceRoutes> resources = new ArrayList<>();
       resources.add(new TokenRoutes(tokens));
       resources.add(new RoleRoutes());
+      resources.add(new TemplateRoutes(templates));
+      resources.add(new DeviceRoutes(devices));
+      resources.add(new PropertyRoutes(properties));
+      resources.add(new GroupRoutes(groups));
       ApiServer api = new ApiServer(vertx, tokens, metrics, db::ping, config.maxBodyBytes(), resources);
       Bootstrap.await(api.listen(config.bind(), config.httpPort()));
 

@@ -1,7 +1,6 @@
 package io.flotilla.domain.device;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotilla.domain.common.FlotillaException;
 import io.flotilla.domain.template.CapabilityModel;
@@ -11,8 +10,6 @@ import io.flotilla.domain.template.PropertyCapability;
 import io.flotilla.domain.template.TemplateService;
 import io.vertx.core.Future;
 import java.time.Clock;
-import java.util.Iterator;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -113,11 +110,4 @@ public final class PropertyService {
     return p;
   }
 
-  static Iterator<Map.Entry<String, JsonNode>> fields(ObjectNode o) {
-    return o.fields();
-  }
-
-  static ObjectNode object() {
-    return JsonNodeFactory.instance.objectNode();
-  }
 }

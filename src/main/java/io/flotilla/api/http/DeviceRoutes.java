@@ -1,0 +1,78 @@
+package io.flotilla.api.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flotilla.domain.auth.Permission;
+import io.flotilla.domain.common.Page;
+import io.flotilla.domain.device.Device;
+import io.flotilla.domain.device.DeviceService;
+import io.flotilla.domain.template.ComponentCapability;
+import io.vertx.core.http.HttpMethod;
+import java.util.Optional;
+
+/** {@code /devices}: the device itself, its attestation, credentials and components. */
+public final class DeviceRoutes implements ResourceRoutes {
+  static final String ONE = "/api/devices/{deviceId}";
+  private final DeviceService devices;
+
+  public DeviceRoutes(DeviceService devices) {
+    this.devices = devices;
+  }
+
+  @Override
+  public void register(RouteTable t) {
+    Permission p = Permission.OPERATE_DEVICES;
+    t.add(HttpMethod.GET, "/api/devices", p, "Devices_List", 200, "List devices",
+        call -> devices.list(null, call.page()).map(page -> call.pageReply(page, DeviceRoutes::dto)));
+    t.add(HttpMethod.GET, ONE, p, "Devices_Get", 200, "Get a device",
+        call -> devices.get(call.path("deviceId")).map(d -> Reply.ok(dto(d))));
+    t.add(HttpMethod.PUT, ONE, p, "Devices_Create", 200, "Create or replace a device",
+        call -> devices.put(call.path("deviceId"), definition(call.objectBody())).map(d -> Reply.ok(dto(d))));
+    t.add(HttpMethod.PATCH, ONE, p, "Devices_Update", 200,
+        "Update a device (merge patch; {\"enabled\": false} blocks it)",
+        call -> devices.patch(call.path("deviceId"), definition(call.objectBody())).map(d -> Reply.ok(dto(d))));
+    t.add(HttpMethod.DELETE, ONE, p, "Devices_Remove", 204, "Delete a device",
+        call -> devices.delete(call.path("deviceId")).map(v -> Reply.noContent()));
+    new AttestationRoutes(devices).register(t);
+    t.add(HttpMethod.GET, ONE + "/credentials", p, "Devices_GetCredentials", 200, "Get the device's ID scope and keys",
+        call -> devices.credentials(call.path("deviceId")).map(c -> {
+          ObjectNode o = Json.MAPPER.createObjectNode().put("idScope", c.idScope());
+          AttestationRoutes.putKeys(o, c.attestation());
+          return Reply.ok(o);
+        }));
+    t.add(HttpMethod.GET, ONE + "/components", p, "Devices_ListComponents", 200,
+        "List the components of the device's template",
+        call -> devices.components(call.path("deviceId")).map(list -> call.pageReply(
+            new Page<>(list, Optional.empty()), DeviceRoutes::component)));
+  }
+
+  static DeviceService.Definition definition(ObjectNode body) {
+    return new DeviceService.Definition(Fields.optionalString(body, "displayName"),
+        Fields.optionalString(body, "template"), Fields.optionalBoolean(body, "enabled"),
+        Fields.optionalBoolean(body, "simulated"), GroupRoutes.organizations(body),
+        Fields.optionalString(body, "etag"));
+  }
+
+  static ObjectNode dto(Device d) {
+    ObjectNode o = Json.MAPPER.createObjectNode();
+    o.put("id", d.id());
+    o.put("etag", d.etag());
+    o.put("displayName", d.displayName());
+    if (d.templateId() != null) {
+      o.put("template", d.templateId());
+    }
+    o.put("simulated", d.simulated());
+    o.put("provisioned", d.provisioned());
+    o.put("enabled", d.enabled());
+    GroupRoutes.putOrganizations(o, d.organizations());
+    return o;
+  }
+
+  private static ObjectNode component(ComponentCapability c) {
+    ObjectNode o = Json.MAPPER.createObjectNode();
+    o.put("@type", "Component");
+    o.put("name", c.name());
+    o.put("displayName", c.name());
+    return o;
+  }
+
+}
