@@ -87,7 +87,7 @@ public final class SqlDeviceRepository implements DeviceRepository {
     return db.read(c -> {
       List<Device> rows = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM devices d WHERE ("
-          + predicate.sql() + ") AND d.id > ? ORDER BY d.id LIMIT ?")) {
+          + predicate.sql() + ") AND d.id > ? ORDER BY " + DevicePageOrder.of(filter) + " LIMIT ?")) {
         Rows.bind(ps, 1, predicate.parameters());
         int next = predicate.parameters().size() + 1;
         ps.setString(next, page.after() == null ? "" : page.after());
