@@ -30,10 +30,23 @@ public interface DeviceRepository {
   Future<Optional<Twin>> twin(String id);
 
   /**
-   * Reads the twin, applies {@code change} and writes the result, in one transaction (the row is locked, so
+   * Reads the twin (including property-job values not yet folded into it), applies {@code change} and writes the
+   * result, in one transaction (the row is locked, so
    * concurrent changes serialise). Answers the new twin, or empty when the device does not exist.
    */
-  Future<Optional<Twin>> updateTwin(String id, UnaryOperator<Twin> change);
+  Future<Optional<Twin>> updateTwin(String id, TwinChange change);
+
+  /** As {@link #updateTwin(String, TwinChange)} for changes that set no new desired version. */
+  default Future<Optional<Twin>> updateTwin(String id, UnaryOperator<Twin> change) {
+    return updateTwin(id, (twin, versions) -> change.apply(twin));
+  }
+
+  /** A change of a twin; a change that writes desired values takes its new desired {@code $version} from
+   * {@code nextDesiredVersion} (always above every version given before, for any device). */
+  @FunctionalInterface
+  interface TwinChange {
+    Twin apply(Twin current, java.util.function.LongSupplier nextDesiredVersion);
+  }
 
   /** Marks the device provisioned (idempotent). */
   Future<Void> markProvisioned(String id);

@@ -91,12 +91,12 @@ final class PropertyChanges {
   }
 
   /** The twin after the writes: one new desired version for all desired writes of this request. */
-  Twin applyTo(Twin twin, String now) {
+  Twin applyTo(Twin twin, String now, java.util.function.LongSupplier nextDesiredVersion) {
     ObjectNode desired = twin.desired().deepCopy();
     ObjectNode desiredMeta = twin.desiredMetadata().deepCopy();
     ObjectNode cloud = twin.cloud().deepCopy();
     ObjectNode cloudMeta = twin.cloudMetadata().deepCopy();
-    long version = changesDesired() ? twin.desiredVersion() + 1 : twin.desiredVersion();
+    long version = changesDesired() ? nextDesiredVersion.getAsLong() : twin.desiredVersion();
     for (Change c : changes) {
       String path = PropertyView.path(c.component(), c.name());
       ObjectNode doc = c.cloud() ? cloud : desired;

@@ -55,9 +55,9 @@ public final class PropertyService {
       String now = clock.instant().toString();
       long[] newVersion = {0};
       ObjectNode[] desiredPatch = {null};
-      return devices.updateTwin(deviceId, twin -> {
+      return devices.updateTwin(deviceId, (twin, versions) -> {
         PropertyChanges effective = replace ? changes.withRemovalsFrom(twin, component, model) : changes;
-        Twin updated = effective.applyTo(twin, now);
+        Twin updated = effective.applyTo(twin, now, versions);
         newVersion[0] = updated.desiredVersion();
         desiredPatch[0] = effective.desiredPatch();
         return updated;

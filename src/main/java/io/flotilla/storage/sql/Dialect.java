@@ -4,6 +4,11 @@ package io.flotilla.storage.sql;
 public enum Dialect {
   H2, POSTGRESQL;
 
+  /** SQL for the next value of a sequence. */
+  String nextValue(String sequence) {
+    return this == POSTGRESQL ? "SELECT nextval('" + sequence + "')" : "SELECT NEXT VALUE FOR " + sequence;
+  }
+
   static Dialect of(String jdbcUrl) {
     if (jdbcUrl.startsWith("jdbc:postgresql:")) {
       return POSTGRESQL;

@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
 
 public final class SqlDeviceRepository implements DeviceRepository {
   private static final String COLUMNS =
@@ -46,7 +45,10 @@ public final class SqlDeviceRepository implements DeviceRepository {
         ps.setTimestamp(10, Timestamp.from(Instant.now()));
         ps.executeUpdate();
       }
-      TwinRows.insert(c, device.id(), Twin.empty());
+      Twin empty = Twin.empty();
+      TwinRows.insert(c, device.id(), new Twin(empty.desired(), DesiredVersions.next(c, db.dialect()),
+          empty.desiredMetadata(), empty.reported(), empty.reportedVersion(), empty.reportedMetadata(),
+          empty.cloud(), empty.cloudMetadata()));
       return null;
     });
   }
@@ -137,17 +139,27 @@ public final class SqlDeviceRepository implements DeviceRepository {
 
   @Override
   public Future<Optional<Twin>> twin(String id) {
-    return db.read(c -> TwinRows.find(c, id, false));
+    return db.read(c -> {
+      Optional<Twin> stored = TwinRows.find(c, id, false);
+      return stored.isEmpty() ? stored : Optional.of(DesiredOverlays.fold(c, id, stored.get()));
+    });
   }
 
   @Override
-  public Future<Optional<Twin>> updateTwin(String id, UnaryOperator<Twin> change) {
+  public Future<Optional<Twin>> updateTwin(String id, TwinChange change) {
     return db.transaction(c -> {
       Optional<Twin> current = TwinRows.find(c, id, true);
       if (current.isEmpty()) {
         return current;
       }
-      Twin updated = change.apply(current.get());
+      Twin folded = DesiredOverlays.fold(c, id, current.get());
+      Twin updated = change.apply(folded, () -> {
+        try {
+          return DesiredVersions.next(c, db.dialect());
+        } catch (SQLException e) {
+          throw new IllegalStateException(e);
+        }
+      });
       TwinRows.update(c, id, updated);
       PropertyIndex.refresh(c, id, updated);
       return Optional.of(updated);

@@ -1,0 +1,340 @@
+package io.flotilla.domain.job;
+
+import io.flotilla.domain.common.FlotillaException;
+import io.flotilla.domain.device.DeviceChannel;
+import io.flotilla.domain.group.GroupService;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Advances every unfinished job, one {@link #tick()} at a time: expands pending jobs into per-device rows, applies
+ * property, cloud-property and migration jobs range by range, dispatches command jobs up to the in-flight limit
+ * (shared fairly between jobs), records results in batches, and moves jobs through batches, thresholds and their
+ * final states. All durable state is in the {@link JobRepository}; memory holds cursors, in-flight counts and results
+ * not yet written, so {@link #recover()} after a restart resumes every job.
+ */
+public final class JobEngine {
+  private static final Logger LOG = LoggerFactory.getLogger(JobEngine.class);
+
+  private final JobRepository jobs;
+  private final GroupService groups;
+  private final DeviceChannel channel;
+  private final Clock clock;
+  private final EngineLimits limits;
+  private final Map<String, ActiveJob> active = new ConcurrentHashMap<>();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private Future<Void> currentTick = Future.succeededFuture();
+
+  public JobEngine(JobRepository jobs, GroupService groups, DeviceChannel channel, Clock clock, EngineLimits limits) {
+    this.jobs = jobs;
+    this.groups = groups;
+    this.channel = channel;
+    this.clock = clock;
+    this.limits = limits;
+  }
+
+  /** Loads every unfinished job; commands sent before a crash but not answered fail as {@code Interrupted}. */
+  public Future<Void> recover() {
+    return jobs.unfinished().compose(list -> {
+      List<Future<Void>> all = new ArrayList<>();
+      for (Job job : list) {
+        ActiveJob a = new ActiveJob(job);
+        active.put(job.id(), a);
+        if (job.status() != JobStatus.PENDING) {
+          all.add(recoverRunning(a));
+        }
+      }
+      if (!list.isEmpty()) {
+        LOG.info("Resuming {} unfinished job(s)", list.size());
+      }
+      return Future.join(all).mapEmpty();
+    });
+  }
+
+  private Future<Void> recoverRunning(ActiveJob a) {
+    Future<Integer> interrupted = a.job.kind() == JobKind.COMMAND
+        ? jobs.interruptDispatched(a.job.id(), clock.instant()) : Future.succeededFuture(0);
+    return interrupted.compose(n -> reload(a)).compose(v -> repositionCursor(a));
+  }
+
+  /** Starts watching a job (a new one, or one loaded again). */
+  public void watch(Job job) {
+    active.putIfAbsent(job.id(), new ActiveJob(job));
+  }
+
+  /** Stops a pending or running job; in-flight devices finish and are recorded. */
+  public Future<Void> stop(String jobId) {
+    return jobs.transition(jobId, EnumSet.of(JobStatus.PENDING, JobStatus.RUNNING), JobStatus.STOPPED, clock.instant(),
+        null).compose(updated -> {
+          if (updated.isEmpty()) {
+            return Future.failedFuture(new FlotillaException.Conflict("Job \"" + jobId
+                + "\" is no longer pending or running."));
+          }
+          ActiveJob a = active.computeIfAbsent(jobId, id -> new ActiveJob(updated.get()));
+          a.job = updated.get();
+          return Future.<Void>succeededFuture();
+        });
+  }
+
+  /** Resumes a stopped job (one stopped before it started goes back to pending). */
+  public Future<Void> resume(String jobId) {
+    return jobs.find(jobId).compose(found -> {
+      Job job = found.orElseThrow(() -> JobService.notFound(jobId));
+      JobStatus to = job.start() == null ? JobStatus.PENDING : JobStatus.RUNNING;
+      return jobs.transition(jobId, EnumSet.of(JobStatus.STOPPED), to, clock.instant(), null);
+    }).compose(updated -> {
+      if (updated.isEmpty()) {
+        return Future.failedFuture(new FlotillaException.Conflict("Job \"" + jobId + "\" is no longer stopped."));
+      }
+      ActiveJob a = active.computeIfAbsent(jobId, id -> new ActiveJob(updated.get()));
+      a.job = updated.get();
+      return updated.get().status() == JobStatus.RUNNING ? repositionCursor(a) : Future.succeededFuture();
+    });
+  }
+
+  /** Commands in flight across all jobs. */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  /** Jobs the engine is still working on or holding (stopped). */
+  public int activeJobs() {
+    return active.size();
+  }
+
+  /** One pass over every job; a tick started while another runs joins it. */
+  public synchronized Future<Void> tick() {
+    if (!currentTick.isComplete()) {
+      return currentTick;
+    }
+    List<Future<Void>> steps = new ArrayList<>();
+    for (ActiveJob a : active.values()) {
+      steps.add(step(a).recover(e -> {
+        LOG.warn("Job {}: step failed: {}", a.job.id(), e.toString());
+        return Future.succeededFuture();
+      }));
+    }
+    currentTick = Future.join(steps).mapEmpty();
+    return currentTick;
+  }
+
+  private Future<Void> step(ActiveJob a) {
+    return flush(a).compose(v -> switch (a.job.status()) {
+      case PENDING -> start(a);
+      case RUNNING -> advance(a);
+      default -> {
+        if (a.job.status().isFinal() && a.inFlight.get() == 0 && a.results.isEmpty()) {
+          active.remove(a.job.id());
+        }
+        yield Future.succeededFuture();
+      }
+    });
+  }
+
+  private Future<Void> start(ActiveJob a) {
+    Job job = a.job;
+    Future<DeviceSource> source = job.rerunOf() != null
+        ? Future.succeededFuture(new DeviceSource.FailedIn(job.rerunOf()))
+        : groups.get(job.groupId()).map(g -> new DeviceSource.Matching(g.filter()));
+    return source.compose(src -> {
+      if (job.kind() == JobKind.PROPERTY && job.batch() == null && job.cancellationThreshold() == null) {
+        return jobs.expandAndApplyProperties(job, src, clock.instant()).compose(done -> {
+          a.job = done;
+          return pushDesired(done, 1, done.progress().total(), done.desiredVersion());
+        });
+      }
+      return jobs.expand(job, src, total -> job.batch() == null ? 0 : job.batch().size(total), clock.instant())
+          .map(expanded -> {
+            a.job = expanded;
+            a.batch = 0;
+            a.cursor = 0;
+            return null;
+          });
+    }).recover(e -> {
+      if (e instanceof FlotillaException.NotFound) {
+        return fail(a, "The job's device group no longer exists.");
+      }
+      return Future.failedFuture(e);
+    });
+  }
+
+  private Future<Void> advance(ActiveJob a) {
+    Job job = a.job;
+    if (job.progress().total() == 0) {
+      return finish(a, JobStatus.COMPLETE);
+    }
+    long from = (long) a.batch * batchSize(job) + 1;
+    long to = Math.min(from + batchSize(job) - 1, job.progress().total());
+    if (job.kind() != JobKind.COMMAND) {
+      return jobs.applyRange(job, from, to, clock.instant())
+          .compose(version -> job.kind() == JobKind.PROPERTY ? pushDesired(job, from, to, version)
+              : Future.succeededFuture())
+          .compose(v -> endOfBatch(a, from, to));
+    }
+    if (a.cursor < to) {
+      int room = Math.min(limits.claimPerTick(), Math.min(perJobCap() - a.inFlight.get(),
+          limits.maxInFlight() - inFlight.get()));
+      if (room <= 0) {
+        return Future.succeededFuture();
+      }
+      return jobs.claim(job.id(), Math.max(a.cursor, from - 1), to, room).map(claimed -> {
+        for (Claimed c : claimed) {
+          a.cursor = Math.max(a.cursor, c.seq());
+          dispatch(a, c);
+        }
+        if (claimed.size() < room) {
+          a.cursor = to;
+        }
+        return null;
+      });
+    }
+    if (a.inFlight.get() == 0 && a.results.isEmpty()) {
+      return endOfBatch(a, from, to);
+    }
+    return Future.succeededFuture();
+  }
+
+  private Future<Void> endOfBatch(ActiveJob a, long from, long to) {
+    return jobs.counts(a.job.id(), from, to).compose(counts -> {
+      if (!counts.done()) {
+        a.cursor = from - 1;
+        return Future.succeededFuture();
+      }
+      CancellationThreshold t = a.job.cancellationThreshold();
+      if (t != null && t.perBatch() && t.crossedBy(counts.failed(), counts.total())) {
+        return finish(a, JobStatus.CANCELLED);
+      }
+      if (a.batch + 1 < a.job.batchCount()) {
+        a.batch++;
+        a.cursor = to;
+        return Future.succeededFuture();
+      }
+      return finish(a, JobStatus.COMPLETE);
+    });
+  }
+
+  private void dispatch(ActiveJob a, Claimed c) {
+    a.inFlight.incrementAndGet();
+    inFlight.incrementAndGet();
+    CommandRun.run(channel, c.seq(), c.deviceId(), a.job.items(), limits.commandTimeout(), clock).onComplete(ar -> {
+      DeviceResult r = ar.succeeded() ? ar.result()
+          : DeviceResult.failed(c.seq(), c.deviceId(), "InternalError", String.valueOf(ar.cause()), null, clock.instant());
+      a.results.add(r);
+      a.inFlight.decrementAndGet();
+      inFlight.decrementAndGet();
+    });
+  }
+
+  private Future<Void> flush(ActiveJob a) {
+    if (a.results.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<DeviceResult> batch = new ArrayList<>();
+    DeviceResult r;
+    while (batch.size() < limits.resultsPerWrite() && (r = a.results.poll()) != null) {
+      batch.add(r);
+    }
+    return jobs.record(a.job.id(), batch).compose(v -> reload(a)).compose(v -> {
+      CancellationThreshold t = a.job.cancellationThreshold();
+      JobProgress p = a.job.progress();
+      if (a.job.status() == JobStatus.RUNNING && t != null && !t.perBatch() && t.crossedBy(p.failed(), p.total())) {
+        return finish(a, JobStatus.CANCELLED);
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  private Future<Void> pushDesired(Job job, long from, long to, long version) {
+    if (to < from || version <= 0) {
+      return Future.succeededFuture();
+    }
+    var patch = DesiredPatch.of(job.items());
+    return jobs.deviceIds(job.id(), from, to).map(ids -> {
+      for (String id : ids) {
+        if (channel.isConnected(id)) {
+          channel.pushDesired(id, patch, version);
+        }
+      }
+      return null;
+    });
+  }
+
+  private Future<Void> finish(ActiveJob a, JobStatus status) {
+    return jobs.transition(a.job.id(), EnumSet.of(JobStatus.RUNNING), status, clock.instant(), null)
+        .compose(updated -> {
+          if (updated.isPresent()) {
+            a.job = updated.get();
+            return Future.succeededFuture();
+          }
+          return reload(a);
+        });
+  }
+
+  private Future<Void> fail(ActiveJob a, String why) {
+    return jobs.transition(a.job.id(), EnumSet.of(JobStatus.PENDING), JobStatus.FAILED, clock.instant(), why)
+        .compose(updated -> updated.isPresent() ? Future.succeededFuture(updated) : jobs.find(a.job.id()))
+        .map(updated -> {
+          updated.ifPresent(j -> a.job = j);
+          return null;
+        });
+  }
+
+  private Future<Void> reload(ActiveJob a) {
+    return jobs.find(a.job.id()).map(found -> {
+      found.ifPresent(j -> a.job = j);
+      return null;
+    });
+  }
+
+  /** Points the cursor at the first pending device, in its batch (after a restart or a resume). */
+  private Future<Void> repositionCursor(ActiveJob a) {
+    return jobs.firstPending(a.job.id()).map(first -> {
+      if (first > 0) {
+        a.batch = a.job.batchOf(first);
+        a.cursor = first - 1;
+      } else {
+        a.batch = Math.max(0, a.job.batchCount() - 1);
+        a.cursor = a.job.progress().total();
+      }
+      return null;
+    });
+  }
+
+  private int perJobCap() {
+    long commandJobs = active.values().stream()
+        .filter(x -> x.job.kind() == JobKind.COMMAND && x.job.status() == JobStatus.RUNNING).count();
+    return (int) Math.max(1, limits.maxInFlight() / Math.max(1, commandJobs));
+  }
+
+  private static int batchSize(Job job) {
+    return job.batchSize() <= 0 ? Math.max(1, job.progress().total()) : job.batchSize();
+  }
+
+  /** Engine-side state of one job. */
+  private static final class ActiveJob {
+    volatile Job job;
+    volatile long cursor;
+    volatile int batch;
+    final AtomicInteger inFlight = new AtomicInteger();
+    final ConcurrentLinkedQueue<DeviceResult> results = new ConcurrentLinkedQueue<>();
+
+    ActiveJob(Job job) {
+      this.job = job;
+    }
+  }
+
+  /** For tests and metrics: the job as the engine last saw it. */
+  public Optional<Job> watched(String jobId) {
+    return Optional.ofNullable(active.get(jobId)).map(a -> a.job);
+  }
+}

@@ -1,0 +1,135 @@
+package io.flotilla.domain.job;
+
+import io.flotilla.domain.common.FlotillaException;
+import io.flotilla.domain.group.GroupService;
+import io.flotilla.domain.template.Capability;
+import io.flotilla.domain.template.CapabilityModel;
+import io.flotilla.domain.template.CapabilityPath;
+import io.flotilla.domain.template.CommandCapability;
+import io.flotilla.domain.template.DeviceTemplate;
+import io.flotilla.domain.template.PropertyCapability;
+import io.flotilla.domain.template.TemplateService;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Checks a job definition against its group and templates; every problem is a 400 naming the entry. */
+final class JobValidator {
+  private final GroupService groups;
+  private final TemplateService templates;
+
+  JobValidator(GroupService groups, TemplateService templates) {
+    this.groups = groups;
+    this.templates = templates;
+  }
+
+  /** Answers the kind shared by all entries, or fails with {@code Invalid}. */
+  Future<JobKind> check(JobDefinition d) {
+    if (d.groupId() == null || d.groupId().isBlank()) {
+      throw new FlotillaException.Invalid("\"group\" is required: the id of a device group.");
+    }
+    if (d.items() == null || d.items().isEmpty()) {
+      throw new FlotillaException.Invalid("\"data\" is required and must hold at least one entry.");
+    }
+    checkRange("batch", d.batch() == null ? null : d.batch().type(), d.batch() == null ? 0 : d.batch().value());
+    if (d.cancellationThreshold() != null) {
+      checkRange("cancellationThreshold", d.cancellationThreshold().type(), d.cancellationThreshold().value());
+    }
+    JobKind kind = kindOf(d.items());
+    if (kind == JobKind.TEMPLATE_MIGRATION && d.items().size() > 1) {
+      throw new FlotillaException.Invalid("A template migration job takes exactly one \"data\" entry.");
+    }
+    Future<Void> group = groups.get(d.groupId()).<Void>map(g -> null).recover(e -> Future.failedFuture(
+        e instanceof FlotillaException.NotFound
+            ? new FlotillaException.Invalid("Device group \"" + d.groupId() + "\" does not exist.") : e));
+    List<Future<Void>> checks = new ArrayList<>();
+    checks.add(group);
+    for (int i = 0; i < d.items().size(); i++) {
+      checks.add(checkItem(kind, d.items().get(i), "data[" + i + "]"));
+    }
+    return Future.all(checks).map(x -> kind);
+  }
+
+  private static JobKind kindOf(List<JobItem> items) {
+    Set<JobKind> kinds = new HashSet<>();
+    for (int i = 0; i < items.size(); i++) {
+      String type = items.get(i).type();
+      int index = i;
+      kinds.add(JobKind.bySpelling(type).orElseThrow(() -> new FlotillaException.Invalid("data[" + index
+          + "].type \"" + type + "\" is not one of command, property, cloudProperty, deviceTemplateMigration "
+          + "(or CommandJobData, PropertyJobData, CloudPropertyJobData, DeviceTemplateMigrationJobData).")));
+    }
+    if (kinds.size() > 1) {
+      throw new FlotillaException.Invalid("All \"data\" entries of a job must have the same type.");
+    }
+    return kinds.iterator().next();
+  }
+
+  private Future<Void> checkItem(JobKind kind, JobItem item, String where) {
+    if (kind == JobKind.TEMPLATE_MIGRATION) {
+      if (item.template() == null || item.template().isEmpty()) {
+        throw new FlotillaException.Invalid(where + ".template is required: the id of the target device template.");
+      }
+      return templates.find(item.template()).map(t -> {
+        if (t.isEmpty()) {
+          throw new FlotillaException.Invalid(where + ".template \"" + item.template() + "\" does not exist.");
+        }
+        return null;
+      });
+    }
+    if (item.target() == null || item.target().isEmpty()) {
+      throw new FlotillaException.Invalid(where + ".target is required: the id of the device template.");
+    }
+    if (item.path() == null || item.path().isEmpty()) {
+      throw new FlotillaException.Invalid(where + ".path is required: the capability name.");
+    }
+    CapabilityPath path = CapabilityPath.parse(item.path());
+    return templates.find(item.target()).map(found -> {
+      DeviceTemplate t = found.orElseThrow(() -> new FlotillaException.Invalid(
+          where + ".target \"" + item.target() + "\" is not a device template."));
+      checkCapability(kind, t.model(), path, item, where);
+      return null;
+    });
+  }
+
+  private static void checkCapability(JobKind kind, CapabilityModel model, CapabilityPath path, JobItem item,
+                                      String where) {
+    Capability c = model.resolve(path).orElseThrow(() -> new FlotillaException.Invalid(
+        where + ".path \"" + item.path() + "\" is not in template \"" + item.target() + "\"."));
+    switch (kind) {
+      case COMMAND -> {
+        if (!(c instanceof CommandCapability cmd)) {
+          throw new FlotillaException.Invalid(where + ".path \"" + item.path() + "\" is not a command.");
+        }
+        boolean noValue = item.value() == null || item.value().isNull();
+        if (cmd.request().isPresent() && !noValue) {
+          cmd.request().get().schema().check(item.value(), where + ".value");
+        }
+      }
+      case PROPERTY, CLOUD_PROPERTY -> {
+        if (!(c instanceof PropertyCapability p) || (kind == JobKind.PROPERTY ? !p.writable() || p.cloud() : !p.cloud())) {
+          throw new FlotillaException.Invalid(where + ".path \"" + item.path() + "\" is not a "
+              + (kind == JobKind.PROPERTY ? "writable device property." : "cloud property."));
+        }
+        if (item.value() == null || item.value().isNull()) {
+          throw new FlotillaException.Invalid(where + ".value is required for a property job.");
+        }
+        p.schema().check(item.value(), where + ".value");
+      }
+      default -> throw new IllegalStateException(kind.name());
+    }
+  }
+
+  private static void checkRange(String field, JobBatch.Measure type, double value) {
+    if (type == null) {
+      return;
+    }
+    boolean ok = type == JobBatch.Measure.PERCENTAGE ? value >= 1 && value <= 100 : value >= 1 && value <= 1_000_000_000;
+    if (!ok || Double.isNaN(value)) {
+      throw new FlotillaException.Invalid("\"" + field + ".value\" must be " + (type == JobBatch.Measure.PERCENTAGE
+          ? "a percentage from 1 to 100." : "a number of devices of at least 1."));
+    }
+  }
+}

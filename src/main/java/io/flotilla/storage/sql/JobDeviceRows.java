@@ -1,0 +1,242 @@
+package io.flotilla.storage.sql;
+
+import io.flotilla.domain.job.BatchCounts;
+import io.flotilla.domain.job.Claimed;
+import io.flotilla.domain.job.DeviceJobStatus;
+import io.flotilla.domain.job.DeviceResult;
+import io.flotilla.domain.job.DeviceSource;
+import io.flotilla.domain.job.Job;
+import io.flotilla.domain.job.JobItem;
+import io.flotilla.domain.job.JobKind;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Set-based and batched SQL over {@code job_devices}. */
+final class JobDeviceRows {
+  static final int PENDING = DeviceJobStatus.PENDING.code();
+  static final int DISPATCHED = DeviceJobStatus.DISPATCHED.code();
+  static final int COMPLETED = DeviceJobStatus.COMPLETED.code();
+  static final int FAILED = DeviceJobStatus.FAILED.code();
+  private static final String MISMATCH_MESSAGE = "The device's template is not the job's target template.";
+
+  private JobDeviceRows() {
+  }
+
+  /**
+   * One INSERT ... SELECT: positions in device-id order; devices of another template fail at once. {@code okStatus}
+   * is the status of the other rows, and {@code desiredVersion} (when > 0) is recorded on them.
+   */
+  static void expand(Connection c, Job job, DeviceSource source, int okStatus, long desiredVersion, Instant now)
+      throws SQLException {
+    Set<String> targets = targets(job);
+    String mismatch = targets.isEmpty() ? "1 = 0"
+        : "(d.template_id IS NULL OR d.template_id NOT IN (" + placeholders(targets.size()) + "))";
+    List<Object> params = new ArrayList<>();
+    String from;
+    if (source instanceof DeviceSource.Matching m) {
+      SqlPredicate p = FilterSql.toSql(m.filter());
+      from = "FROM devices d WHERE " + p.sql();
+      params.addAll(p.parameters());
+    } else {
+      from = "FROM job_devices s JOIN devices d ON d.id = s.device_id WHERE s.job_id = ? AND s.status = " + FAILED;
+      params.add(((DeviceSource.FailedIn) source).jobId());
+    }
+    String sql = "INSERT INTO job_devices (job_id, seq, device_id, status, error_code, error_message, "
+        + "desired_version, updated_at) SELECT ?, ROW_NUMBER() OVER (ORDER BY d.id), d.id, "
+        + "CASE WHEN " + mismatch + " THEN " + FAILED + " ELSE " + okStatus + " END, "
+        + "CASE WHEN " + mismatch + " THEN 'TemplateMismatch' END, "
+        + "CASE WHEN " + mismatch + " THEN '" + MISMATCH_MESSAGE + "' END, "
+        + "CASE WHEN " + mismatch + " THEN NULL ELSE ? END, ? " + from;
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      int i = 1;
+      ps.setString(i++, job.id());
+      for (int k = 0; k < 4; k++) {
+        for (String t : targets) {
+          ps.setString(i++, t);
+        }
+      }
+      if (desiredVersion > 0) {
+        ps.setLong(i++, desiredVersion);
+      } else {
+        ps.setNull(i++, Types.BIGINT);
+      }
+      ps.setTimestamp(i++, Timestamp.from(now));
+      Rows.bind(ps, i, params);
+      ps.executeUpdate();
+    }
+  }
+
+  private static Set<String> targets(Job job) {
+    Set<String> out = new LinkedHashSet<>();
+    if (job.kind() != JobKind.TEMPLATE_MIGRATION) {
+      for (JobItem i : job.items()) {
+        out.add(i.target());
+      }
+    }
+    return out;
+  }
+
+  /** Total and failed counts of the whole job. */
+  static long[] totals(Connection c, String jobId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = " + FAILED
+        + " THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN status = " + COMPLETED + " THEN 1 ELSE 0 END), 0) "
+        + "FROM job_devices WHERE job_id = ?")) {
+      ps.setString(1, jobId);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)};
+      }
+    }
+  }
+
+  /** Marks the pending rows of a range with {@code status} (and a desired version); answers how many. */
+  static int completeRange(Connection c, String jobId, long from, long to, long desiredVersion, Instant now)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE job_devices SET status = " + COMPLETED
+        + ", desired_version = ?, updated_at = ? WHERE job_id = ? AND seq BETWEEN ? AND ? AND status = " + PENDING)) {
+      if (desiredVersion > 0) {
+        ps.setLong(1, desiredVersion);
+      } else {
+        ps.setNull(1, Types.BIGINT);
+      }
+      ps.setTimestamp(2, Timestamp.from(now));
+      ps.setString(3, jobId);
+      ps.setLong(4, from);
+      ps.setLong(5, to);
+      return ps.executeUpdate();
+    }
+  }
+
+  static List<String> pendingIds(Connection c, String jobId, long from, long to) throws SQLException {
+    return ids(c, "SELECT device_id FROM job_devices WHERE job_id = ? AND seq BETWEEN ? AND ? AND status = "
+        + PENDING + " ORDER BY seq", jobId, from, to);
+  }
+
+  static List<String> ids(Connection c, String sql, String jobId, long from, long to) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, jobId);
+      ps.setLong(2, from);
+      ps.setLong(3, to);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+    }
+    return out;
+  }
+
+  static List<Claimed> claim(Connection c, String jobId, long after, long to, int limit) throws SQLException {
+    List<Claimed> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT seq, device_id FROM job_devices WHERE job_id = ? "
+        + "AND seq > ? AND seq <= ? AND status = " + PENDING + " ORDER BY seq LIMIT ?")) {
+      ps.setString(1, jobId);
+      ps.setLong(2, after);
+      ps.setLong(3, to);
+      ps.setInt(4, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new Claimed(rs.getString(2), rs.getLong(1)));
+        }
+      }
+    }
+    if (!out.isEmpty()) {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE job_devices SET status = " + DISPATCHED
+          + " WHERE job_id = ? AND seq BETWEEN ? AND ? AND status = " + PENDING)) {
+        ps.setString(1, jobId);
+        ps.setLong(2, out.get(0).seq());
+        ps.setLong(3, out.get(out.size() - 1).seq());
+        ps.executeUpdate();
+      }
+    }
+    return out;
+  }
+
+  /** Records results of dispatched rows; answers {completed, failed} actually recorded (never counts twice). */
+  static int[] record(Connection c, String jobId, List<DeviceResult> results) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE job_devices SET status = ?, error_code = ?, "
+        + "error_message = ?, response_code = ?, updated_at = ? WHERE job_id = ? AND seq = ? AND status = "
+        + DISPATCHED)) {
+      for (DeviceResult r : results) {
+        ps.setInt(1, r.status().code());
+        ps.setString(2, r.errorCode());
+        ps.setString(3, r.errorMessage() == null ? null : truncate(r.errorMessage(), 1000));
+        if (r.responseCode() == null) {
+          ps.setNull(4, Types.INTEGER);
+        } else {
+          ps.setInt(4, r.responseCode());
+        }
+        ps.setTimestamp(5, Timestamp.from(r.at()));
+        ps.setString(6, jobId);
+        ps.setLong(7, r.seq());
+        ps.addBatch();
+      }
+      int[] counts = ps.executeBatch();
+      int completed = 0;
+      int failed = 0;
+      for (int i = 0; i < counts.length; i++) {
+        if (counts[i] > 0 || counts[i] == java.sql.Statement.SUCCESS_NO_INFO) {
+          if (results.get(i).status() == DeviceJobStatus.COMPLETED) {
+            completed++;
+          } else {
+            failed++;
+          }
+        }
+      }
+      return new int[] {completed, failed};
+    }
+  }
+
+  static BatchCounts counts(Connection c, String jobId, long from, long to) throws SQLException {
+    long[] n = new long[4];
+    try (PreparedStatement ps = c.prepareStatement("SELECT status, COUNT(*) FROM job_devices WHERE job_id = ? "
+        + "AND seq BETWEEN ? AND ? GROUP BY status")) {
+      ps.setString(1, jobId);
+      ps.setLong(2, from);
+      ps.setLong(3, to);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          n[rs.getInt(1)] = rs.getLong(2);
+        }
+      }
+    }
+    return new BatchCounts(n[PENDING], n[DISPATCHED], n[COMPLETED], n[FAILED]);
+  }
+
+  static List<DeviceResult> page(Connection c, String jobId, long after, int limit) throws SQLException {
+    List<DeviceResult> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT seq, device_id, status, error_code, error_message, "
+        + "response_code, updated_at FROM job_devices WHERE job_id = ? AND seq > ? ORDER BY seq LIMIT ?")) {
+      ps.setString(1, jobId);
+      ps.setLong(2, after);
+      ps.setInt(3, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Timestamp t = rs.getTimestamp(7);
+          Integer code = rs.getObject(6) == null ? null : rs.getInt(6);
+          out.add(new DeviceResult(rs.getLong(1), rs.getString(2), DeviceJobStatus.of(rs.getInt(3)),
+              rs.getString(4), rs.getString(5), code, t == null ? null : t.toInstant()));
+        }
+      }
+    }
+    return out;
+  }
+
+  static String placeholders(int n) {
+    return String.join(", ", java.util.Collections.nCopies(n, "?"));
+  }
+
+  private static String truncate(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max);
+  }
+}

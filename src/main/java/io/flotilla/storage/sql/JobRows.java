@@ -1,0 +1,158 @@
+package io.flotilla.storage.sql;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flotilla.domain.job.CancellationThreshold;
+import io.flotilla.domain.job.Job;
+import io.flotilla.domain.job.JobBatch;
+import io.flotilla.domain.job.JobItem;
+import io.flotilla.domain.job.JobKind;
+import io.flotilla.domain.job.JobProgress;
+import io.flotilla.domain.job.JobStatus;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The {@code jobs} row of a job: mapping both ways. */
+final class JobRows {
+  static final String COLUMNS = "id, display_name, description, group_id, kind, items, batch_type, batch_value, "
+      + "cancel_type, cancel_value, cancel_per_batch, status, scheduled_job_id, rerun_of, organizations, created_at, "
+      + "started_at, ended_at, total, completed, failed, batch_size, desired_version, failure";
+
+  private JobRows() {
+  }
+
+  static void insert(Connection c, Job j) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO jobs (" + COLUMNS + ") VALUES "
+        + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      ps.setString(1, j.id());
+      ps.setString(2, j.displayName());
+      ps.setString(3, j.description());
+      ps.setString(4, j.groupId());
+      ps.setString(5, j.kind().name());
+      ps.setString(6, writeItems(j.items()));
+      setMeasure(ps, 7, j.batch() == null ? null : j.batch().type(), j.batch() == null ? 0 : j.batch().value());
+      CancellationThreshold t = j.cancellationThreshold();
+      setMeasure(ps, 9, t == null ? null : t.type(), t == null ? 0 : t.value());
+      if (t == null) {
+        ps.setNull(11, Types.BOOLEAN);
+      } else {
+        ps.setBoolean(11, t.perBatch());
+      }
+      ps.setString(12, j.status().wire());
+      ps.setString(13, j.scheduledJobId());
+      ps.setString(14, j.rerunOf());
+      ps.setString(15, Rows.joinOrgs(j.organizations()));
+      ps.setTimestamp(16, Timestamp.from(j.created()));
+      ps.setTimestamp(17, j.start() == null ? null : Timestamp.from(j.start()));
+      ps.setTimestamp(18, j.end() == null ? null : Timestamp.from(j.end()));
+      ps.setInt(19, j.progress().total());
+      ps.setInt(20, j.progress().completed());
+      ps.setInt(21, j.progress().failed());
+      ps.setInt(22, j.batchSize());
+      ps.setLong(23, j.desiredVersion());
+      ps.setString(24, j.failure());
+      ps.executeUpdate();
+    }
+  }
+
+  static Optional<Job> find(Connection c, String id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM jobs WHERE id = ?")) {
+      ps.setString(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+      }
+    }
+  }
+
+  static List<Job> query(Connection c, String where, Object... params) throws SQLException {
+    List<Job> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM jobs " + where)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setObject(i + 1, params[i]);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(row(rs));
+        }
+      }
+    }
+    return out;
+  }
+
+  static Job row(ResultSet rs) throws SQLException {
+    int total = rs.getInt(19);
+    int completed = rs.getInt(20);
+    int failed = rs.getInt(21);
+    String cancelType = rs.getString(9);
+    Boolean perBatch = rs.getObject(11) == null ? null : rs.getBoolean(11);
+    return new Job(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), JobKind.valueOf(rs.getString(5)),
+        readItems(rs.getString(6)), batch(rs.getString(7), rs.getDouble(8)),
+        cancelType == null ? null : new CancellationThreshold(JobBatch.Measure.valueOf(cancelType), rs.getDouble(10),
+            Boolean.TRUE.equals(perBatch)),
+        JobStatus.fromWire(rs.getString(12)), rs.getString(13), Rows.splitOrgs(rs.getString(15)),
+        instant(rs.getTimestamp(16)), instant(rs.getTimestamp(17)), instant(rs.getTimestamp(18)),
+        new JobProgress(total, Math.max(0, total - completed - failed), completed, failed), rs.getInt(22),
+        rs.getLong(23), rs.getString(24), rs.getString(14));
+  }
+
+  private static JobBatch batch(String type, double value) {
+    return type == null ? null : new JobBatch(JobBatch.Measure.valueOf(type), value);
+  }
+
+  private static void setMeasure(PreparedStatement ps, int at, JobBatch.Measure type, double value) throws SQLException {
+    if (type == null) {
+      ps.setNull(at, Types.VARCHAR);
+      ps.setNull(at + 1, Types.DOUBLE);
+    } else {
+      ps.setString(at, type.name());
+      ps.setDouble(at + 1, value);
+    }
+  }
+
+  private static Instant instant(Timestamp t) {
+    return t == null ? null : t.toInstant();
+  }
+
+  static String writeItems(List<JobItem> items) {
+    ArrayNode a = JsonText.MAPPER.createArrayNode();
+    for (JobItem i : items) {
+      ObjectNode o = a.addObject().put("type", i.type());
+      if (i.target() != null) {
+        o.put("target", i.target());
+      }
+      if (i.path() != null) {
+        o.put("path", i.path());
+      }
+      if (i.value() != null) {
+        o.set("value", i.value());
+      }
+      if (i.template() != null) {
+        o.put("template", i.template());
+      }
+    }
+    return JsonText.write(a);
+  }
+
+  static List<JobItem> readItems(String text) {
+    List<JobItem> out = new ArrayList<>();
+    for (JsonNode n : JsonText.read(text)) {
+      out.add(new JobItem(n.path("type").asText(), text(n, "target"), text(n, "path"), n.get("value"),
+          text(n, "template")));
+    }
+    return out;
+  }
+
+  private static String text(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    return v == null || v.isNull() ? null : v.asText();
+  }
+}
