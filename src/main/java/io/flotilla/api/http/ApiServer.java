@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -30,6 +31,7 @@ public final class ApiServer {
   private final RouteTable table = new RouteTable();
   private final int maxBodyBytes;
   private HttpServer server;
+  private Router router;
 
   public ApiServer(Vertx vertx, TokenService tokens, PrometheusMeterRegistry metrics,
                    Supplier<Future<Boolean>> health, int maxBodyBytes, List<ResourceRoutes> resources) {
@@ -46,11 +48,16 @@ public final class ApiServer {
   }
 
   public Future<HttpServer> listen(String host, int port) {
-    Router router = router();
+    router = router();
     return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true))
         .requestHandler(router)
         .listen(port, host)
         .onSuccess(s -> server = s);
+  }
+
+  /** The routes of the router {@link #listen} serves (empty before it), for tests that compare it with the docs. */
+  public List<Route> routes() {
+    return router == null ? List.of() : router.getRoutes();
   }
 
   public int port() {

@@ -1,0 +1,265 @@
+package io.flotilla.api;
+
+import static io.flotilla.domain.auth.Permission.ADMINISTER;
+import static io.flotilla.domain.auth.Permission.BUILD_MODELS;
+import static io.flotilla.domain.auth.Permission.OPERATE_DEVICES;
+import static io.flotilla.domain.auth.Permission.READ_MODELS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.flotilla.api.http.RouteSpec;
+import io.flotilla.domain.auth.Permission;
+import io.flotilla.domain.auth.Role;
+import io.flotilla.testing.ApiClient;
+import io.flotilla.testing.ApiClient.Response;
+import io.flotilla.testing.TestServer;
+import io.vertx.core.http.HttpMethod;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Decision D-h end to end: every route of the live route table, called by every kind of caller, answers 401, 403 or
+ * passes authorization exactly as the decision says. The route list is read from the running server, so routes added
+ * later are covered without touching this test; a route whose resource has no D-h rule below fails until one is added.
+ */
+class RoleMatrixTest {
+  private static final String PLACEHOLDER = "nope";
+  private static final String RUN = Long.toString(System.nanoTime(), 36);
+
+  /** D-h's role columns, written out from the decision (not read from {@link Role}, which is under test). */
+  private static final Map<Permission, Set<String>> D_H_GRANTS = Map.of(
+      OPERATE_DEVICES, Set.of("operator", "builder", "admin"),
+      READ_MODELS, Set.of("operator", "builder", "admin"),
+      BUILD_MODELS, Set.of("builder", "admin"),
+      ADMINISTER, Set.of("admin"));
+
+  /** D-h's area rows: resource (first path segment after /api/) + methods -> the permission the route must need. */
+  private static final List<Rule> D_H_RULES = List.of(
+      Rule.any("apiTokens", ADMINISTER),
+      Rule.any("users", ADMINISTER),
+      // Non-admin reads of /organizations are left open (reference §10.2): a GET route fails here until decided.
+      Rule.of("organizations", ADMINISTER, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.POST, HttpMethod.DELETE),
+      Rule.of("deviceTemplates", READ_MODELS, HttpMethod.GET),
+      Rule.of("deviceTemplates", BUILD_MODELS, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.POST, HttpMethod.DELETE),
+      Rule.any("enrollmentGroups", BUILD_MODELS),
+      Rule.any("devices", OPERATE_DEVICES),
+      Rule.any("deviceGroups", OPERATE_DEVICES),
+      Rule.any("jobs", OPERATE_DEVICES),
+      Rule.any("scheduledJobs", OPERATE_DEVICES),
+      Rule.of("roles", READ_MODELS, HttpMethod.GET));
+
+  private static TestServer server;
+  private static List<RouteSpec> routes;
+  private static List<Caller> callers;
+
+  @BeforeAll
+  static void start() throws InterruptedException {
+    server = TestServer.start();
+    routes = server.server().wiring().api().table().specs();
+    ApiClient root = server.api();
+
+    // The expiring token first, so that creating the others eats into its short life instead of adding to the wait.
+    Instant expiry = Instant.now().plusMillis(1500);
+    String expiring = createToken(root, "expiring", Role.ADMINISTRATOR, expiry);
+    Response beforeExpiry = root.as(expiring).get("/api/roles");
+    boolean answeredBeforeExpiry = Instant.now().isBefore(expiry);
+
+    String operator = createToken(root, "operator", Role.OPERATOR, null);
+    String builder = createToken(root, "builder", Role.BUILDER, null);
+    String admin = createToken(root, "admin", Role.ADMINISTRATOR, null);
+    String revoked = createToken(root, "revoked", Role.ADMINISTRATOR, null);
+    assertThat(root.as(revoked).get("/api/roles").status()).as("revoked token before revocation").isEqualTo(200);
+    assertThat(root.delete("/api/apiTokens/" + tokenId("revoked")).status()).isEqualTo(204);
+    String tampered = tamperSignature(admin);
+
+    if (answeredBeforeExpiry) {
+      // Proves the later 401s come from expiry, not from a token that never worked.
+      assertThat(beforeExpiry.status()).as("expiring token while still valid: %s", beforeExpiry).isEqualTo(200);
+    }
+    long wait = Duration.between(Instant.now(), expiry).toMillis() + 50;
+    if (wait > 0) {
+      Thread.sleep(wait);
+    }
+
+    callers = List.of(
+        Caller.rejected("no token", null),
+        Caller.rejected("expired token", expiring),
+        Caller.rejected("tampered signature", tampered),
+        Caller.rejected("revoked token", revoked),
+        Caller.role("operator", operator),
+        Caller.role("builder", builder),
+        Caller.role("admin", admin));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void theRouteTableIsNotEmptyAndTheMatrixCoversEveryPermission() {
+    assertThat(routes).extracting(r -> r.method() + " " + r.path())
+        .contains("GET /api/apiTokens", "GET /api/roles", "GET /api/deviceTemplates", "GET /api/devices");
+    assertThat(D_H_GRANTS.keySet()).as("D-h role columns for every Permission")
+        .containsExactlyInAnyOrderElementsOf(EnumSet.allOf(Permission.class));
+  }
+
+  @Test
+  void theTamperedTokenDiffersFromTheValidOneInExactlyOneSignatureCharacter() {
+    String admin = callers.stream().filter(c -> c.name.equals("admin")).findFirst().orElseThrow().header;
+    String tampered = tamperSignature(admin);
+    assertThat(tampered).hasSameSizeAs(admin).isNotEqualTo(admin);
+    int diff = 0;
+    for (int i = 0; i < admin.length(); i++) {
+      diff += admin.charAt(i) == tampered.charAt(i) ? 0 : 1;
+    }
+    assertThat(diff).isEqualTo(1);
+    assertThat(field(tampered, "skn")).isEqualTo(field(admin, "skn"));
+    assertThat(field(tampered, "se")).isEqualTo(field(admin, "se"));
+    assertThat(field(tampered, "sig")).isNotEqualTo(field(admin, "sig"));
+  }
+
+  /** Each route declares the permission D-h gives its area; unknown areas fail. */
+  @TestFactory
+  Stream<DynamicNode> everyRouteNeedsThePermissionDhGivesItsArea() {
+    return routes.stream().map(r -> dynamicTest(r.method() + " " + r.path(), () -> {
+      Permission expected = expectedPermission(r);
+      assertThat(r.permission()).as("permission of %s %s (D-h)", r.method(), r.path()).isEqualTo(expected);
+    }));
+  }
+
+  /** Every route x every caller: 401 / 403 / authorized as D-h says, never a 5xx. */
+  @TestFactory
+  Stream<DynamicNode> everyRouteAnswersEveryCallerAsDhSays() {
+    return routes.stream().map(r -> dynamicContainer(r.method() + " " + r.path(),
+        callers.stream().map(c -> dynamicTest(c.name, () -> check(r, c)))));
+  }
+
+  private static void check(RouteSpec route, Caller caller) {
+    String path = route.path().replaceAll("\\{[^}]+}", PLACEHOLDER);
+    boolean hasBody = route.method() == HttpMethod.PUT || route.method() == HttpMethod.PATCH
+        || route.method() == HttpMethod.POST;
+    String contentType = route.method() == HttpMethod.PATCH ? "application/merge-patch+json" : "application/json";
+    Response r = server.api().as(caller.header)
+        .send(route.method(), path, hasBody ? "{}" : null, hasBody ? contentType : null);
+    String what = caller.name + " -> " + route.method() + " " + path + " answered " + r;
+
+    assertThat(r.status()).as(what).isLessThan(500);
+    if (caller.role == null) {
+      assertError(r, 401, "Unauthorized", what);
+      return;
+    }
+    // Judge by the D-h rule (not only the route's declared permission), so a mis-declared route fails here too.
+    Permission needed = expectedPermission(route);
+    if (D_H_GRANTS.get(needed).contains(caller.role)) {
+      assertThat(r.status()).as(what + " (D-h allows %s)", caller.role).isNotIn(401, 403);
+    } else {
+      assertError(r, 403, "Forbidden", what + " (D-h denies " + caller.role + ")");
+    }
+  }
+
+  private static void assertError(Response r, int status, String code, String what) {
+    assertThat(r.status()).as(what).isEqualTo(status);
+    assertThat(r.errorCodeHeader()).as("x-ms-error-code of " + what).isEqualTo(code);
+    assertThat(r.contentType()).as("content-type of " + what).startsWith("application/json");
+    JsonNode error = r.json().path("error");
+    assertThat(error.isObject()).as("error object of " + what).isTrue();
+    assertThat(error.path("code").asText()).as(what).isEqualTo(code);
+    assertThat(error.path("message").asText()).as("error.message of " + what).isNotBlank();
+    assertThat(error.path("requestId").asText()).as("error.requestId of " + what).isNotBlank();
+    String time = error.path("time").asText();
+    assertThat(time).as("error.time of " + what).isNotBlank();
+    DateTimeFormatter.RFC_1123_DATE_TIME.parse(time);
+  }
+
+  private static Permission expectedPermission(RouteSpec route) {
+    assertThat(route.path()).as("route path").startsWith("/api/");
+    String resource = route.path().substring("/api/".length()).split("/", 2)[0];
+    List<Rule> matching = D_H_RULES.stream().filter(rule -> rule.matches(resource, route.method())).toList();
+    if (matching.size() != 1) {
+      fail("D-h rule table has " + matching.size() + " rules for " + route.method() + " " + route.path()
+          + " (resource \"" + resource + "\"); add exactly one to RoleMatrixTest.D_H_RULES once D-h places it");
+    }
+    return matching.get(0).permission;
+  }
+
+  private static String createToken(ApiClient root, String name, Role role, Instant expiry) {
+    String body = "{\"roles\":[{\"role\":\"" + role.id() + "\"}]"
+        + (expiry == null ? "" : ",\"expiry\":\"" + expiry + "\"") + "}";
+    Response r = root.put("/api/apiTokens/" + tokenId(name), body);
+    assertThat(r.status()).as("create token %s: %s", name, r).isEqualTo(200);
+    String token = r.json().path("token").asText();
+    assertThat(token).startsWith("SharedAccessSignature ");
+    return token;
+  }
+
+  private static String tokenId(String name) {
+    return "rm-" + name + "-" + RUN;
+  }
+
+  /** Changes one alphanumeric character of the signature, keeping the header well-formed. */
+  static String tamperSignature(String header) {
+    int start = header.indexOf("sig=") + 4;
+    assertThat(start).isGreaterThan(3);
+    for (int i = start; i < header.length() && header.charAt(i) != '&'; i++) {
+      char c = header.charAt(i);
+      if (Character.isLetterOrDigit(c)) {
+        char other = c == 'A' ? 'B' : 'A';
+        return header.substring(0, i) + other + header.substring(i + 1);
+      }
+    }
+    throw new AssertionError("No alphanumeric character in the signature of " + header);
+  }
+
+  private static String field(String header, String name) {
+    return Arrays.stream(header.substring(header.indexOf(' ') + 1).split("&"))
+        .filter(p -> p.startsWith(name + "=")).map(p -> p.substring(name.length() + 1)).findFirst().orElseThrow();
+  }
+
+  /** A caller: an Authorization header (null for none) and the D-h role column it holds (null: must get 401). */
+  private record Caller(String name, String header, String role) {
+    static Caller rejected(String name, String header) {
+      return new Caller(name, header, null);
+    }
+
+    static Caller role(String role, String header) {
+      return new Caller(role, header, role);
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  private record Rule(String resource, Set<HttpMethod> methods, Permission permission) {
+    static Rule any(String resource, Permission p) {
+      return new Rule(resource, null, p);
+    }
+
+    static Rule of(String resource, Permission p, HttpMethod... methods) {
+      return new Rule(resource, Set.of(methods), p);
+    }
+
+    boolean matches(String res, HttpMethod method) {
+      return resource.equals(res) && (methods == null || methods.contains(method));
+    }
+  }
+}
