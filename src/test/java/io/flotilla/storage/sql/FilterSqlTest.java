@@ -6,7 +6,7 @@ import io.flotilla.domain.group.filter.DeviceFilter;
 import io.flotilla.domain.group.filter.FilterFleet;
 import io.flotilla.domain.group.filter.FilterParser;
 import io.flotilla.domain.group.filter.TestDevice;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.flotilla.testing.PostgresDatabase;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -32,7 +32,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class FilterSqlTest {
 
-  private static EmbeddedPostgres postgres;
   private static Connection h2;
   private static Connection pg;
 
@@ -42,8 +41,7 @@ class FilterSqlTest {
     try (Statement s = h2.createStatement()) {
       s.execute("DROP ALL OBJECTS");
     }
-    postgres = EmbeddedPostgres.builder().start();
-    pg = postgres.getPostgresDatabase().getConnection();
+    pg = DriverManager.getConnection(PostgresDatabase.jdbcUrl(), PostgresDatabase.user(), PostgresDatabase.password());
     for (Connection connection : List.of(h2, pg)) {
       try (Statement s = connection.createStatement()) {
         s.execute("CREATE TABLE devices (id VARCHAR(128) PRIMARY KEY, display_name VARCHAR(148),"
@@ -89,9 +87,6 @@ class FilterSqlTest {
     }
     if (pg != null) {
       pg.close();
-    }
-    if (postgres != null) {
-      postgres.close();
     }
   }
 
