@@ -71,10 +71,15 @@ public final class Main implements Callable<Integer> {
         description = "Most simulated devices this server runs (default: ${DEFAULT-VALUE}).")
     int simMaxDevices;
 
+    @Option(names = "--job-command-timeout", defaultValue = "${env:FLOTILLA_JOB_COMMAND_TIMEOUT:-30}",
+        description = "Seconds a command job waits for each device's answer (default: ${DEFAULT-VALUE}).")
+    int jobCommandTimeout;
+
     @Override
     public Integer call() throws Exception {
       Config config = new Config(dataDir, bind, httpPort, mqttPort, mqttPlainPort, hostName,
-          blankToNull(dbUrl), blankToNull(dbUser), blankToNull(dbPassword), maxBodyBytes, simMaxDevices);
+          blankToNull(dbUrl), blankToNull(dbUser), blankToNull(dbPassword), maxBodyBytes, simMaxDevices,
+          java.time.Duration.ofSeconds(jobCommandTimeout));
       Flotilla server = Flotilla.start(config);
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {

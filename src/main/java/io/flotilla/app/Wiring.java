@@ -3,6 +3,11 @@ package io.flotilla.app;
 import io.flotilla.api.http.ApiServer;
 import io.flotilla.api.http.DeviceRoutes;
 import io.flotilla.api.http.GroupRoutes;
+import io.flotilla.api.http.JobRoutes;
+import io.flotilla.domain.job.EngineLimits;
+import io.flotilla.domain.job.JobEngine;
+import io.flotilla.domain.job.JobService;
+import io.flotilla.storage.sql.SqlJobRepository;
 import io.flotilla.api.http.PropertyRoutes;
 import io.flotilla.api.http.TemplateRoutes;
 import io.flotilla.domain.device.DeviceChannel;
@@ -40,6 +45,7 @@ import org.slf4j.LoggerFactory;
 /** Constructs everything by hand, in dependency order, and starts the listeners. */
 public final class Wiring implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Wiring.class);
+  private static final long ENGINE_TICK_MS = 10;
 
   private final Config config;
   private final PrometheusMeterRegistry metrics;
@@ -47,9 +53,13 @@ public final class Wiring implements AutoCloseable {
   private final ApiServer api;
   private final String adminToken;
   private final Application application;
+  private final JobEngine engine;
+  private final Runnable stopEngine;
 
   private Wiring(Config config, PrometheusMeterRegistry metrics, Database database, ApiServer api,
-                 String adminToken, Application application) {
+                 String adminToken, Application application, JobEngine engine, Runnable stopEngine) {
+    this.engine = engine;
+    this.stopEngine = stopEngine;
     this.config = config;
     this.metrics = metrics;
     this.database = database;
@@ -92,10 +102,19 @@ public final class Wiring implements AutoCloseable {
       resources.add(new DeviceRoutes(devices));
       resources.add(new PropertyRoutes(properties));
       resources.add(new GroupRoutes(groups));
+
+      var jobRepo = new SqlJobRepository(db);
+      JobEngine engine = new JobEngine(jobRepo, groups, channel, clock,
+          new EngineLimits(EngineLimits.DEFAULT.maxInFlight(), EngineLimits.DEFAULT.claimPerTick(),
+              EngineLimits.DEFAULT.resultsPerWrite(), config.jobCommandTimeout()));
+      Bootstrap.await(engine.recover());
+      JobService jobs = new JobService(jobRepo, groups, templates, engine, clock);
+      resources.add(new JobRoutes(jobs));
+      long engineTimer = vertx.setPeriodic(ENGINE_TICK_MS, id -> engine.tick());
       ApiServer api = new ApiServer(vertx, tokens, metrics, db::ping, config.maxBodyBytes(), resources);
       Bootstrap.await(api.listen(config.bind(), config.httpPort()));
 
-      Wiring w = new Wiring(config, metrics, db, api, adminToken, app);
+      Wiring w = new Wiring(config, metrics, db, api, adminToken, app, engine, () -> vertx.cancelTimer(engineTimer));
       w.writePorts();
       LOG.info("Flotilla listening: REST API on http://{}:{}", config.bind(), api.port());
       return w;
@@ -138,8 +157,14 @@ public final class Wiring implements AutoCloseable {
     return database;
   }
 
+  public JobEngine jobEngine() {
+    return engine;
+  }
+
   @Override
   public void close() {
+    stopEngine.run();
+    Bootstrap.await(engine.tick());
     Bootstrap.await(api.close());
     database.close();
   }

@@ -143,11 +143,38 @@ public final class ApiServer {
       return;
     }
     ctx.response().setStatusCode(reply.status());
+    if (reply.chunks() != null) {
+      ctx.response().setChunked(true).putHeader("content-type", reply.contentType());
+      pump(ctx, reply.chunks());
+      return;
+    }
     if (reply.body() == null) {
       ctx.response().end();
     } else {
       ctx.response().putHeader("content-type", "application/json; charset=utf-8").end(Json.write(reply.body()));
     }
+  }
+
+  private void pump(RoutingContext ctx, Reply.Chunks chunks) {
+    chunks.next().onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.warn("Streaming failed: {}", ar.cause().toString());
+        ctx.response().reset();
+        return;
+      }
+      if (ar.result().isEmpty()) {
+        ctx.response().end();
+        return;
+      }
+      StringBuilder text = new StringBuilder();
+      ar.result().forEach(line -> text.append(line).append("\r\n"));
+      ctx.response().write(text.toString());
+      if (ctx.response().writeQueueFull()) {
+        ctx.response().drainHandler(v -> pump(ctx, chunks));
+      } else {
+        pump(ctx, chunks);
+      }
+    });
   }
 
   private void fail(RoutingContext ctx, Throwable ex) {

@@ -118,9 +118,19 @@ public final class JobEngine {
       return currentTick;
     }
     List<Future<Void>> steps = new ArrayList<>();
+    long now = System.nanoTime();
     for (ActiveJob a : active.values()) {
-      steps.add(step(a).recover(e -> {
-        LOG.warn("Job {}: step failed: {}", a.job.id(), e.toString());
+      if (now < a.retryAt) {
+        continue;
+      }
+      steps.add(step(a).map(v -> {
+        a.failures = 0;
+        return v;
+      }).recover(e -> {
+        a.failures++;
+        long backoffMs = Math.min(5_000, 50L << Math.min(a.failures, 7));
+        a.retryAt = System.nanoTime() + backoffMs * 1_000_000;
+        LOG.warn("Job {}: step failed (retry in {} ms): {}", a.job.id(), backoffMs, e.toString());
         return Future.succeededFuture();
       }));
     }
@@ -327,6 +337,8 @@ public final class JobEngine {
     volatile int batch;
     final AtomicInteger inFlight = new AtomicInteger();
     final ConcurrentLinkedQueue<DeviceResult> results = new ConcurrentLinkedQueue<>();
+    volatile int failures;
+    volatile long retryAt;
 
     ActiveJob(Job job) {
       this.job = job;

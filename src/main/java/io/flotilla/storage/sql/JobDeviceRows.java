@@ -26,7 +26,7 @@ final class JobDeviceRows {
   static final int DISPATCHED = DeviceJobStatus.DISPATCHED.code();
   static final int COMPLETED = DeviceJobStatus.COMPLETED.code();
   static final int FAILED = DeviceJobStatus.FAILED.code();
-  private static final String MISMATCH_MESSAGE = "The device's template is not the job's target template.";
+  private static final String MISMATCH_MESSAGE = "The device template is not the target template of the job.";
 
   private JobDeviceRows() {
   }
