@@ -76,6 +76,12 @@ class DeviceGroupsApiTest {
     assertThat(patched.path("etag").asText()).isNotEqualTo(put.path("etag").asText());
     assertThat(assertOk(api.get(g))).isEqualTo(patched);
 
+    JsonNode cleared = assertOk(api.patch(g, "{\"description\":null}"));
+    assertThat(cleared.has("description")).as("merge patch: null removes").isFalse();
+    assertThat(assertOk(api.get(g)).has("description")).isFalse();
+    assertBadRequest(api.patch(g, "{\"filter\":null}"));
+    assertThat(assertOk(api.get(g)).path("filter").asText()).isEqualTo(filter);
+
     JsonNode replaced = assertOk(api.put(g, body("Replaced", "SELECT * FROM devices WHERE $simulated = true")));
     assertThat(replaced.has("description")).isFalse();
     assertThat(replaced.path("filter").asText()).isEqualTo("SELECT * FROM devices WHERE $simulated = true");

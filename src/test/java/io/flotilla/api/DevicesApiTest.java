@@ -96,6 +96,28 @@ class DevicesApiTest {
   }
 
   @Test
+  void patchIsAMergePatchWhereNullRemoves() {
+    String id = Devices.create(api, Devices.newId("unassign"),
+        "{\"displayName\":\"Named\",\"template\":\"" + truck + "\"}");
+    JsonNode unassigned = assertOk(api.patch("/api/devices/" + id, "{\"template\":null}"));
+    assertThat(unassigned.has("template")).isFalse();
+    assertThat(unassigned.path("displayName").asText()).isEqualTo("Named");
+    assertThat(assertOk(api.get("/api/devices/" + id)).has("template")).isFalse();
+
+    JsonNode renamed = assertOk(api.patch("/api/devices/" + id, "{\"displayName\":null}"));
+    assertThat(renamed.path("displayName").asText()).as("back to the default, the id").isEqualTo(id);
+  }
+
+  @Test
+  void putReplaceKeepsTheAttestation() {
+    String id = Devices.createTruck(api, "keepatt", truck);
+    JsonNode before = assertOk(api.get("/api/devices/" + id + "/attestation"));
+    assertOk(api.put("/api/devices/" + id, "{\"displayName\":\"Replaced\"}"));
+    assertOk(api.patch("/api/devices/" + id, "{\"enabled\":false}"));
+    assertThat(assertOk(api.get("/api/devices/" + id + "/attestation"))).isEqualTo(before);
+  }
+
+  @Test
   void deleteRemovesTheDevice() {
     String id = Devices.createTruck(api, "delete", truck);
     assertThat(api.delete("/api/devices/" + id).status()).isEqualTo(204);
