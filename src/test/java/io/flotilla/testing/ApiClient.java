@@ -78,7 +78,17 @@ public final class ApiClient implements AutoCloseable {
   public Response send(HttpMethod method, String path, String body, String contentType, Map<String, String> headers) {
     String uri = path.contains("api-version=") || !path.startsWith("/api/")
         ? path : path + (path.contains("?") ? "&" : "?") + "api-version=" + VERSION;
-    HttpRequest<Buffer> req = client.requestAbs(method, "http://127.0.0.1:" + port + uri);
+    return sendAbs(method, "http://127.0.0.1:" + port + uri, body, contentType, headers);
+  }
+
+  /** GET of an absolute URL as given (e.g. a {@code nextLink}), without adding {@code api-version}. */
+  public Response getAbs(String url) {
+    return sendAbs(HttpMethod.GET, url, null, null, Map.of());
+  }
+
+  /** Sends to an absolute URL as given. */
+  public Response sendAbs(HttpMethod method, String url, String body, String contentType, Map<String, String> headers) {
+    HttpRequest<Buffer> req = client.requestAbs(method, url);
     if (token != null) {
       req.putHeader("Authorization", token);
     }

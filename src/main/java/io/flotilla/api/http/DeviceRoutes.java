@@ -2,6 +2,7 @@ package io.flotilla.api.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotilla.domain.auth.Permission;
+import io.flotilla.domain.common.MergePatch;
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.device.Device;
 import io.flotilla.domain.device.DeviceService;
@@ -29,7 +30,14 @@ public final class DeviceRoutes implements ResourceRoutes {
         call -> devices.put(call.path("deviceId"), definition(call.objectBody())).map(d -> Reply.ok(dto(d))));
     t.add(HttpMethod.PATCH, ONE, p, "Devices_Update", 200,
         "Update a device (merge patch; {\"enabled\": false} blocks it)",
-        call -> devices.patch(call.path("deviceId"), definition(call.objectBody())).map(d -> Reply.ok(dto(d))));
+        call -> {
+          // RFC 7396 on the wire form: present keys overwrite, null removes (e.g. "template": null unassigns).
+          ObjectNode patch = call.objectBody();
+          definition(patch);
+          return devices.get(call.path("deviceId"))
+              .compose(current -> devices.put(current.id(), definition(MergePatch.apply(dto(current), patch))))
+              .map(d -> Reply.ok(dto(d)));
+        });
     t.add(HttpMethod.DELETE, ONE, p, "Devices_Remove", 204, "Delete a device",
         call -> devices.delete(call.path("deviceId")).map(v -> Reply.noContent()));
     new AttestationRoutes(devices).register(t);

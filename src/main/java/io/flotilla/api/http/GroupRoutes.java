@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotilla.domain.auth.Permission;
 import io.flotilla.domain.common.FlotillaException;
+import io.flotilla.domain.common.MergePatch;
 import io.flotilla.domain.group.DeviceGroup;
 import io.flotilla.domain.group.GroupService;
 import io.vertx.core.http.HttpMethod;
@@ -30,7 +31,14 @@ public final class GroupRoutes implements ResourceRoutes {
     t.add(HttpMethod.PUT, ONE, p, "DeviceGroups_Create", 200, "Create or replace a device group",
         call -> groups.put(call.path("deviceGroupId"), definition(call.objectBody())).map(g -> Reply.ok(dto(g))));
     t.add(HttpMethod.PATCH, ONE, p, "DeviceGroups_Update", 200, "Update a device group (merge patch)",
-        call -> groups.patch(call.path("deviceGroupId"), definition(call.objectBody())).map(g -> Reply.ok(dto(g))));
+        call -> {
+          // RFC 7396 on the wire form: present keys overwrite, null removes (e.g. "description": null).
+          ObjectNode patch = call.objectBody();
+          definition(patch);
+          return groups.get(call.path("deviceGroupId"))
+              .compose(current -> groups.put(current.id(), definition(MergePatch.apply(dto(current), patch))))
+              .map(g -> Reply.ok(dto(g)));
+        });
     t.add(HttpMethod.DELETE, ONE, p, "DeviceGroups_Remove", 204, "Delete a device group",
         call -> groups.delete(call.path("deviceGroupId")).map(v -> Reply.noContent()));
     t.add(HttpMethod.GET, ONE + "/devices", p, "DeviceGroups_GetDevices", 200,

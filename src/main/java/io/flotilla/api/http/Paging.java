@@ -12,19 +12,40 @@ public final class Paging {
   private Paging() {
   }
 
+  /** The key, then a short SHA-256 check of it, in unpadded base64url. */
   public static String encode(String key) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(("k:" + key).getBytes(StandardCharsets.UTF_8));
+    byte[] payload = ("k:" + key).getBytes(StandardCharsets.UTF_8);
+    byte[] check = check(payload);
+    byte[] all = java.util.Arrays.copyOf(payload, payload.length + check.length);
+    System.arraycopy(check, 0, all, payload.length, check.length);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(all);
   }
 
+  /** The key of a token made by {@link #encode}; any altered token (check or canonical form broken) is a 400. */
   public static String decode(String token) {
     try {
-      String s = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-      if (!s.startsWith("k:")) {
-        throw new IllegalArgumentException();
+      byte[] all = Base64.getUrlDecoder().decode(token);
+      if (all.length > CHECK_BYTES) {
+        byte[] payload = java.util.Arrays.copyOf(all, all.length - CHECK_BYTES);
+        String s = new String(payload, StandardCharsets.UTF_8);
+        if (s.startsWith("k:") && encode(s.substring(2)).equals(token)) {
+          return s.substring(2);
+        }
       }
-      return s.substring(2);
     } catch (IllegalArgumentException e) {
-      throw new FlotillaException.Invalid("Invalid $skiptoken: use the nextLink of a previous page as it is.");
+      // reported below
+    }
+    throw new FlotillaException.Invalid("Invalid $skiptoken: use the nextLink of a previous page as it is.");
+  }
+
+  private static final int CHECK_BYTES = 6;
+
+  private static byte[] check(byte[] payload) {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(payload);
+      return java.util.Arrays.copyOf(digest, CHECK_BYTES);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -128,14 +128,17 @@ final class PropertyChanges {
     return patch;
   }
 
-  /** The 202 answer: desired values under {@code $metadata}, cloud values at their level. */
-  ObjectNode echo(long desiredVersion) {
+  /**
+   * The 202 answer: desired values under {@code $metadata}, cloud values at their level. For a component-scoped
+   * request ({@code scope} the component) the answer is un-nested, like the request body.
+   */
+  ObjectNode echo(long desiredVersion, String scope) {
     ObjectNode out = JsonNodeFactory.instance.objectNode();
     for (Change c : changes) {
       if (c.value().isNull()) {
         continue;
       }
-      ObjectNode level = c.component() == null ? out : child(out, c.component());
+      ObjectNode level = c.component() == null || c.component().equals(scope) ? out : child(out, c.component());
       if (c.cloud()) {
         level.set(c.name(), c.value());
       } else {

@@ -66,7 +66,7 @@ public final class PropertyService {
         if (desiredPatch[0] != null && desiredPatch[0].size() > 0) {
           channel.pushDesired(deviceId, desiredPatch[0], newVersion[0]);
         }
-        return changes.echo(newVersion[0]);
+        return changes.echo(newVersion[0], component);
       });
     });
   }

@@ -1,0 +1,158 @@
+package io.flotilla.api;
+
+import static io.flotilla.testing.ApiAssertions.assertError;
+import static io.flotilla.testing.ApiAssertions.assertOk;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.flotilla.testing.ApiClient;
+import io.flotilla.testing.Devices;
+import io.flotilla.testing.Templates;
+import io.flotilla.testing.TestServer;
+import io.flotilla.testing.Tokens;
+import io.vertx.core.http.HttpMethod;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The error shape (D-i), api-version handling (D-a) and the operational endpoints. */
+class ErrorShapeApiTest {
+  private static TestServer server;
+  private static ApiClient api;
+
+  @BeforeAll
+  static void start() {
+    server = TestServer.start();
+    api = server.api();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @Test
+  void aMissingApiVersionIs404NotFoundNamingIt() {
+    String base = "http://127.0.0.1:" + api.port();
+    String message = assertError(api.getAbs(base + "/api/devices?maxpagesize=5"), 404, "NotFound");
+    assertThat(message).contains("\"undefined\" is not a valid API version").contains("2022-07-31")
+        .contains("2022-10-31-preview");
+    // even before authentication
+    assertError(api.as(null).getAbs(base + "/api/devices"), 404, "NotFound");
+    assertError(api.sendAbs(HttpMethod.PUT, base + "/api/devices/" + Devices.newId("nover"), "{}", "application/json",
+        Map.of()), 404, "NotFound");
+  }
+
+  @Test
+  void anUnknownApiVersionIs404NamingTheValue() {
+    for (String v : List.of("2099-01-01", "2022-07-30", "v1", "1.1-preview", "")) {
+      String message = assertError(api.get("/api/roles?api-version=" + v), 404, "NotFound");
+      assertThat(message).contains("\"" + (v.isEmpty() ? "" : v) + "\"").contains("2022-07-31");
+    }
+    assertError(api.put("/api/devices/" + Devices.newId("ver") + "?api-version=2099-01-01", "{}"), 404, "NotFound");
+  }
+
+  @Test
+  void everySupportedApiVersionIsServed() {
+    for (String v : List.of("2022-07-31", "2022-10-31-preview", "2022-05-31", "1.0", "preview")) {
+      JsonNode roles = assertOk(api.get("/api/roles?api-version=" + v));
+      assertThat(roles.path("value").size()).as(v).isGreaterThanOrEqualTo(3);
+    }
+  }
+
+  @Test
+  void everyErrorStatusHasTheDocumentedShape() {
+    String template = Templates.publishTruck(api, "Errors");
+    String device = Devices.createTruck(api, "err", template);
+    ApiClient operator = api.as(Tokens.create(api, Tokens.OPERATOR));
+    String etag = assertOk(api.get("/api/devices/" + device)).path("etag").asText();
+    assertOk(api.patch("/api/devices/" + device, "{\"displayName\":\"changed\"}"));
+
+    assertError(api.put("/api/devices/" + device, "{\"enabled\":\"yes\"}"), 400, "BadRequest");
+    assertError(api.as(null).get("/api/devices"), 401, "Unauthorized");
+    assertError(operator.delete(Templates.path(template)), 403, "Forbidden");
+    assertError(api.get("/api/devices/" + Devices.newId("none")), 404, "NotFound");
+    assertError(api.delete(Templates.path(template)), 409, "Conflict");
+    assertError(api.patch("/api/devices/" + device, "{\"etag\":" + ApiClient.JSON.getNodeFactory().textNode(etag)
+        + "}"), 412, "PreconditionFailed");
+    assertError(api.put("/api/devices/" + device, "{\"displayName\":\"" + "x".repeat(1024 * 1024) + "\"}"),
+        413, "RequestEntityTooLarge");
+    assertError(api.send(HttpMethod.PATCH, "/api/devices/" + device, "{}", "text/plain"), 415,
+        "UnsupportedMediaType");
+  }
+
+  @Test
+  void unknownRoutesAre404InTheSameShape() {
+    assertError(api.get("/api/nothing"), 404, "NotFound");
+    assertError(api.get("/api/devices/a/b/c/d"), 404, "NotFound");
+    assertError(api.post("/api/devices", "{}"), 404, "NotFound");
+  }
+
+  @Test
+  void requestIdsAreUniqueAndTimeIsNow() {
+    JsonNode a = api.get("/api/devices/" + Devices.newId("nope")).json().path("error");
+    JsonNode b = api.get("/api/devices/" + Devices.newId("nope")).json().path("error");
+    assertThat(a.path("requestId").asText()).isNotEqualTo(b.path("requestId").asText());
+    ZonedDateTime time = ZonedDateTime.parse(a.path("time").asText(), DateTimeFormatter.RFC_1123_DATE_TIME);
+    assertThat(Duration.between(time, ZonedDateTime.now()).abs()).isLessThan(Duration.ofMinutes(1));
+    assertThat(a.path("time").asText()).endsWith(" GMT");
+  }
+
+  @Test
+  void healthzAnswersWithoutAuthentication() {
+    ApiClient.Response r = api.as(null).get("/healthz");
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.json().path("status").asText()).isEqualTo("ok");
+  }
+
+  @Test
+  void metricsExposeHttpServerRequestsAfterACall() {
+    String device = Devices.create(api, Devices.newId("metrics"), "{}");
+    assertOk(api.get("/api/devices/" + device));
+    ApiClient.Response r = api.as(null).get("/metrics");
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.contentType()).startsWith("text/plain");
+    assertThat(r.text()).contains("# TYPE http_server_requests_seconds")
+        .containsPattern("http_server_requests_seconds_count\\{[^}]*method=\"GET\"[^}]*route=\"/api/devices/:deviceId\""
+            + "[^}]*status=\"200\"[^}]*} [1-9]");
+    assertThat(r.text()).containsPattern("http_server_requests_seconds_count\\{[^}]*method=\"PUT\"");
+  }
+
+  @Test
+  void openApiDescribesEveryRoute() {
+    ApiClient.Response r = api.as(null).get("/openapi.json");
+    assertThat(r.status()).isEqualTo(200);
+    JsonNode doc = r.json();
+    assertThat(doc.path("openapi").asText()).startsWith("3.");
+    JsonNode paths = doc.path("paths");
+    Map<String, List<String>> expected = Map.ofEntries(
+        Map.entry("/api/apiTokens", List.of("get")),
+        Map.entry("/api/apiTokens/{tokenId}", List.of("get", "put", "delete")),
+        Map.entry("/api/roles", List.of("get")),
+        Map.entry("/api/roles/{roleId}", List.of("get")),
+        Map.entry("/api/deviceTemplates", List.of("get")),
+        Map.entry("/api/deviceTemplates/{deviceTemplateId}", List.of("get", "put", "patch", "delete")),
+        Map.entry("/api/devices", List.of("get")),
+        Map.entry("/api/devices/{deviceId}", List.of("get", "put", "patch", "delete")),
+        Map.entry("/api/devices/{deviceId}/attestation", List.of("get", "put", "patch", "delete")),
+        Map.entry("/api/devices/{deviceId}/credentials", List.of("get")),
+        Map.entry("/api/devices/{deviceId}/components", List.of("get")),
+        Map.entry("/api/devices/{deviceId}/properties", List.of("get", "put", "patch")),
+        Map.entry("/api/devices/{deviceId}/components/{componentName}/properties", List.of("get", "put", "patch")),
+        Map.entry("/api/deviceGroups", List.of("get")),
+        Map.entry("/api/deviceGroups/{deviceGroupId}", List.of("get", "put", "patch", "delete")),
+        Map.entry("/api/deviceGroups/{deviceGroupId}/devices", List.of("get")));
+    expected.forEach((path, methods) -> {
+      assertThat(paths.has(path)).as(path).isTrue();
+      methods.forEach(m -> assertThat(paths.path(path).path(m).path("operationId").asText()).as(m + " " + path)
+          .isNotBlank());
+    });
+    assertThat(paths.path("/api/devices/{deviceId}/properties").path("patch").path("responses").has("202")).isTrue();
+    assertThat(paths.path("/api/devices/{deviceId}").path("delete").path("responses").has("204")).isTrue();
+  }
+}
