@@ -118,7 +118,7 @@ final class JobDeviceRows {
 
   static List<String> pendingIds(Connection c, String jobId, long from, long to) throws SQLException {
     return ids(c, "SELECT device_id FROM job_devices WHERE job_id = ? AND seq BETWEEN ? AND ? AND status = "
-        + PENDING + " ORDER BY seq", jobId, from, to);
+        + PENDING + " ORDER BY job_id, seq", jobId, from, to);
   }
 
   static List<String> ids(Connection c, String sql, String jobId, long from, long to) throws SQLException {
@@ -139,7 +139,7 @@ final class JobDeviceRows {
   static List<Claimed> claim(Connection c, String jobId, long after, long to, int limit) throws SQLException {
     List<Claimed> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement("SELECT seq, device_id FROM job_devices WHERE job_id = ? "
-        + "AND seq > ? AND seq <= ? AND status = " + PENDING + " ORDER BY seq LIMIT ?")) {
+        + "AND seq > ? AND seq <= ? AND status = " + PENDING + " ORDER BY job_id, seq LIMIT ?")) {
       ps.setString(1, jobId);
       ps.setLong(2, after);
       ps.setLong(3, to);
@@ -216,7 +216,7 @@ final class JobDeviceRows {
   static List<DeviceResult> page(Connection c, String jobId, long after, int limit) throws SQLException {
     List<DeviceResult> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement("SELECT seq, device_id, status, error_code, error_message, "
-        + "response_code, updated_at FROM job_devices WHERE job_id = ? AND seq > ? ORDER BY seq LIMIT ?")) {
+        + "response_code, updated_at FROM job_devices WHERE job_id = ? AND seq > ? ORDER BY job_id, seq LIMIT ?")) {
       ps.setString(1, jobId);
       ps.setLong(2, after);
       ps.setInt(3, limit);

@@ -221,7 +221,7 @@ public final class SqlJobRepository implements JobRepository {
   @Override
   public Future<List<String>> deviceIds(String jobId, long fromSeq, long toSeq) {
     return db.read(c -> JobDeviceRows.ids(c, "SELECT device_id FROM job_devices WHERE job_id = ? AND seq BETWEEN ? "
-        + "AND ? AND status = " + JobDeviceRows.COMPLETED + " ORDER BY seq", jobId, fromSeq, toSeq));
+        + "AND ? AND status = " + JobDeviceRows.COMPLETED + " ORDER BY job_id, seq", jobId, fromSeq, toSeq));
   }
 
   private long nextDesiredVersion(Connection c) throws SQLException {
