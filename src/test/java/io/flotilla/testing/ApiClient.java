@@ -89,6 +89,7 @@ public final class ApiClient implements AutoCloseable {
   /** Sends to an absolute URL as given. */
   public Response sendAbs(HttpMethod method, String url, String body, String contentType, Map<String, String> headers) {
     HttpRequest<Buffer> req = client.requestAbs(method, url);
+    req.timeout(30_000);
     if (token != null) {
       req.putHeader("Authorization", token);
     }
