@@ -37,7 +37,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link JobScheduler} driven by hand with a mutable clock, against the real SQL repositories on an H2 file database.
+ * {@link JobScheduler} driven by hand with a mutable clock, against the real SQL repositories on an H2 file database
+ * ({@link JobSchedulerPostgresTest}: the same on PostgreSQL).
  * The job engine is never ticked, so spawned jobs stay pending and nothing but the scheduler acts.
  */
 class JobSchedulerTest {
@@ -57,7 +58,7 @@ class JobSchedulerTest {
   void setUp() throws IOException {
     vertx = Vertx.vertx();
     dir = Files.createTempDirectory("flotilla-scheduler");
-    db = Database.open(vertx, "jdbc:h2:file:" + dir.resolve("db") + ";DB_CLOSE_ON_EXIT=FALSE", null, null, null);
+    db = open(vertx, dir);
     clock = new MutableClock(T0.minusSeconds(60));
     var deviceRepo = new SqlDeviceRepository(db);
     groups = new GroupService(new SqlGroupRepository(db), deviceRepo);
@@ -72,6 +73,11 @@ class JobSchedulerTest {
     await(templates.put(TEMPLATE, truckTemplate()));
     await(groups.put("trucks", new GroupService.Definition("Trucks", null,
         "SELECT * FROM devices WHERE $template = \"" + TEMPLATE + "\"", null, null)));
+  }
+
+  /** The database under test: an H2 file in {@code dir} (a subclass runs the same tests on PostgreSQL). */
+  Database open(Vertx vertx, Path dir) {
+    return Database.open(vertx, "jdbc:h2:file:" + dir.resolve("db") + ";DB_CLOSE_ON_EXIT=FALSE", null, null, null);
   }
 
   @AfterEach
