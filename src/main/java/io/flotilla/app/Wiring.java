@@ -4,10 +4,14 @@ import io.flotilla.api.http.ApiServer;
 import io.flotilla.api.http.DeviceRoutes;
 import io.flotilla.api.http.GroupRoutes;
 import io.flotilla.api.http.JobRoutes;
+import io.flotilla.api.http.ScheduledJobRoutes;
 import io.flotilla.domain.job.EngineLimits;
 import io.flotilla.domain.job.JobEngine;
+import io.flotilla.domain.job.JobScheduler;
 import io.flotilla.domain.job.JobService;
+import io.flotilla.domain.job.ScheduledJobService;
 import io.flotilla.storage.sql.SqlJobRepository;
+import io.flotilla.storage.sql.SqlScheduledJobRepository;
 import io.flotilla.api.http.PropertyRoutes;
 import io.flotilla.api.http.TemplateRoutes;
 import io.flotilla.domain.device.DeviceChannel;
@@ -46,6 +50,7 @@ import org.slf4j.LoggerFactory;
 public final class Wiring implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Wiring.class);
   private static final long ENGINE_TICK_MS = 10;
+  private static final long SCHEDULER_TICK_MS = 1000;
 
   private final Config config;
   private final PrometheusMeterRegistry metrics;
@@ -55,6 +60,7 @@ public final class Wiring implements AutoCloseable {
   private final Application application;
   private final JobEngine engine;
   private final Runnable stopEngine;
+  private JobScheduler scheduler;
 
   private Wiring(Config config, PrometheusMeterRegistry metrics, Database database, ApiServer api,
                  String adminToken, Application application, JobEngine engine, Runnable stopEngine) {
@@ -110,11 +116,19 @@ public final class Wiring implements AutoCloseable {
       Bootstrap.await(engine.recover());
       JobService jobs = new JobService(jobRepo, groups, templates, engine, clock);
       resources.add(new JobRoutes(jobs));
+      var scheduledRepo = new SqlScheduledJobRepository(db);
+      resources.add(new ScheduledJobRoutes(new ScheduledJobService(scheduledRepo, jobs, groups, templates)));
+      JobScheduler scheduler = new JobScheduler(scheduledRepo, jobs, clock);
       long engineTimer = vertx.setPeriodic(ENGINE_TICK_MS, id -> engine.tick());
+      long schedulerTimer = vertx.setPeriodic(SCHEDULER_TICK_MS, id -> scheduler.tick());
       ApiServer api = new ApiServer(vertx, tokens, metrics, db::ping, config.maxBodyBytes(), resources);
       Bootstrap.await(api.listen(config.bind(), config.httpPort()));
 
-      Wiring w = new Wiring(config, metrics, db, api, adminToken, app, engine, () -> vertx.cancelTimer(engineTimer));
+      Wiring w = new Wiring(config, metrics, db, api, adminToken, app, engine, () -> {
+        vertx.cancelTimer(schedulerTimer);
+        vertx.cancelTimer(engineTimer);
+      });
+      w.scheduler = scheduler;
       w.writePorts();
       LOG.info("Flotilla listening: REST API on http://{}:{}", config.bind(), api.port());
       return w;
@@ -161,9 +175,14 @@ public final class Wiring implements AutoCloseable {
     return engine;
   }
 
+  public JobScheduler jobScheduler() {
+    return scheduler;
+  }
+
   @Override
   public void close() {
     stopEngine.run();
+    Bootstrap.await(scheduler.idle());
     Bootstrap.await(engine.tick());
     Bootstrap.await(api.close());
     database.close();

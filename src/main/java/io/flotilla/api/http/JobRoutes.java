@@ -132,39 +132,8 @@ public final class JobRoutes implements ResourceRoutes {
   static ObjectNode dto(Job j) {
     ObjectNode o = Json.MAPPER.createObjectNode();
     o.put("id", j.id());
-    if (j.displayName() != null) {
-      o.put("displayName", j.displayName());
-    }
-    if (j.description() != null) {
-      o.put("description", j.description());
-    }
-    o.put("group", j.groupId());
-    if (j.batch() != null) {
-      ObjectNode b = o.putObject("batch").put("type", j.batch().type().name().toLowerCase(Locale.ROOT));
-      b.set("value", number(j.batch().value()));
-    }
-    CancellationThreshold t = j.cancellationThreshold();
-    if (t != null) {
-      ObjectNode c = o.putObject("cancellationThreshold").put("type", t.type().name().toLowerCase(Locale.ROOT));
-      c.set("value", number(t.value()));
-      c.put("batch", t.perBatch());
-    }
-    ArrayNode data = o.putArray("data");
-    for (JobItem i : j.items()) {
-      ObjectNode d = data.addObject().put("type", i.type());
-      if (i.target() != null) {
-        d.put("target", i.target());
-      }
-      if (i.path() != null) {
-        d.put("path", i.path());
-      }
-      if (i.value() != null) {
-        d.set("value", i.value());
-      }
-      if (i.template() != null) {
-        d.put("template", i.template());
-      }
-    }
+    putDefinition(o, new JobDefinition(j.displayName(), j.description(), j.groupId(), j.items(), j.batch(),
+        j.cancellationThreshold(), j.organizations()));
     if (j.scheduledJobId() != null) {
       o.put("scheduledJobId", j.scheduledJobId());
     }
@@ -182,6 +151,43 @@ public final class JobRoutes implements ResourceRoutes {
     }
     GroupRoutes.putOrganizations(o, j.organizations());
     return o;
+  }
+
+  /** Writes {@code displayName} .. {@code data} of a job or scheduled job (not {@code organizations}). */
+  static void putDefinition(ObjectNode o, JobDefinition d) {
+    if (d.displayName() != null) {
+      o.put("displayName", d.displayName());
+    }
+    if (d.description() != null) {
+      o.put("description", d.description());
+    }
+    o.put("group", d.groupId());
+    if (d.batch() != null) {
+      ObjectNode b = o.putObject("batch").put("type", d.batch().type().name().toLowerCase(Locale.ROOT));
+      b.set("value", number(d.batch().value()));
+    }
+    CancellationThreshold t = d.cancellationThreshold();
+    if (t != null) {
+      ObjectNode c = o.putObject("cancellationThreshold").put("type", t.type().name().toLowerCase(Locale.ROOT));
+      c.set("value", number(t.value()));
+      c.put("batch", t.perBatch());
+    }
+    ArrayNode data = o.putArray("data");
+    for (JobItem i : d.items()) {
+      ObjectNode e = data.addObject().put("type", i.type());
+      if (i.target() != null) {
+        e.put("target", i.target());
+      }
+      if (i.path() != null) {
+        e.put("path", i.path());
+      }
+      if (i.value() != null) {
+        e.set("value", i.value());
+      }
+      if (i.template() != null) {
+        e.put("template", i.template());
+      }
+    }
   }
 
   private static JsonNode number(double v) {
