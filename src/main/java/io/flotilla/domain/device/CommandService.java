@@ -1,0 +1,99 @@
+package io.flotilla.domain.device;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.flotilla.domain.common.FlotillaException;
+import io.flotilla.domain.template.DeviceTemplate;
+import io.flotilla.domain.template.TemplateService;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Runs commands (direct methods) on connected devices through the {@link DeviceChannel} and keeps the latest
+ * invocation of each command. Commands of a device with a template must be in it; a device without template
+ * takes any command.
+ */
+public final class CommandService {
+  public static final int MAX_CONNECTION_TIMEOUT = 30;
+  public static final int MIN_RESPONSE_TIMEOUT = 5;
+  public static final int MAX_RESPONSE_TIMEOUT = 30;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final DeviceRepository devices;
+  private final TemplateService templates;
+  private final DeviceChannel channel;
+  private final CommandRepository history;
+
+  public CommandService(DeviceRepository devices, TemplateService templates, DeviceChannel channel,
+                        CommandRepository history) {
+    this.devices = devices;
+    this.templates = templates;
+    this.channel = channel;
+    this.history = history;
+  }
+
+  /**
+   * Runs a command. Fails with {@code NotFound} for an unknown device, {@code Invalid} for a command not in the
+   * template or a timeout out of range, {@code NotFound("DeviceNotOnline")} when the device is not online (after
+   * waiting {@code connectionTimeout} seconds), {@code Timeout} when it does not answer in {@code responseTimeout}.
+   */
+  public Future<CommandInvocation> run(String deviceId, String component, String name, JsonNode request,
+                                       int connectionTimeout, int responseTimeout) {
+    if (connectionTimeout < 0 || connectionTimeout > MAX_CONNECTION_TIMEOUT) {
+      throw new FlotillaException.Invalid("\"connectionTimeout\" must be between 0 and " + MAX_CONNECTION_TIMEOUT + ".");
+    }
+    if (responseTimeout < MIN_RESPONSE_TIMEOUT || responseTimeout > MAX_RESPONSE_TIMEOUT) {
+      throw new FlotillaException.Invalid("\"responseTimeout\" must be between " + MIN_RESPONSE_TIMEOUT + " and "
+          + MAX_RESPONSE_TIMEOUT + ".");
+    }
+    String method = component == null ? name : component + "*" + name;
+    String payload = request == null || request.isMissingNode() ? "" : request.toString();
+    return checkCommand(deviceId, component, name)
+        .compose(v -> channel.invokeMethod(deviceId, method, payload, Duration.ofSeconds(connectionTimeout),
+            Duration.ofSeconds(responseTimeout)))
+        .compose(result -> {
+          CommandInvocation done = new CommandInvocation(UUID.randomUUID().toString(), deviceId, component, name,
+              connectionTimeout, responseTimeout, request, parse(result.payloadJson()), result.status());
+          return history.saveLatest(done).map(x -> done);
+        });
+  }
+
+  /** The latest invocation as a list of zero or one; fails like {@link #run} for an unknown device or command. */
+  public Future<List<CommandInvocation>> latest(String deviceId, String component, String name) {
+    return checkCommand(deviceId, component, name)
+        .compose(v -> history.latest(deviceId, component, name))
+        .map(found -> found.map(List::of).orElse(List.of()));
+  }
+
+  private Future<Void> checkCommand(String deviceId, String component, String name) {
+    return devices.find(deviceId).compose(found -> {
+      Device device = found.orElseThrow(() -> DeviceService.notFound(deviceId));
+      if (device.templateId() == null) {
+        return Future.succeededFuture();
+      }
+      return templates.find(device.templateId()).map(t -> {
+        boolean known = t.map(DeviceTemplate::model).map(m -> m.command(component, name).isPresent()).orElse(true);
+        if (!known) {
+          throw new FlotillaException.Invalid("Command \"" + PropertyView.path(component, name)
+              + "\" is not in the device's template.");
+        }
+        return null;
+      });
+    });
+  }
+
+  private static JsonNode parse(String payload) {
+    if (payload == null || payload.isBlank()) {
+      return null;
+    }
+    try {
+      return JSON.readTree(payload);
+    } catch (JsonProcessingException e) {
+      return TextNode.valueOf(payload);
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package io.flotilla.domain.device;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flotilla.domain.common.FlotillaException;
+import io.flotilla.domain.template.DeviceTemplate;
+import io.flotilla.domain.template.TemplateService;
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The latest telemetry values. Devices' messages only touch memory ({@link #record}); changed values reach the
+ * repository in batches when {@link #flush} runs (the caller schedules it, e.g. every second).
+ */
+public final class TelemetryService {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private record Key(String deviceId, String component, String name) {
+  }
+
+  private final DeviceRepository devices;
+  private final TemplateService templates;
+  private final TelemetryRepository repository;
+  private final Map<Key, TelemetryValue> unsaved = new ConcurrentHashMap<>();
+  private final AtomicBoolean flushing = new AtomicBoolean();
+
+  public TelemetryService(DeviceRepository devices, TemplateService templates, TelemetryRepository repository) {
+    this.devices = devices;
+    this.templates = templates;
+    this.repository = repository;
+  }
+
+  /**
+   * Takes one telemetry message: every member of a JSON object body is a telemetry value of {@code component}
+   * (null: root). Answers how many values it held; a body that is not a JSON object holds none. Never blocks.
+   */
+  public int record(String deviceId, String component, byte[] body, Instant timestamp) {
+    JsonNode doc;
+    try {
+      doc = JSON.readTree(body);
+    } catch (java.io.IOException | RuntimeException e) {
+      return 0;
+    }
+    if (doc == null || !doc.isObject()) {
+      return 0;
+    }
+    int count = 0;
+    for (Iterator<Map.Entry<String, JsonNode>> it = doc.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (e.getKey().startsWith("$")) {
+        continue;
+      }
+      Key key = new Key(deviceId, component, e.getKey());
+      unsaved.put(key, new TelemetryValue(deviceId, component, e.getKey(), timestamp, e.getValue()));
+      count++;
+    }
+    return count;
+  }
+
+  /** Writes the values changed since the last flush in one batch; overlapping calls do nothing. */
+  public Future<Void> flush() {
+    if (unsaved.isEmpty() || !flushing.compareAndSet(false, true)) {
+      return Future.succeededFuture();
+    }
+    List<Map.Entry<Key, TelemetryValue>> batch = new ArrayList<>(unsaved.entrySet());
+    List<TelemetryValue> values = batch.stream().map(Map.Entry::getValue).toList();
+    return repository.saveLatest(values)
+        .onSuccess(v -> batch.forEach(e -> unsaved.remove(e.getKey(), e.getValue())))
+        .onComplete(ar -> flushing.set(false));
+  }
+
+  /** Values waiting for the next flush. */
+  public int unsavedCount() {
+    return unsaved.size();
+  }
+
+  /**
+   * The latest value. Fails with {@code NotFound} for an unknown device or when no value arrived yet, and with
+   * {@code Invalid} when the device's template has no such telemetry (or component).
+   */
+  public Future<TelemetryValue> latest(String deviceId, String component, String name) {
+    return devices.find(deviceId).compose(found -> {
+      Device device = found.orElseThrow(() -> DeviceService.notFound(deviceId));
+      return device.templateId() == null ? Future.succeededFuture(Optional.<DeviceTemplate>empty())
+          : templates.find(device.templateId());
+    }).compose(template -> {
+      template.ifPresent(t -> {
+        if (component != null && t.model().component(component).isEmpty()) {
+          throw new FlotillaException.NotFound("Component \"" + component + "\" is not in the device's template.");
+        }
+        if (t.model().telemetry(component, name).isEmpty()) {
+          throw new FlotillaException.Invalid("Telemetry \"" + PropertyView.path(component, name)
+              + "\" is not in the device's template.");
+        }
+      });
+      TelemetryValue pending = unsaved.get(new Key(deviceId, component, name));
+      if (pending != null) {
+        return Future.succeededFuture(pending);
+      }
+      return repository.latest(deviceId, component, name).map(v -> v.orElseThrow(() ->
+          new FlotillaException.NotFound("No value of telemetry \"" + PropertyView.path(component, name)
+              + "\" has been received from device \"" + deviceId + "\".")));
+    });
+  }
+}

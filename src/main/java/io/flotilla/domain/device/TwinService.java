@@ -1,0 +1,78 @@
+package io.flotilla.domain.device;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flotilla.domain.common.MergePatch;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.util.Iterator;
+import java.util.Map;
+
+/** The device's side of its twin: what a device reads, and its reported-property patches. */
+public final class TwinService {
+  private final DeviceRepository devices;
+  private final Clock clock;
+
+  public TwinService(DeviceRepository devices, Clock clock) {
+    this.devices = devices;
+    this.clock = clock;
+  }
+
+  /**
+   * {@code {"desired":{...,"$version":n},"reported":{...,"$version":m}}}, as a device's twin GET answers it. Fails with
+   * {@code NotFound} for an unknown device.
+   */
+  public Future<ObjectNode> deviceView(String deviceId) {
+    return devices.twin(deviceId).map(found -> {
+      Twin twin = found.orElseThrow(() -> DeviceService.notFound(deviceId));
+      ObjectNode out = JsonNodeFactory.instance.objectNode();
+      out.set("desired", twin.desired().deepCopy().put("$version", twin.desiredVersion()));
+      out.set("reported", twin.reported().deepCopy().put("$version", twin.reportedVersion()));
+      return out;
+    });
+  }
+
+  /**
+   * Merges a reported patch ({@code null} members delete, objects merge) and answers the new reported
+   * {@code $version}. Fails with {@code NotFound} for an unknown device.
+   */
+  public Future<Long> patchReported(String deviceId, ObjectNode patch) {
+    ObjectNode clean = patch.deepCopy();
+    clean.remove("$version");
+    clean.remove("$metadata");
+    String now = clock.instant().toString();
+    return devices.updateTwin(deviceId, twin -> {
+      ObjectNode meta = twin.reportedMetadata().deepCopy();
+      stamp(meta, clean, now);
+      return new Twin(twin.desired(), twin.desiredVersion(), twin.desiredMetadata(),
+          MergePatch.apply(twin.reported(), clean), twin.reportedVersion() + 1, meta, twin.cloud(),
+          twin.cloudMetadata());
+    }).map(t -> t.orElseThrow(() -> DeviceService.notFound(deviceId)).reportedVersion());
+  }
+
+  /** Sets {@code lastUpdateTime} for each patched property; members of a component ({@code "__t":"c"}) by path. */
+  private static void stamp(ObjectNode meta, ObjectNode patch, String now) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      JsonNode v = e.getValue();
+      if (v.isObject() && v.has(PropertyView.COMPONENT_MARKER)) {
+        v.fields().forEachRemaining(c -> {
+          if (!c.getKey().equals(PropertyView.COMPONENT_MARKER)) {
+            set(meta, e.getKey() + "." + c.getKey(), c.getValue(), now);
+          }
+        });
+      } else {
+        set(meta, e.getKey(), v, now);
+      }
+    }
+  }
+
+  private static void set(ObjectNode meta, String path, JsonNode value, String now) {
+    if (value.isNull()) {
+      meta.remove(path);
+    } else {
+      meta.putObject(path).put("lastUpdateTime", now);
+    }
+  }
+}

@@ -1,0 +1,135 @@
+package io.flotilla.domain.provisioning;
+
+import io.flotilla.domain.common.Etags;
+import io.flotilla.domain.common.FlotillaException;
+import io.flotilla.domain.common.Ids;
+import io.flotilla.domain.common.Page;
+import io.flotilla.domain.common.PageRequest;
+import io.flotilla.domain.device.SymmetricKeys;
+import io.vertx.core.Future;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Creates, changes and removes enrollment groups, and answers the enabled ones to authentication (cached in memory,
+ * refreshed on every change made through this service).
+ */
+public final class EnrollmentService {
+  public static final String DEFAULT_GROUP_ID = "default-sas";
+  public static final String DEFAULT_GROUP_NAME = "SAS-IoT-Devices";
+  private static final Set<String> TYPES = Set.of(EnrollmentGroup.TYPE_IOT, EnrollmentGroup.TYPE_IOT_EDGE);
+
+  private final EnrollmentRepository repository;
+  private volatile List<EnrollmentGroup> enabledCache;
+
+  public EnrollmentService(EnrollmentRepository repository) {
+    this.repository = repository;
+  }
+
+  /** What a client may set; null fields are absent (a PATCH keeps the stored value). */
+  public record Definition(String displayName, Boolean enabled, String type, String primaryKey, String secondaryKey,
+                           String etag) {
+  }
+
+  /** Creates the default group ({@value #DEFAULT_GROUP_ID}) when there is no group at all (first start). */
+  public Future<Void> ensureDefault() {
+    return repository.all().compose(groups -> groups.isEmpty()
+        ? put(DEFAULT_GROUP_ID, new Definition(DEFAULT_GROUP_NAME, true, EnrollmentGroup.TYPE_IOT, null, null, null))
+            .mapEmpty()
+        : Future.succeededFuture());
+  }
+
+  /**
+   * Creates or replaces a group; keys not given are generated. Fails with {@code Invalid} for a bad id, a missing
+   * display name or type, or a key that is not Base64; {@code PreconditionFailed} for a stale etag.
+   */
+  public Future<EnrollmentGroup> put(String id, Definition d) {
+    Ids.enrollmentGroupId(id);
+    return repository.find(id).compose(existing -> {
+      Etags.check(d.etag(), existing.map(EnrollmentGroup::etag).orElse(null));
+      return store(build(id, d));
+    });
+  }
+
+  /** Merges the present fields into the group; fails with {@code NotFound} when it does not exist. */
+  public Future<EnrollmentGroup> patch(String id, Definition change) {
+    return get(id).compose(current -> {
+      Etags.check(change.etag(), current.etag());
+      return store(build(id, new Definition(
+          change.displayName() != null ? change.displayName() : current.displayName(),
+          change.enabled() != null ? change.enabled() : current.enabled(),
+          change.type() != null ? change.type() : current.type(),
+          change.primaryKey() != null ? change.primaryKey() : current.primaryKey(),
+          change.secondaryKey() != null ? change.secondaryKey() : current.secondaryKey(), null)));
+    });
+  }
+
+  public Future<EnrollmentGroup> get(String id) {
+    return repository.find(id).map(g -> g.orElseThrow(() -> notFound(id)));
+  }
+
+  public Future<Page<EnrollmentGroup>> list(PageRequest page) {
+    return repository.list(page);
+  }
+
+  /** Fails with {@code NotFound}. Devices created through the group stay. */
+  public Future<Void> delete(String id) {
+    return repository.delete(id).map(found -> {
+      enabledCache = null;
+      if (!found) {
+        throw notFound(id);
+      }
+      return null;
+    });
+  }
+
+  /** The enabled groups, whose keys authenticate registrations and device sessions. */
+  public Future<List<EnrollmentGroup>> enabled() {
+    List<EnrollmentGroup> cached = enabledCache;
+    if (cached != null) {
+      return Future.succeededFuture(cached);
+    }
+    return repository.all().map(all -> {
+      List<EnrollmentGroup> enabled = all.stream().filter(EnrollmentGroup::enabled).toList();
+      enabledCache = enabled;
+      return enabled;
+    });
+  }
+
+  private Future<EnrollmentGroup> store(EnrollmentGroup g) {
+    return repository.save(g).map(created -> {
+      enabledCache = null;
+      return g;
+    });
+  }
+
+  private static EnrollmentGroup build(String id, Definition d) {
+    if (d.displayName() == null || d.displayName().isBlank()) {
+      throw new FlotillaException.Invalid("\"displayName\" is required.");
+    }
+    if (d.type() == null || !TYPES.contains(d.type())) {
+      throw new FlotillaException.Invalid("\"type\" is required and must be \"iot\" or \"iotEdge\".");
+    }
+    return new EnrollmentGroup(id, d.displayName(), d.enabled() == null || d.enabled(), d.type(),
+        key(d.primaryKey(), "primaryKey"), key(d.secondaryKey(), "secondaryKey"), Etags.fresh());
+  }
+
+  private static String key(String given, String field) {
+    if (given == null || given.isEmpty()) {
+      return SymmetricKeys.generate();
+    }
+    try {
+      if (Base64.getDecoder().decode(given).length < 16) {
+        throw new IllegalArgumentException("short");
+      }
+    } catch (IllegalArgumentException e) {
+      throw new FlotillaException.Invalid("\"" + field + "\" must be a Base64 key of at least 16 bytes.");
+    }
+    return given;
+  }
+
+  static FlotillaException.NotFound notFound(String id) {
+    return new FlotillaException.NotFound("Enrollment group \"" + id + "\" not found.");
+  }
+}
