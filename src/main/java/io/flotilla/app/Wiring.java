@@ -35,9 +35,11 @@ public final class Wiring implements AutoCloseable {
   private final ApiServer api;
   private final String adminToken;
   private final Application application;
+  private final GatewayWiring gateway;
 
   private Wiring(Config config, PrometheusMeterRegistry metrics, Database database, ApiServer api,
-                 String adminToken, Application application) {
+                 String adminToken, Application application, GatewayWiring gateway) {
+    this.gateway = gateway;
     this.config = config;
     this.metrics = metrics;
     this.database = database;
@@ -60,6 +62,7 @@ public final class Wiring implements AutoCloseable {
     new ProcessorMetrics().bindTo(metrics);
 
     Database db = Database.open(vertx, config.effectiveDbUrl(), config.dbUser(), config.dbPassword(), metrics);
+    GatewayWiring gateway = null;
     try {
       var tokenRepo = new SqlTokenRepository(db);
       Application app = Bootstrap.application(new SqlApplicationRepository(db));
@@ -69,14 +72,19 @@ public final class Wiring implements AutoCloseable {
       List<ResourceRoutes> resources = new ArrayList<>();
       resources.add(new TokenRoutes(tokens));
       resources.add(new RoleRoutes());
+      gateway = GatewayWiring.start(vertx, db, metrics, config, app, clock);
+      resources.addAll(gateway.routes());
       ApiServer api = new ApiServer(vertx, tokens, metrics, db::ping, config.maxBodyBytes(), resources);
       Bootstrap.await(api.listen(config.bind(), config.httpPort()));
 
-      Wiring w = new Wiring(config, metrics, db, api, adminToken, app);
+      Wiring w = new Wiring(config, metrics, db, api, adminToken, app, gateway);
       w.writePorts();
       LOG.info("Flotilla listening: REST API on http://{}:{}", config.bind(), api.port());
       return w;
     } catch (RuntimeException e) {
+      if (gateway != null) {
+        gateway.close();
+      }
       db.close();
       throw e;
     }
@@ -96,7 +104,11 @@ public final class Wiring implements AutoCloseable {
   }
 
   public int mqttPort() {
-    return config.mqttPort();
+    return gateway.mqttPort();
+  }
+
+  public GatewayWiring gateway() {
+    return gateway;
   }
 
   public String adminToken() {
@@ -118,6 +130,7 @@ public final class Wiring implements AutoCloseable {
   @Override
   public void close() {
     Bootstrap.await(api.close());
+    gateway.close();
     database.close();
   }
 }
