@@ -79,7 +79,10 @@ final class DeviceSession {
     endpoint.publishHandler(this::onPublish);
     endpoint.subscribeHandler(this::onSubscribe);
     endpoint.unsubscribeHandler(this::onUnsubscribe);
-    endpoint.disconnectHandler(v -> close());
+    endpoint.disconnectHandler(v -> {
+      closed = true;
+      registry.unregister(this);
+    });
     endpoint.exceptionHandler(e -> {
       LOG.debug("Closing session of {}: {}", deviceId, e.toString());
       close();

@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class DpsSession {
   static final int RETRY_AFTER_SECONDS = 1;
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DpsSession.class);
 
   private final MqttEndpoint endpoint;
   private final String registrationId;
@@ -49,7 +50,7 @@ final class DpsSession {
     endpoint.publishHandler(this::onPublish);
     endpoint.subscribeHandler(this::onSubscribe);
     endpoint.unsubscribeHandler(m -> endpoint.unsubscribeAcknowledge(m.messageId()));
-    endpoint.disconnectHandler(v -> close());
+    endpoint.disconnectHandler(v -> { });
     endpoint.exceptionHandler(e -> close());
     endpoint.accept(false);
   }
@@ -61,6 +62,7 @@ final class DpsSession {
   }
 
   private void onSubscribe(MqttSubscribeMessage m) {
+    LOG.debug("DPS {} subscribed {}", registrationId, m.topicSubscriptions().size());
     List<MqttQoS> granted = new ArrayList<>();
     for (MqttTopicSubscription s : m.topicSubscriptions()) {
       if (SubscriptionFilter.parse(s.topicName()).kind() != SubscriptionFilter.Kind.DPS_RESPONSES) {
@@ -73,6 +75,8 @@ final class DpsSession {
   }
 
   private void onPublish(MqttPublishMessage m) {
+    LOG.debug("DPS {} published {} ({} bytes, QoS {})", registrationId, m.topicName(), m.payload().length(),
+        m.qosLevel().value());
     if (m.qosLevel() == MqttQoS.EXACTLY_ONCE || m.payload().length() > DeviceSession.MAX_MESSAGE_BYTES) {
       close();
       return;
@@ -162,6 +166,7 @@ final class DpsSession {
   }
 
   private void reply(int status, String rid, Integer retryAfter, ObjectNode body) {
+    LOG.debug("DPS {} reply {} rid {}", registrationId, status, rid);
     if (endpoint.isConnected()) {
       endpoint.publish(ServerTopics.dpsResponse(status, rid, retryAfter), Buffer.buffer(body.toString()),
           MqttQoS.AT_MOST_ONCE, false, false);

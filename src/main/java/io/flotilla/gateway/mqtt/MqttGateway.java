@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class MqttGateway {
   private static final Logger LOG = LoggerFactory.getLogger(MqttGateway.class);
   private static final long SWEEP_MILLIS = 1000;
-  private static final int TIMEOUT_ON_CONNECT_SECONDS = 30;
+  private static final int TIMEOUT_ON_CONNECT_SECONDS = 10;
 
   private final Vertx vertx;
   private final SessionServices services;
