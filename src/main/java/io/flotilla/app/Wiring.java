@@ -59,13 +59,23 @@ public final class Wiring implements AutoCloseable {
   private final String adminToken;
   private final Application application;
   private final JobEngine engine;
-  private final Runnable stopEngine;
-  private JobScheduler scheduler;
+  private final Runnable stopTimers;
+  private final GatewayWiring gateway;
+  private final JobScheduler scheduler;
+  private Services services;
+
+  /** The domain services, for tests and tools that drive the server from inside. */
+  public record Services(TemplateService templates, GroupService groups, DeviceService devices,
+                         PropertyService properties, JobService jobs) {
+  }
 
   private Wiring(Config config, PrometheusMeterRegistry metrics, Database database, ApiServer api,
-                 String adminToken, Application application, JobEngine engine, Runnable stopEngine) {
+                 String adminToken, Application application, GatewayWiring gateway, JobEngine engine,
+                 JobScheduler scheduler, Runnable stopTimers) {
+    this.gateway = gateway;
     this.engine = engine;
-    this.stopEngine = stopEngine;
+    this.scheduler = scheduler;
+    this.stopTimers = stopTimers;
     this.config = config;
     this.metrics = metrics;
     this.database = database;
@@ -88,16 +98,18 @@ public final class Wiring implements AutoCloseable {
     new ProcessorMetrics().bindTo(metrics);
 
     Database db = Database.open(vertx, config.effectiveDbUrl(), config.dbUser(), config.dbPassword(), metrics);
+    GatewayWiring gateway = null;
     try {
       var tokenRepo = new SqlTokenRepository(db);
       Application app = Bootstrap.application(new SqlApplicationRepository(db));
       String adminToken = Bootstrap.adminToken(config.dataDir(), tokenRepo, app, clock);
       TokenService tokens = new TokenService(tokenRepo, app, clock);
 
-      DeviceChannel channel = DeviceChannel.NONE;
       var deviceRepo = new SqlDeviceRepository(db);
       GroupService groups = new GroupService(new SqlGroupRepository(db), deviceRepo);
       TemplateService templates = new TemplateService(new SqlTemplateRepository(db), groups);
+      gateway = GatewayWiring.start(vertx, db, metrics, config, app, clock, deviceRepo, templates);
+      DeviceChannel channel = gateway.channel();
       DeviceService devices = new DeviceService(deviceRepo, templates, channel, app.idScope());
       PropertyService properties = new PropertyService(deviceRepo, templates, channel, clock);
 
@@ -108,6 +120,7 @@ public final class Wiring implements AutoCloseable {
       resources.add(new DeviceRoutes(devices));
       resources.add(new PropertyRoutes(properties));
       resources.add(new GroupRoutes(groups));
+      resources.addAll(gateway.routes());
 
       var jobRepo = new SqlJobRepository(db);
       JobEngine engine = new JobEngine(jobRepo, groups, channel, clock,
@@ -124,15 +137,18 @@ public final class Wiring implements AutoCloseable {
       ApiServer api = new ApiServer(vertx, tokens, metrics, db::ping, config.maxBodyBytes(), resources);
       Bootstrap.await(api.listen(config.bind(), config.httpPort()));
 
-      Wiring w = new Wiring(config, metrics, db, api, adminToken, app, engine, () -> {
+      Wiring w = new Wiring(config, metrics, db, api, adminToken, app, gateway, engine, scheduler, () -> {
         vertx.cancelTimer(schedulerTimer);
         vertx.cancelTimer(engineTimer);
       });
-      w.scheduler = scheduler;
+      w.services = new Services(templates, groups, devices, properties, jobs);
       w.writePorts();
       LOG.info("Flotilla listening: REST API on http://{}:{}", config.bind(), api.port());
       return w;
     } catch (RuntimeException e) {
+      if (gateway != null) {
+        gateway.close();
+      }
       db.close();
       throw e;
     }
@@ -152,7 +168,11 @@ public final class Wiring implements AutoCloseable {
   }
 
   public int mqttPort() {
-    return config.mqttPort();
+    return gateway.mqttPort();
+  }
+
+  public GatewayWiring gateway() {
+    return gateway;
   }
 
   public String adminToken() {
@@ -171,6 +191,10 @@ public final class Wiring implements AutoCloseable {
     return database;
   }
 
+  public Services services() {
+    return services;
+  }
+
   public JobEngine jobEngine() {
     return engine;
   }
@@ -181,10 +205,11 @@ public final class Wiring implements AutoCloseable {
 
   @Override
   public void close() {
-    stopEngine.run();
+    stopTimers.run();
     Bootstrap.await(scheduler.idle());
     Bootstrap.await(engine.tick());
     Bootstrap.await(api.close());
+    gateway.close();
     database.close();
   }
 }

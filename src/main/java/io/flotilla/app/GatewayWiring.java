@@ -1,0 +1,122 @@
+package io.flotilla.app;
+
+import io.flotilla.api.http.CommandRoutes;
+import io.flotilla.api.http.EnrollmentGroupRoutes;
+import io.flotilla.api.http.ResourceRoutes;
+import io.flotilla.api.http.TelemetryRoutes;
+import io.flotilla.domain.auth.Application;
+import io.flotilla.domain.device.CommandService;
+import io.flotilla.domain.device.DeviceChannel;
+import io.flotilla.domain.device.DeviceRepository;
+import io.flotilla.domain.device.TelemetryService;
+import io.flotilla.domain.device.TwinService;
+import io.flotilla.domain.provisioning.EnrollmentService;
+import io.flotilla.domain.provisioning.ProvisioningService;
+import io.flotilla.domain.template.TemplateService;
+import io.flotilla.gateway.mqtt.MqttGateway;
+import io.flotilla.gateway.mqtt.ServerCertificate;
+import io.flotilla.storage.sql.Database;
+import io.flotilla.storage.sql.SqlCommandRepository;
+import io.flotilla.storage.sql.SqlEnrollmentRepository;
+import io.flotilla.storage.sql.SqlTelemetryRepository;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The device gateway and the device-side services around it: twin, telemetry, provisioning, enrollment groups and
+ * commands. Device, property, template and group services are shared with {@link Wiring}.
+ */
+public final class GatewayWiring {
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayWiring.class);
+  private static final long TELEMETRY_FLUSH_MILLIS = 1000;
+
+  private final Vertx vertx;
+  private final TemplateService templates;
+  private final CommandService commands;
+  private final TelemetryService telemetry;
+  private final EnrollmentService enrollments;
+  private final MqttGateway gateway;
+  private final long flushTimer;
+
+  private GatewayWiring(Vertx vertx, Database db, MeterRegistry meters, Config config, Application app, Clock clock,
+                        DeviceRepository deviceRepo, TemplateService templates) {
+    this.vertx = vertx;
+    this.templates = templates;
+    this.enrollments = new EnrollmentService(new SqlEnrollmentRepository(db));
+    this.telemetry = new TelemetryService(deviceRepo, templates, new SqlTelemetryRepository(db));
+    ProvisioningService provisioning = new ProvisioningService(deviceRepo, templates, enrollments, clock);
+    this.gateway = new MqttGateway(vertx, new TwinService(deviceRepo, clock), telemetry, provisioning, meters, clock,
+        config.hostName(), app.idScope());
+    DeviceChannel channel = gateway.channel();
+    this.commands = new CommandService(deviceRepo, templates, channel, new SqlCommandRepository(db));
+    this.flushTimer = vertx.setPeriodic(TELEMETRY_FLUSH_MILLIS, t -> telemetry.flush()
+        .onFailure(e -> LOG.warn("Telemetry flush failed; values are kept for the next one", e)));
+  }
+
+  /** Creates the default enrollment group on first start and starts the MQTT listeners (blocking). */
+  static GatewayWiring start(Vertx vertx, Database db, MeterRegistry meters, Config config, Application app,
+                             Clock clock, DeviceRepository deviceRepo, TemplateService templates) {
+    GatewayWiring w = new GatewayWiring(vertx, db, meters, config, app, clock, deviceRepo, templates);
+    try {
+      Bootstrap.await(w.enrollments.ensureDefault());
+      ServerCertificate cert = ServerCertificate.loadOrCreate(config.dataDir().resolve("certs"), config.hostName());
+      Bootstrap.await(w.gateway.start(new MqttGateway.Listeners(config.bind(), config.mqttPort(),
+          config.mqttPlainPort(), cert.certificatePath(), cert.privateKeyPath())));
+      return w;
+    } catch (RuntimeException e) {
+      w.close();
+      throw e;
+    }
+  }
+
+  public List<ResourceRoutes> routes() {
+    return List.of(new CommandRoutes(commands), new TelemetryRoutes(telemetry), new EnrollmentGroupRoutes(enrollments));
+  }
+
+  public DeviceChannel channel() {
+    return gateway.channel();
+  }
+
+  public MqttGateway gateway() {
+    return gateway;
+  }
+
+  public TemplateService templates() {
+    return templates;
+  }
+
+  public CommandService commands() {
+    return commands;
+  }
+
+  public TelemetryService telemetry() {
+    return telemetry;
+  }
+
+  public EnrollmentService enrollments() {
+    return enrollments;
+  }
+
+  public int mqttPort() {
+    return gateway.tlsPort();
+  }
+
+  public int mqttPlainPort() {
+    return gateway.plainPort();
+  }
+
+  /** Stops the listeners and writes the telemetry not yet flushed (blocking; before the database closes). */
+  void close() {
+    vertx.cancelTimer(flushTimer);
+    try {
+      Bootstrap.await(gateway.close());
+      Bootstrap.await(telemetry.flush());
+    } catch (RuntimeException e) {
+      LOG.warn("Gateway shutdown incomplete", e);
+    }
+  }
+}

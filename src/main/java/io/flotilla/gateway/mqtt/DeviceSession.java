@@ -1,0 +1,236 @@
+package io.flotilla.gateway.mqtt;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flotilla.gateway.mqtt.DeviceTopic.MethodResponse;
+import io.flotilla.gateway.mqtt.DeviceTopic.TelemetryTopic;
+import io.flotilla.gateway.mqtt.DeviceTopic.TwinGet;
+import io.flotilla.gateway.mqtt.DeviceTopic.TwinReportedPatch;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mqtt.MqttEndpoint;
+import io.vertx.mqtt.MqttTopicSubscription;
+import io.vertx.mqtt.messages.MqttPublishMessage;
+import io.vertx.mqtt.messages.MqttSubscribeMessage;
+import io.vertx.mqtt.messages.MqttUnsubscribeMessage;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connected IoT Hub device: telemetry, twin and method traffic on its own topics. Anything outside them, a QoS 2
+ * publish or a message over {@value #MAX_MESSAGE_BYTES} bytes closes the connection. Runs on its connection's
+ * context; calls from elsewhere hop onto it.
+ */
+final class DeviceSession {
+  static final int MAX_MESSAGE_BYTES = 256 * 1024;
+  private static final Logger LOG = LoggerFactory.getLogger(DeviceSession.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final MqttEndpoint endpoint;
+  private final String deviceId;
+  private final Instant expiry;
+  private final Context context;
+  private final SessionRegistry registry;
+  private final MqttDeviceChannel channel;
+  private final SessionServices services;
+  private volatile boolean methods;
+  private volatile boolean desired;
+  private volatile boolean c2d;
+  private volatile boolean closed;
+
+  DeviceSession(MqttEndpoint endpoint, String deviceId, Instant expiry, SessionRegistry registry,
+                MqttDeviceChannel channel, SessionServices services) {
+    this.endpoint = endpoint;
+    this.deviceId = deviceId;
+    this.expiry = expiry;
+    this.context = Vertx.currentContext();
+    this.registry = registry;
+    this.channel = channel;
+    this.services = services;
+  }
+
+  String deviceId() {
+    return deviceId;
+  }
+
+  Instant expiry() {
+    return expiry;
+  }
+
+  boolean acceptsMethods() {
+    return methods && !closed;
+  }
+
+  boolean acceptsC2d() {
+    return c2d && !closed;
+  }
+
+  /** Installs the handlers and answers CONNACK. */
+  void start() {
+    endpoint.publishAutoAck(false);
+    endpoint.subscriptionAutoAck(false);
+    endpoint.publishHandler(this::onPublish);
+    endpoint.subscribeHandler(this::onSubscribe);
+    endpoint.unsubscribeHandler(this::onUnsubscribe);
+    endpoint.disconnectHandler(v -> {
+      closed = true;
+      registry.unregister(this);
+    });
+    endpoint.exceptionHandler(e -> {
+      LOG.debug("Closing session of {}: {}", deviceId, e.toString());
+      close();
+    });
+    endpoint.closeHandler(v -> {
+      closed = true;
+      registry.unregister(this);
+    });
+    endpoint.accept(false);
+  }
+
+  /** Closes the connection (any thread). */
+  void close() {
+    closed = true;
+    registry.unregister(this);
+    onContext(() -> {
+      if (endpoint.isConnected()) {
+        endpoint.close();
+      }
+    });
+  }
+
+  void pushDesired(ObjectNode patch, long version) {
+    if (!desired || closed) {
+      return;
+    }
+    ObjectNode body = patch.deepCopy().put("$version", version);
+    send(ServerTopics.desiredPatch(version), Buffer.buffer(body.toString()), MqttQoS.AT_MOST_ONCE);
+  }
+
+  void requestMethod(String name, String rid, String payload) {
+    send(ServerTopics.methodRequest(name, rid), Buffer.buffer(payload), MqttQoS.AT_MOST_ONCE);
+  }
+
+  void sendC2d(String topic, String body) {
+    send(topic, Buffer.buffer(body), MqttQoS.AT_LEAST_ONCE);
+  }
+
+  private void send(String topic, Buffer body, MqttQoS qos) {
+    onContext(() -> {
+      if (!closed && endpoint.isConnected()) {
+        endpoint.publish(topic, body, qos, false, false);
+      }
+    });
+  }
+
+  private void onContext(Runnable r) {
+    if (Vertx.currentContext() == context) {
+      r.run();
+    } else {
+      context.runOnContext(v -> r.run());
+    }
+  }
+
+  private void onPublish(MqttPublishMessage m) {
+    if (m.qosLevel() == MqttQoS.EXACTLY_ONCE || m.payload().length() > MAX_MESSAGE_BYTES) {
+      close();
+      return;
+    }
+    DeviceTopic topic = DeviceTopic.parse(m.topicName());
+    if (!topic.ownedBy(deviceId)) {
+      LOG.debug("Device {} published on {}: closing", deviceId, m.topicName());
+      close();
+      return;
+    }
+    if (topic instanceof TelemetryTopic t) {
+      services.metrics().telemetryMessages.increment();
+      services.telemetry().record(deviceId, t.properties().componentName().orElse(null), m.payload().getBytes(),
+          timestamp(t.properties()));
+    } else if (topic instanceof TwinGet g) {
+      services.twins().deviceView(deviceId).onComplete(ar -> send(ar.succeeded()
+              ? ServerTopics.twinResponse(200, g.rid()) : ServerTopics.twinResponse(500, g.rid()),
+          ar.succeeded() ? Buffer.buffer(ar.result().toString()) : Buffer.buffer(), MqttQoS.AT_MOST_ONCE));
+    } else if (topic instanceof TwinReportedPatch p) {
+      reportedPatch(p, m.payload());
+    } else if (topic instanceof MethodResponse r) {
+      channel.methodAnswered(deviceId, r.rid(), r.status(), m.payload().toString());
+    } else {
+      close();
+      return;
+    }
+    if (m.qosLevel() == MqttQoS.AT_LEAST_ONCE) {
+      endpoint.publishAcknowledge(m.messageId());
+    }
+  }
+
+  private void reportedPatch(TwinReportedPatch p, Buffer payload) {
+    JsonNode patch;
+    try {
+      patch = JSON.readTree(payload.getBytes());
+    } catch (java.io.IOException e) {
+      patch = null;
+    }
+    if (!(patch instanceof ObjectNode o)) {
+      send(ServerTopics.twinResponse(400, p.rid()), Buffer.buffer(), MqttQoS.AT_MOST_ONCE);
+      return;
+    }
+    services.twins().patchReported(deviceId, o).onComplete(ar -> send(ar.succeeded()
+        ? ServerTopics.twinResponse(204, p.rid(), ar.result())
+        : ServerTopics.twinResponse(500, p.rid()), Buffer.buffer(), MqttQoS.AT_MOST_ONCE));
+  }
+
+  private Instant timestamp(PropertyBag bag) {
+    String ctime = bag.creationTime().orElse(null);
+    if (ctime != null) {
+      try {
+        return Instant.parse(ctime);
+      } catch (DateTimeParseException ignored) {
+        // fall back to the arrival time
+      }
+    }
+    return services.clock().instant();
+  }
+
+  private void onSubscribe(MqttSubscribeMessage m) {
+    List<MqttQoS> granted = new ArrayList<>();
+    boolean methodsNow = false;
+    for (MqttTopicSubscription s : m.topicSubscriptions()) {
+      SubscriptionFilter f = SubscriptionFilter.parse(s.topicName());
+      if (!f.ownedBy(deviceId) || f.kind() == SubscriptionFilter.Kind.DPS_RESPONSES) {
+        LOG.debug("Device {} subscribed to {}: closing", deviceId, s.topicName());
+        close();
+        return;
+      }
+      switch (f.kind()) {
+        case METHOD_REQUESTS -> methodsNow = true;
+        case DESIRED_PATCHES -> desired = true;
+        case C2D_MESSAGES -> c2d = true;
+        default -> { }
+      }
+      granted.add(s.qualityOfService() == MqttQoS.EXACTLY_ONCE ? MqttQoS.AT_LEAST_ONCE : s.qualityOfService());
+    }
+    endpoint.subscribeAcknowledge(m.messageId(), granted);
+    if (methodsNow) {
+      methods = true;
+      registry.methodsReady(this);
+    }
+  }
+
+  private void onUnsubscribe(MqttUnsubscribeMessage m) {
+    for (String t : m.topics()) {
+      switch (SubscriptionFilter.parse(t).kind()) {
+        case METHOD_REQUESTS -> methods = false;
+        case DESIRED_PATCHES -> desired = false;
+        case C2D_MESSAGES -> c2d = false;
+        default -> { }
+      }
+    }
+    endpoint.unsubscribeAcknowledge(m.messageId());
+  }
+}

@@ -1,0 +1,125 @@
+package io.flotilla.gateway.mqtt;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flotilla.domain.common.FlotillaException;
+import io.flotilla.domain.device.DeviceChannel;
+import io.flotilla.domain.device.MethodResult;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@link DeviceChannel} over this node's MQTT sessions. Method requests in flight are one map entry (request id to
+ * promise) and one timer each; a device can only answer its own requests.
+ */
+public final class MqttDeviceChannel implements DeviceChannel {
+  private record Pending(String deviceId, Promise<MethodResult> promise, long timer) {
+  }
+
+  private final Vertx vertx;
+  private final SessionRegistry registry;
+  private final GatewayMetrics metrics;
+  private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+  private final AtomicLong rids = new AtomicLong();
+
+  MqttDeviceChannel(Vertx vertx, SessionRegistry registry, GatewayMetrics metrics) {
+    this.vertx = vertx;
+    this.registry = registry;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public boolean isConnected(String deviceId) {
+    return registry.get(deviceId) != null;
+  }
+
+  @Override
+  public void disconnect(String deviceId) {
+    DeviceSession s = registry.get(deviceId);
+    if (s != null) {
+      s.close();
+    }
+  }
+
+  @Override
+  public void pushDesired(String deviceId, ObjectNode patch, long version) {
+    DeviceSession s = registry.get(deviceId);
+    if (s != null) {
+      s.pushDesired(patch, version);
+    }
+  }
+
+  @Override
+  public Future<MethodResult> invokeMethod(String deviceId, String methodName, String payloadJson,
+                                           Duration connectTimeout, Duration responseTimeout) {
+    Context caller = Vertx.currentContext();
+    Future<DeviceSession> ready;
+    DeviceSession now = registry.methodReady(deviceId);
+    if (now != null) {
+      ready = Future.succeededFuture(now);
+    } else if (connectTimeout.isZero() || connectTimeout.isNegative()) {
+      ready = Future.failedFuture(SessionRegistry.notOnline(deviceId));
+    } else {
+      ready = registry.awaitMethodReady(deviceId, connectTimeout);
+    }
+    Future<MethodResult> result = ready.compose(session -> send(session, methodName, payloadJson, responseTimeout));
+    return caller == null ? result : onCaller(caller, result);
+  }
+
+  private Future<MethodResult> send(DeviceSession session, String methodName, String payload, Duration timeout) {
+    String rid = Long.toString(rids.incrementAndGet(), 36);
+    Promise<MethodResult> promise = Promise.promise();
+    long timer = vertx.setTimer(Math.max(1, timeout.toMillis()), t -> {
+      Pending p = pending.remove(rid);
+      if (p != null) {
+        p.promise().tryFail(new FlotillaException.Timeout("Device \"" + session.deviceId()
+            + "\" did not answer method \"" + methodName + "\" within " + timeout.toSeconds() + " s."));
+      }
+    });
+    pending.put(rid, new Pending(session.deviceId(), promise, timer));
+    metrics.methodsInvoked.increment();
+    session.requestMethod(methodName, rid, payload == null ? "" : payload);
+    return promise.future();
+  }
+
+  /** A device's method response; ignored unless it answers a pending request of that same device. */
+  void methodAnswered(String deviceId, String rid, int status, String payload) {
+    Pending p = pending.get(rid);
+    if (p == null || !p.deviceId().equals(deviceId) || !pending.remove(rid, p)) {
+      return;
+    }
+    vertx.cancelTimer(p.timer());
+    p.promise().tryComplete(new MethodResult(status, payload == null || payload.isEmpty() ? null : payload));
+  }
+
+  /** Method requests awaiting an answer. */
+  public int pendingMethods() {
+    return pending.size();
+  }
+
+  @Override
+  public boolean sendC2d(String deviceId, String body, Map<String, String> properties) {
+    DeviceSession s = registry.get(deviceId);
+    if (s == null || !s.acceptsC2d()) {
+      return false;
+    }
+    PropertyBag bag = new PropertyBag(properties);
+    if (bag.messageId().isEmpty()) {
+      bag = bag.with(PropertyBag.MESSAGE_ID, UUID.randomUUID().toString());
+    }
+    s.sendC2d(ServerTopics.c2d(deviceId, bag), body == null ? "" : body);
+    return true;
+  }
+
+  private static <T> Future<T> onCaller(Context caller, Future<T> f) {
+    Promise<T> p = Promise.promise();
+    f.onComplete(ar -> caller.runOnContext(v -> p.handle(ar)));
+    return p.future();
+  }
+}

@@ -1,0 +1,220 @@
+package io.flotilla.gateway.mqtt;
+
+import io.flotilla.domain.device.TelemetryService;
+import io.flotilla.domain.device.TwinService;
+import io.flotilla.domain.provisioning.CandidateKey;
+import io.flotilla.domain.provisioning.ProvisioningService;
+import io.flotilla.domain.provisioning.ProvisioningService.Admission;
+import io.flotilla.gateway.mqtt.ConnectUsername.DpsUsername;
+import io.flotilla.gateway.mqtt.ConnectUsername.HubUsername;
+import io.flotilla.gateway.mqtt.SasAuthenticator.Verdict;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.mqtt.MqttEndpoint;
+import io.vertx.mqtt.MqttServer;
+import io.vertx.mqtt.MqttServerOptions;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The device listeners: TLS MQTT (TLS 1.2 and 1.3) and an optional plain one, serving IoT Hub device sessions and
+ * DPS registrations told apart by the CONNECT username (P-1), with the CONNACK codes of P-4.
+ */
+public final class MqttGateway {
+  private static final Logger LOG = LoggerFactory.getLogger(MqttGateway.class);
+  private static final long SWEEP_MILLIS = 1000;
+  private static final int TIMEOUT_ON_CONNECT_SECONDS = 10;
+
+  private final Vertx vertx;
+  private final SessionServices services;
+  private final SessionRegistry registry;
+  private final MqttDeviceChannel channel;
+  private final SasAuthenticator authenticator;
+  private MqttServer tls;
+  private MqttServer plain;
+  private long sweeper = -1;
+
+  /** The listener settings: where to listen and the TLS certificate (PEM files). */
+  public record Listeners(String bind, int tlsPort, int plainPort, Path certificate, Path privateKey) {
+  }
+
+  /**
+   * @param hostName the host devices are told to connect to after DPS ({@code assignedHub})
+   * @param idScope the ID scope DPS usernames must name
+   */
+  public MqttGateway(Vertx vertx, TwinService twins, TelemetryService telemetry, ProvisioningService provisioning,
+                     MeterRegistry meters, Clock clock, String hostName, String idScope) {
+    GatewayMetrics metrics = new GatewayMetrics(meters);
+    this.vertx = vertx;
+    this.services = new SessionServices(twins, telemetry, provisioning, metrics, clock, hostName, idScope);
+    this.registry = new SessionRegistry(vertx);
+    this.channel = new MqttDeviceChannel(vertx, registry, metrics);
+    this.authenticator = new SasAuthenticator(clock);
+    metrics.sessions(meters, registry::size);
+  }
+
+  /** The channel the domain uses to reach sessions; usable before {@link #start}. */
+  public MqttDeviceChannel channel() {
+    return channel;
+  }
+
+  /** Sessions connected now. */
+  public int sessionCount() {
+    return registry.size();
+  }
+
+  /** Starts the listeners and the token-expiry sweep. */
+  public Future<Void> start(Listeners listeners) {
+    MqttServerOptions tlsOptions = options(listeners.bind(), listeners.tlsPort())
+        .setSsl(true)
+        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(listeners.certificate().toString())
+            .setKeyPath(listeners.privateKey().toString()));
+    tlsOptions.setEnabledSecureTransportProtocols(java.util.Set.of("TLSv1.2", "TLSv1.3"));
+    tls = MqttServer.create(vertx, tlsOptions).endpointHandler(this::onConnect)
+        .exceptionHandler(e -> LOG.debug("MQTT TLS listener: {}", e.toString()));
+    Future<?> started = tls.listen();
+    if (listeners.plainPort() >= 0) {
+      plain = MqttServer.create(vertx, options(listeners.bind(), listeners.plainPort())).endpointHandler(this::onConnect)
+          .exceptionHandler(e -> LOG.debug("MQTT plain listener: {}", e.toString()));
+      started = started.compose(x -> plain.listen());
+    }
+    return started.map(x -> {
+      sweeper = vertx.setPeriodic(SWEEP_MILLIS, t -> {
+        int closed = registry.sweep(services.clock().instant());
+        if (closed > 0) {
+          LOG.debug("Closed {} sessions whose SAS token expired", closed);
+        }
+      });
+      LOG.info("Device gateway listening: MQTT over TLS on {}:{}{}", listeners.bind(), tls.actualPort(),
+          plain == null ? "" : ", plain MQTT on port " + plain.actualPort());
+      return null;
+    });
+  }
+
+  public int tlsPort() {
+    return tls == null ? -1 : tls.actualPort();
+  }
+
+  public int plainPort() {
+    return plain == null ? -1 : plain.actualPort();
+  }
+
+  public Future<Void> close() {
+    if (sweeper >= 0) {
+      vertx.cancelTimer(sweeper);
+    }
+    List<Future<Void>> closing = new ArrayList<>();
+    if (tls != null) {
+      closing.add(tls.close());
+    }
+    if (plain != null) {
+      closing.add(plain.close());
+    }
+    return Future.join(closing).mapEmpty();
+  }
+
+  private static MqttServerOptions options(String bind, int port) {
+    MqttServerOptions o = new MqttServerOptions();
+    o.setHost(bind);
+    o.setPort(port);
+    o.setMaxMessageSize(DeviceSession.MAX_MESSAGE_BYTES + 8 * 1024);
+    o.setTimeoutOnConnect(TIMEOUT_ON_CONNECT_SECONDS);
+    o.setMaxClientIdLength(256);
+    return o;
+  }
+
+  private void onConnect(MqttEndpoint endpoint) {
+    ConnectUsername username;
+    try {
+      username = ConnectUsername.parse(endpoint.auth() == null ? null : endpoint.auth().getUsername());
+    } catch (MalformedCredentials e) {
+      refuse(endpoint, MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD);
+      return;
+    }
+    String password = endpoint.auth() == null ? null : endpoint.auth().getPassword();
+    if (username instanceof HubUsername hub) {
+      services.provisioning().admission(hub.deviceId())
+          .onComplete(ar -> admitDevice(endpoint, hub, password, ar.succeeded() ? ar.result() : Optional.empty()));
+    } else if (username instanceof DpsUsername dps) {
+      if (!dps.idScope().equalsIgnoreCase(services.idScope())) {
+        refuse(endpoint, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
+        return;
+      }
+      services.provisioning().registrationKeys(dps.registrationId())
+          .onComplete(ar -> admitRegistration(endpoint, dps, password, ar.succeeded() ? ar.result() : List.of()));
+    }
+  }
+
+  private void admitDevice(MqttEndpoint endpoint, HubUsername username, String password, Optional<Admission> admission) {
+    List<String> keys = admission.map(a -> keys(a.keys())).orElse(List.of());
+    Verdict verdict = authenticator.verify(username, endpoint.clientIdentifier(), password, keys);
+    if (verdict != Verdict.ACCEPTED) {
+      refuse(endpoint, code(verdict));
+      return;
+    }
+    if (!admission.get().device().enabled()) {
+      refuse(endpoint, MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
+      return;
+    }
+    DeviceSession session = new DeviceSession(endpoint, username.deviceId(), SasToken.parse(password).expiry(),
+        registry, channel, services);
+    if (!accept(endpoint, session::start)) {
+      return;
+    }
+    registry.register(session);
+    if (!admission.get().device().provisioned()) {
+      services.provisioning().connected(username.deviceId());
+    }
+  }
+
+  private void admitRegistration(MqttEndpoint endpoint, DpsUsername username, String password,
+                                 List<CandidateKey> candidates) {
+    Verdict verdict = authenticator.verify(username, endpoint.clientIdentifier(), password, keys(candidates));
+    if (verdict != Verdict.ACCEPTED) {
+      refuse(endpoint, code(verdict));
+      return;
+    }
+    SasToken token = SasToken.parse(password);
+    String groupId = candidates.stream().filter(k -> token.signatureMatches(k.key())).findFirst()
+        .map(CandidateKey::groupId).orElse(null);
+    DpsSession session = new DpsSession(endpoint, username.registrationId(), groupId, services);
+    accept(endpoint, session::start);
+  }
+
+  private boolean accept(MqttEndpoint endpoint, Runnable start) {
+    try {
+      start.run();
+      services.metrics().connectsAccepted.increment();
+      return true;
+    } catch (IllegalStateException closedMeanwhile) {
+      LOG.debug("Connection closed before CONNACK: {}", closedMeanwhile.toString());
+      return false;
+    }
+  }
+
+  private void refuse(MqttEndpoint endpoint, MqttConnectReturnCode code) {
+    services.metrics().connectsRefused.increment();
+    try {
+      endpoint.reject(code);
+    } catch (IllegalStateException closedMeanwhile) {
+      LOG.debug("Connection closed before CONNACK: {}", closedMeanwhile.toString());
+    }
+  }
+
+  private static MqttConnectReturnCode code(Verdict verdict) {
+    return verdict == Verdict.MALFORMED ? MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD
+        : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED;
+  }
+
+  private static List<String> keys(List<CandidateKey> candidates) {
+    return candidates.stream().map(CandidateKey::key).toList();
+  }
+}

@@ -1,0 +1,136 @@
+package io.flotilla.gateway.mqtt;
+
+import io.flotilla.domain.common.FlotillaException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The live device sessions of this node: at most one per device, ordered by token expiry so that one periodic
+ * {@link #sweep} closes the expired ones, and the callers waiting for a device to accept method requests.
+ */
+final class SessionRegistry {
+  private record Expiry(Instant at, long seq, DeviceSession session) {
+  }
+
+  private record Waiter(Promise<DeviceSession> promise, long timer) {
+  }
+
+  private static final Comparator<Expiry> ORDER =
+      Comparator.comparing(Expiry::at).thenComparingLong(Expiry::seq);
+
+  private final Vertx vertx;
+  private final Map<String, DeviceSession> sessions = new ConcurrentHashMap<>();
+  private final Map<DeviceSession, Expiry> expiryOf = new ConcurrentHashMap<>();
+  private final ConcurrentSkipListSet<Expiry> expiries = new ConcurrentSkipListSet<>(ORDER);
+  private final Map<String, Queue<Waiter>> methodWaiters = new ConcurrentHashMap<>();
+  private final AtomicLong seq = new AtomicLong();
+
+  SessionRegistry(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /** Adds the session; an older session of the same device is closed (one session per device). */
+  void register(DeviceSession session) {
+    Expiry e = new Expiry(session.expiry(), seq.incrementAndGet(), session);
+    expiryOf.put(session, e);
+    expiries.add(e);
+    DeviceSession older = sessions.put(session.deviceId(), session);
+    if (older != null && older != session) {
+      older.close();
+    }
+  }
+
+  /** Removes the session if it is still the device's current one. */
+  void unregister(DeviceSession session) {
+    sessions.remove(session.deviceId(), session);
+    Expiry e = expiryOf.remove(session);
+    if (e != null) {
+      expiries.remove(e);
+    }
+  }
+
+  DeviceSession get(String deviceId) {
+    return sessions.get(deviceId);
+  }
+
+  int size() {
+    return sessions.size();
+  }
+
+  /** Closes every session whose token expired at {@code now}; answers how many. */
+  int sweep(Instant now) {
+    int closed = 0;
+    for (Expiry first = first(); first != null && !first.at().isAfter(now); first = first()) {
+      expiries.remove(first);
+      expiryOf.remove(first.session());
+      first.session().close();
+      closed++;
+    }
+    return closed;
+  }
+
+  private Expiry first() {
+    return expiries.isEmpty() ? null : expiries.first();
+  }
+
+  /** The device's session when it is connected and subscribed to method requests, else null. */
+  DeviceSession methodReady(String deviceId) {
+    DeviceSession s = sessions.get(deviceId);
+    return s != null && s.acceptsMethods() ? s : null;
+  }
+
+  /**
+   * The device's session once it is ready for method requests, waiting at most {@code timeout} (woken by
+   * {@link #methodsReady}, no polling). Fails with {@code NotFound("DeviceNotOnline")}.
+   */
+  Future<DeviceSession> awaitMethodReady(String deviceId, Duration timeout) {
+    DeviceSession ready = methodReady(deviceId);
+    if (ready != null) {
+      return Future.succeededFuture(ready);
+    }
+    Promise<DeviceSession> promise = Promise.promise();
+    Queue<Waiter> queue = methodWaiters.computeIfAbsent(deviceId, k -> new ConcurrentLinkedQueue<>());
+    long[] timer = new long[1];
+    timer[0] = vertx.setTimer(Math.max(1, timeout.toMillis()), t -> {
+      methodWaiters.computeIfPresent(deviceId, (k, q) -> {
+        q.removeIf(w -> w.timer() == timer[0]);
+        return q.isEmpty() ? null : q;
+      });
+      promise.tryFail(notOnline(deviceId));
+    });
+    queue.add(new Waiter(promise, timer[0]));
+    ready = methodReady(deviceId);
+    if (ready != null) {
+      vertx.cancelTimer(timer[0]);
+      promise.tryComplete(ready);
+      methodsReady(ready);
+    }
+    return promise.future();
+  }
+
+  /** Wakes the callers waiting for this session's device. */
+  void methodsReady(DeviceSession session) {
+    Queue<Waiter> waiting = methodWaiters.remove(session.deviceId());
+    if (waiting == null) {
+      return;
+    }
+    for (Waiter w : waiting) {
+      vertx.cancelTimer(w.timer());
+      w.promise().tryComplete(session);
+    }
+  }
+
+  static FlotillaException.NotFound notOnline(String deviceId) {
+    return new FlotillaException.NotFound("DeviceNotOnline", "Device \"" + deviceId + "\" is not online.");
+  }
+}

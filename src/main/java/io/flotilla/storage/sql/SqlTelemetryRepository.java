@@ -1,0 +1,72 @@
+package io.flotilla.storage.sql;
+
+import io.flotilla.domain.device.TelemetryRepository;
+import io.flotilla.domain.device.TelemetryValue;
+import io.vertx.core.Future;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+
+/** {@code device_telemetry}: one row per device, component and name, upserted in JDBC batches. */
+public final class SqlTelemetryRepository implements TelemetryRepository {
+  private static final int BATCH = 1000;
+  private static final String UPSERT = "MERGE INTO device_telemetry t USING (SELECT d.id AS device_id, "
+      + "CAST(? AS VARCHAR(128)) AS component, CAST(? AS VARCHAR(300)) AS name, "
+      + "CAST(? AS VARCHAR(1000000)) AS value_json, CAST(? AS BIGINT) AS ts_micros FROM devices d WHERE d.id = ?) s "
+      + "ON (t.device_id = s.device_id AND t.component = s.component AND t.name = s.name) "
+      + "WHEN MATCHED THEN UPDATE SET value_json = s.value_json, ts_micros = s.ts_micros "
+      + "WHEN NOT MATCHED THEN INSERT (device_id, component, name, value_json, ts_micros) "
+      + "VALUES (s.device_id, s.component, s.name, s.value_json, s.ts_micros)";
+
+  private final Database db;
+
+  public SqlTelemetryRepository(Database db) {
+    this.db = db;
+  }
+
+  @Override
+  public Future<Void> saveLatest(List<TelemetryValue> values) {
+    return db.transaction(c -> {
+      try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
+        int n = 0;
+        for (TelemetryValue v : values) {
+          ps.setString(1, v.component() == null ? "" : v.component());
+          ps.setString(2, v.name());
+          ps.setString(3, JsonText.write(v.value()));
+          ps.setLong(4, ChronoUnit.MICROS.between(Instant.EPOCH, v.timestamp()));
+          ps.setString(5, v.deviceId());
+          ps.addBatch();
+          if (++n % BATCH == 0) {
+            ps.executeBatch();
+          }
+        }
+        if (n % BATCH != 0) {
+          ps.executeBatch();
+        }
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Optional<TelemetryValue>> latest(String deviceId, String component, String name) {
+    return db.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT value_json, ts_micros FROM device_telemetry "
+          + "WHERE device_id = ? AND component = ? AND name = ?")) {
+        ps.setString(1, deviceId);
+        ps.setString(2, component == null ? "" : component);
+        ps.setString(3, name);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return Optional.<TelemetryValue>empty();
+          }
+          return Optional.of(new TelemetryValue(deviceId, component, name,
+              Instant.EPOCH.plus(rs.getLong(2), ChronoUnit.MICROS), JsonText.read(rs.getString(1))));
+        }
+      }
+    });
+  }
+}
