@@ -126,6 +126,8 @@ class MqttGatewayTest {
       assertThat(props.path("targetTemperature").asDouble()).isEqualTo(22.5);
     }
     // offline: the desired value stays in the twin and a reconnecting device reads it
+    long acknowledged = await(server.server().wiring().services().properties().get("desired-1", null))
+        .path("$metadata").path("targetTemperature").path("desiredVersion").asLong();
     ObjectNode write = (ObjectNode) ApiClient.JSON.readTree("{\"targetTemperature\": 19}");
     await(server.server().wiring().services().properties().write("desired-1", null, write, false));
     try (TestDevice d = connect("desired-1", key)) {
@@ -133,7 +135,7 @@ class MqttGatewayTest {
       d.publish("$iothub/twin/GET/?$rid=again", "", 1);
       JsonNode twin = ApiClient.JSON.readTree(d.await(t -> t.startsWith("$iothub/twin/res/200")).payload());
       assertThat(twin.path("desired").path("targetTemperature").asInt()).isEqualTo(19);
-      assertThat(twin.path("desired").path("$version").asLong()).isGreaterThan(version);
+      assertThat(twin.path("desired").path("$version").asLong()).isGreaterThan(acknowledged);
     }
   }
 
