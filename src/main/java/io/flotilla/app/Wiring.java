@@ -157,7 +157,8 @@ public final class Wiring implements AutoCloseable {
   private void writePorts() {
     try {
       Files.writeString(config.dataDir().resolve("ports.json"),
-          "{\"http\": " + httpPort() + ", \"mqtt\": " + mqttPort() + "}\n");
+          "{\"http\": " + httpPort() + ", \"mqtt\": " + mqttPort()
+              + (gateway.mqttPlainPort() > 0 ? ", \"mqttPlain\": " + gateway.mqttPlainPort() : "") + "}\n");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,0 +1,162 @@
+package io.flotilla.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.flotilla.gateway.mqtt.SasToken;
+import io.flotilla.testing.ApiClient;
+import io.flotilla.testing.Templates;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mqtt.MqttClient;
+import io.vertx.mqtt.MqttClientOptions;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The server process is killed ({@code kill -9}) while a command job runs over connected devices, then restarted on
+ * the same data directory: the job finishes, every device is accounted for exactly once, and no device received the
+ * command twice (commands sent before the crash whose answers were not recorded fail as {@code Interrupted}).
+ */
+class CrashRecoveryTest {
+  private static final int DEVICES = 300;
+  private final Vertx vertx = Vertx.vertx();
+  private final Map<String, AtomicInteger> commandsReceived = new ConcurrentHashMap<>();
+  private final List<MqttClient> clients = new ArrayList<>();
+  private Process server;
+
+  @AfterEach
+  void tearDown() {
+    clients.forEach(c -> c.disconnect());
+    if (server != null) {
+      server.destroyForcibly();
+    }
+    vertx.close();
+  }
+
+  @Test
+  void aKilledServerResumesTheJobAndCountsEveryDeviceOnce() throws Exception {
+    Path dataDir = Files.createTempDirectory("flotilla-crash");
+    ServerProcess first = ServerProcess.start(dataDir);
+    server = first.process;
+    ApiClient api = new ApiClient(first.httpPort, Files.readString(dataDir.resolve("admin-token")).trim());
+    String template = Templates.publishTruck(api, "Crash truck");
+    Map<String, String> keys = new HashMap<>();
+    for (int i = 0; i < DEVICES; i++) {
+      String id = String.format("crash-%03d", i);
+      assertThat(api.put("/api/devices/" + id, "{\"template\": \"" + template + "\"}").status()).isEqualTo(200);
+      keys.put(id, api.get("/api/devices/" + id + "/credentials").json().at("/symmetricKey/primaryKey").asText());
+    }
+    assertThat(api.put("/api/deviceGroups/crash", "{\"displayName\": \"crash\", \"filter\": "
+        + "\"SELECT * FROM devices WHERE $template = \\\"" + template + "\\\"\"}").status()).isEqualTo(200);
+    connectAll(first.mqttPlainPort, keys);
+
+    assertThat(api.put("/api/jobs/crash-job", """
+        {"group": "crash", "batch": {"type": "number", "value": 25},
+         "data": [{"type": "command", "target": "%s", "path": "reboot", "value": 1}]}
+        """.formatted(template)).status()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
+        .until(() -> api.get("/api/jobs/crash-job").json().at("/progress/completed").asInt() >= DEVICES / 3);
+    server.destroyForcibly().waitFor();
+    api.close();
+    clients.forEach(c -> c.disconnect());
+    clients.clear();
+    int sentBeforeCrash = commandsReceived.size();
+    assertThat(sentBeforeCrash).isLessThan(DEVICES);
+
+    ServerProcess second = ServerProcess.start(dataDir);
+    server = second.process;
+    ApiClient again = new ApiClient(second.httpPort, Files.readString(dataDir.resolve("admin-token")).trim());
+    await().atMost(Duration.ofSeconds(60))
+        .until(() -> again.get("/api/jobs/crash-job").json().get("status").asText().equals("complete"));
+
+    JsonNode job = again.get("/api/jobs/crash-job").json();
+    List<JsonNode> rows = new ArrayList<>();
+    String next = "/api/jobs/crash-job/devices?maxpagesize=100";
+    while (next != null) {
+      JsonNode page = next.startsWith("http") ? again.getAbs(next).json() : again.get(next).json();
+      page.get("value").forEach(rows::add);
+      next = page.has("nextLink") ? page.get("nextLink").asText() : null;
+    }
+    Set<String> ids = new HashSet<>();
+    rows.forEach(r -> ids.add(r.get("id").asText()));
+    assertThat(rows).hasSize(DEVICES);
+    assertThat(ids).hasSize(DEVICES);
+    assertThat(rows).allSatisfy(r -> assertThat(r.get("status").asText()).isIn("completed", "failed"));
+    long completed = rows.stream().filter(r -> r.get("status").asText().equals("completed")).count();
+    long failed = rows.stream().filter(r -> r.get("status").asText().equals("failed")).count();
+    assertThat(job.at("/progress/completed").asLong()).isEqualTo(completed);
+    assertThat(job.at("/progress/failed").asLong()).isEqualTo(failed);
+    assertThat(job.at("/progress/total").asInt()).isEqualTo(DEVICES);
+    // No device got the command twice: devices that answered before the crash are completed or Interrupted,
+    // never dispatched again; the others were reached after the restart (offline ones fail DeviceNotOnline).
+    assertThat(commandsReceived.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
+    for (JsonNode r : rows) {
+      String code = r.at("/error/code").asText("");
+      if (code.equals("Interrupted")) {
+        assertThat(commandsReceived).containsKey(r.get("id").asText());
+      }
+    }
+    assertThat(completed).isGreaterThanOrEqualTo(DEVICES / 3);
+    again.close();
+  }
+
+  private void connectAll(int port, Map<String, String> keys) {
+    List<Future<?>> all = new ArrayList<>();
+    for (Map.Entry<String, String> e : keys.entrySet()) {
+      String id = e.getKey();
+      MqttClientOptions o = new MqttClientOptions().setClientId(id)
+          .setUsername("127.0.0.1/" + id + "/?api-version=2021-04-12")
+          .setPassword(SasToken.create("127.0.0.1/devices/" + id, e.getValue(), Instant.now().plusSeconds(3600), false))
+          .setAutoKeepAlive(true);
+      MqttClient c = MqttClient.create(vertx, o);
+      c.publishHandler(m -> {
+        String topic = m.topicName();
+        if (topic.startsWith("$iothub/methods/POST/")) {
+          commandsReceived.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+          String rid = topic.substring(topic.indexOf("?$rid=") + 6);
+          vertx.setTimer(20, t -> c.publish("$iothub/methods/res/200/?$rid=" + rid, Buffer.buffer("{}"),
+              MqttQoS.AT_MOST_ONCE, false, false));
+        }
+      });
+      clients.add(c);
+      all.add(c.connect(port, "127.0.0.1").compose(ack -> c.subscribe("$iothub/methods/POST/#", 0)));
+    }
+    Future.all(all).toCompletionStage().toCompletableFuture().join();
+  }
+
+  /** A server in a JVM of its own, on the test class path. */
+  private record ServerProcess(Process process, int httpPort, int mqttPlainPort) {
+    static ServerProcess start(Path dataDir) throws Exception {
+      Files.deleteIfExists(dataDir.resolve("ports.json"));
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve",
+          "--data-dir", dataDir.toString(), "--bind", "127.0.0.1", "--http-port", "0", "--mqtt-port", "0",
+          "--mqtt-plain-port", "0")
+          .redirectErrorStream(true)
+          .redirectOutput(new File(dataDir.toFile(), "server-" + System.nanoTime() + ".log"))
+          .start();
+      Path ports = dataDir.resolve("ports.json");
+      await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(ports) && Files.size(ports) > 0);
+      JsonNode json = ApiClient.JSON.readTree(Files.readString(ports));
+      assertThat(json.has("mqttPlain")).as("ports.json names the plain MQTT port: " + json).isTrue();
+      return new ServerProcess(p, json.get("http").asInt(), json.get("mqttPlain").asInt());
+    }
+  }
+}
