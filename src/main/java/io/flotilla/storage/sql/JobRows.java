@@ -74,18 +74,7 @@ final class JobRows {
   }
 
   static List<Job> query(Connection c, String where, Object... params) throws SQLException {
-    List<Job> out = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM jobs " + where)) {
-      for (int i = 0; i < params.length; i++) {
-        ps.setObject(i + 1, params[i]);
-      }
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(row(rs));
-        }
-      }
-    }
-    return out;
+    return Rows.query(c, "SELECT " + COLUMNS + " FROM jobs " + where, JobRows::row, params);
   }
 
   static Job row(ResultSet rs) throws SQLException {

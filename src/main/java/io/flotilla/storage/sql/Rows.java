@@ -1,7 +1,10 @@
 package io.flotilla.storage.sql;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Small JDBC helpers shared by the repositories. */
@@ -14,6 +17,28 @@ final class Rows {
     for (Object p : params) {
       ps.setObject(i++, p);
     }
+  }
+
+  /** Maps one result-set row. */
+  @FunctionalInterface
+  interface RowMapper<T> {
+    T map(ResultSet rs) throws SQLException;
+  }
+
+  /** Runs a query with positional parameters and maps every row. */
+  static <T> List<T> query(Connection c, String sql, RowMapper<T> mapper, Object... params) throws SQLException {
+    List<T> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setObject(i + 1, params[i]);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(mapper.map(rs));
+        }
+      }
+    }
+    return out;
   }
 
   static String joinOrgs(List<String> orgs) {

@@ -155,18 +155,7 @@ public final class SqlScheduledJobRepository implements ScheduledJobRepository {
   }
 
   private static List<ScheduledJob> query(java.sql.Connection c, String where, Object... params) throws SQLException {
-    List<ScheduledJob> out = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM scheduled_jobs " + where)) {
-      for (int i = 0; i < params.length; i++) {
-        ps.setObject(i + 1, params[i]);
-      }
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(row(rs));
-        }
-      }
-    }
-    return out;
+    return Rows.query(c, "SELECT " + COLUMNS + " FROM scheduled_jobs " + where, SqlScheduledJobRepository::row, params);
   }
 
   private static ScheduledJob row(ResultSet rs) throws SQLException {
