@@ -127,6 +127,10 @@ public final class Wiring implements AutoCloseable {
           new EngineLimits(EngineLimits.DEFAULT.maxInFlight(), EngineLimits.DEFAULT.claimPerTick(),
               EngineLimits.DEFAULT.resultsPerWrite(), config.jobCommandTimeout()));
       Bootstrap.await(engine.recover());
+      io.micrometer.core.instrument.Gauge.builder("flotilla.jobs.commands.in.flight", engine, JobEngine::inFlight)
+          .description("Job commands sent and not yet answered").register(metrics);
+      io.micrometer.core.instrument.Gauge.builder("flotilla.jobs.active", engine, JobEngine::activeJobs)
+          .description("Jobs the engine is working on or holding stopped").register(metrics);
       JobService jobs = new JobService(jobRepo, groups, templates, engine, clock);
       resources.add(new JobRoutes(jobs));
       var scheduledRepo = new SqlScheduledJobRepository(db);

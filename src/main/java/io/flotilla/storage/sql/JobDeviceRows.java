@@ -138,6 +138,15 @@ final class JobDeviceRows {
 
   static List<Claimed> claim(Connection c, String jobId, long after, long to, int limit) throws SQLException {
     List<Claimed> out = new ArrayList<>();
+    // Lock the job row: a concurrent stop (which updates it) either happens before (nothing is claimed) or after.
+    try (PreparedStatement ps = c.prepareStatement("SELECT status FROM jobs WHERE id = ? FOR UPDATE")) {
+      ps.setString(1, jobId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next() || !"running".equals(rs.getString(1))) {
+          return out;
+        }
+      }
+    }
     try (PreparedStatement ps = c.prepareStatement("SELECT seq, device_id FROM job_devices WHERE job_id = ? "
         + "AND seq > ? AND seq <= ? AND status = " + PENDING + " ORDER BY job_id, seq LIMIT ?")) {
       ps.setString(1, jobId);
