@@ -92,6 +92,18 @@ abstract class RepositoryContract {
     }
   }
 
+  /**
+   * {@code o} as a JSON tree read back from text, so that values compare as stored (an in-memory {@code LongNode 5}
+   * and the {@code IntNode 5} parsed from storage are the same JSON).
+   */
+  static JsonNode tree(Object o) {
+    try {
+      return JSON.readTree(JSON.writeValueAsString(o));
+    } catch (Exception e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
   static JsonNode value(Object v) {
     return JSON.valueToTree(v);
   }
