@@ -67,6 +67,9 @@ public interface JobRepository {
    */
   Future<Optional<Job>> transition(String jobId, Set<JobStatus> from, JobStatus to, Instant now, String failure);
 
-  /** The device ids at positions {@code [fromSeq, toSeq]}. */
+  /**
+   * The ids of the devices at positions {@code [fromSeq, toSeq]} whose row is completed, in position order (after
+   * {@link #applyRange}: the devices a property job's new desired state is pushed to; failed rows are left out).
+   */
   Future<List<String>> deviceIds(String jobId, long fromSeq, long toSeq);
 }

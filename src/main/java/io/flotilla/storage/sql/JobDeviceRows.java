@@ -148,7 +148,7 @@ final class JobDeviceRows {
       }
     }
     try (PreparedStatement ps = c.prepareStatement("SELECT seq, device_id FROM job_devices WHERE job_id = ? "
-        + "AND seq > ? AND seq <= ? AND status = " + PENDING + " ORDER BY job_id, seq LIMIT ?")) {
+        + "AND seq > ? AND seq <= ? AND status = " + PENDING + " ORDER BY job_id, seq LIMIT ? FOR UPDATE")) {
       ps.setString(1, jobId);
       ps.setLong(2, after);
       ps.setLong(3, to);

@@ -21,6 +21,15 @@ public final class SqlTelemetryRepository implements TelemetryRepository {
       + "WHEN NOT MATCHED THEN INSERT (device_id, component, name, value_json, ts_micros) "
       + "VALUES (s.device_id, s.component, s.name, s.value_json, s.ts_micros)";
 
+  /**
+   * PostgreSQL: INSERT ... ON CONFLICT rather than MERGE (MERGE needs PostgreSQL 15, and even there a MERGE racing
+   * another insert of the same key fails with a unique violation where ON CONFLICT updates).
+   */
+  private static final String UPSERT_POSTGRESQL = "INSERT INTO device_telemetry "
+      + "(component, name, value_json, ts_micros, device_id) SELECT ?, ?, ?, ?, d.id FROM devices d WHERE d.id = ? "
+      + "ON CONFLICT (device_id, component, name) DO UPDATE SET value_json = EXCLUDED.value_json, "
+      + "ts_micros = EXCLUDED.ts_micros";
+
   private final Database db;
 
   public SqlTelemetryRepository(Database db) {
@@ -30,7 +39,8 @@ public final class SqlTelemetryRepository implements TelemetryRepository {
   @Override
   public Future<Void> saveLatest(List<TelemetryValue> values) {
     return db.transaction(c -> {
-      try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
+      String upsert = db.dialect() == Dialect.POSTGRESQL ? UPSERT_POSTGRESQL : UPSERT;
+      try (PreparedStatement ps = c.prepareStatement(upsert)) {
         int n = 0;
         for (TelemetryValue v : values) {
           ps.setString(1, v.component() == null ? "" : v.component());

@@ -1,0 +1,372 @@
+package io.flotilla.storage.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flotilla.domain.common.FlotillaException;
+import io.flotilla.domain.common.PageRequest;
+import io.flotilla.domain.device.Attestation;
+import io.flotilla.domain.device.Device;
+import io.flotilla.domain.device.Twin;
+import io.flotilla.domain.group.filter.DeviceFilter;
+import io.flotilla.domain.group.filter.FilterParser;
+import io.flotilla.storage.sql.SqlDeviceRepository;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** What {@link io.flotilla.domain.device.DeviceRepository} promises, on every database. */
+abstract class DeviceRepositoryContract extends RepositoryContract {
+  static final String TRUCK = "dtmi:contoso:Truck;1";
+  static final String SENSOR = "dtmi:contoso:Sensor;2";
+  static final String W = "SELECT * FROM devices WHERE ";
+  /** Unicode a filter literal can spell. */
+  static final String LABEL = "Čerpadlo 🚀 東京 שלום e\u0301";
+
+  SqlDeviceRepository devices;
+
+  @BeforeEach
+  void repositories() {
+    devices = new SqlDeviceRepository(db);
+  }
+
+  static Device device(String id, String template) {
+    return new Device(id, "Device " + id, template, true, false, false, "\"etag-" + id + "\"", List.of());
+  }
+
+  void insert(Device d) {
+    await(devices.insert(d, Attestation.symmetricKey("pk-" + d.id(), "sk-" + d.id())));
+  }
+
+  List<String> ids(String filter, int limit) {
+    DeviceFilter f = filter == null ? null : FilterParser.parse(filter);
+    return readAllPages(p -> devices.list(f, p), limit, Device::id).stream().map(Device::id).toList();
+  }
+
+  // ---- insert / find / update / delete ----
+
+  @Test
+  void insertThenFindRoundTripsEveryField() {
+    Device full = new Device("truck-Ü1", UNICODE, TRUCK, false, true, true, "\"e1\"", List.of("org-a", "org-b"));
+    Device bare = new Device("bare", "bare", null, true, false, false, "\"e2\"", List.of());
+    insert(full);
+    insert(bare);
+
+    assertThat(await(devices.find("truck-Ü1"))).contains(full);
+    assertThat(await(devices.find("bare"))).contains(bare);
+    assertThat(await(devices.find("bare")).orElseThrow().templateId()).isNull();
+    assertThat(await(devices.find("absent"))).isEmpty();
+  }
+
+  @Test
+  void attestationRoundTripsSymmetricKeysAndDocumentsAsSent() {
+    insert(device("a", null));
+    assertThat(await(devices.attestation("a"))).contains(Attestation.symmetricKey("pk-a", "sk-a"));
+
+    ObjectNode x509 = json("{\"type\":\"x509\",\"x509\":{\"clientCertificates\":{\"primary\":{\"info\":{\"subject\":"
+        + JSON.valueToTree(UNICODE) + "}}}}}");
+    assertThat(await(devices.saveAttestation("a", new Attestation("x509", null, null, x509)))).isTrue();
+    Attestation stored = await(devices.attestation("a")).orElseThrow();
+    assertThat(stored.type()).isEqualTo("x509");
+    assertThat(stored.document()).isEqualTo(x509);
+
+    assertThat(await(devices.saveAttestation("absent", Attestation.generated()))).isFalse();
+    assertThat(await(devices.attestation("absent"))).isEmpty();
+  }
+
+  @Test
+  void insertOfAnExistingIdFailsWithConflictAndKeepsTheFirst() {
+    Device first = device("dup", TRUCK);
+    insert(first);
+    Device second = new Device("dup", "other", SENSOR, false, true, true, "\"x\"", List.of("o"));
+
+    assertThatThrownBy(() -> await(devices.insert(second, Attestation.generated())))
+        .isInstanceOf(FlotillaException.Conflict.class);
+    assertThat(await(devices.find("dup"))).contains(first);
+    assertThat(await(devices.attestation("dup"))).contains(Attestation.symmetricKey("pk-dup", "sk-dup"));
+  }
+
+  @Test
+  void updateReplacesAttributesButNotAttestationOrTwin() {
+    insert(device("u", TRUCK));
+    Twin before = await(devices.updateTwin("u", t -> withReported(t, "{\"temp\":1}")).map(Optional::orElseThrow));
+
+    Device changed = new Device("u", UNICODE, null, false, true, true, "\"e9\"", List.of("org-z"));
+    assertThat(await(devices.update(changed))).isTrue();
+
+    assertThat(await(devices.find("u"))).contains(changed);
+    assertThat(await(devices.attestation("u"))).contains(Attestation.symmetricKey("pk-u", "sk-u"));
+    assertThat(await(devices.twin("u"))).contains(before);
+    assertThat(await(devices.update(device("absent", null)))).isFalse();
+    assertThat(await(devices.find("absent"))).isEmpty();
+  }
+
+  @Test
+  void deleteRemovesDeviceTwinAttestationAndIndexedProperties() {
+    insert(device("gone", TRUCK));
+    await(devices.updateTwin("gone", t -> withCloud(t, "{\"CustomerName\":\"x\"}")));
+    assertThat(ids(W + "CustomerName = \"x\"", 10)).containsExactly("gone");
+
+    assertThat(await(devices.delete("gone"))).isTrue();
+    assertThat(await(devices.delete("gone"))).isFalse();
+    assertThat(await(devices.find("gone"))).isEmpty();
+    assertThat(await(devices.twin("gone"))).isEmpty();
+    assertThat(await(devices.attestation("gone"))).isEmpty();
+    assertThat(await(devices.updateTwin("gone", t -> t))).isEmpty();
+
+    insert(device("gone", TRUCK));
+    assertThat(ids(W + "CustomerName = \"x\"", 10)).as("no stale property rows after re-creation").isEmpty();
+    assertThat(await(devices.twin("gone")).orElseThrow().cloud()).isEmpty();
+  }
+
+  @Test
+  void markProvisionedIsIdempotentAndTouchesNothingElse() {
+    Device d = device("p", TRUCK);
+    insert(d);
+    await(devices.markProvisioned("p"));
+    await(devices.markProvisioned("p"));
+    await(devices.markProvisioned("absent"));
+    assertThat(await(devices.find("p"))).contains(d.withProvisioned(true));
+  }
+
+  // ---- twins ----
+
+  @Test
+  void aNewDeviceHasAnEmptyTwin() {
+    insert(device("t", null));
+    Twin t = await(devices.twin("t")).orElseThrow();
+    assertThat(t.desired()).isEmpty();
+    assertThat(t.reported()).isEmpty();
+    assertThat(t.cloud()).isEmpty();
+    assertThat(t.desiredMetadata()).isEmpty();
+    assertThat(t.reportedMetadata()).isEmpty();
+    assertThat(t.cloudMetadata()).isEmpty();
+    assertThat(t.reportedVersion()).isEqualTo(1);
+    assertThat(t.desiredVersion()).isPositive();
+    assertThat(await(devices.twin("absent"))).isEmpty();
+  }
+
+  @Test
+  void updateTwinRoundTripsEveryDocumentWithUnicode() {
+    insert(device("t", TRUCK));
+    ObjectNode doc = json("{\"name\":" + JSON.valueToTree(UNICODE) + ",\"n\":1.5,\"b\":false,\"nested\":{\"a\":[1,\"ü\"]}}");
+    Twin written = await(devices.updateTwin("t", (t, versions) -> new Twin(doc.deepCopy(), versions.getAsLong(),
+        json("{\"name\":{\"desiredVersion\":7}}"), doc.deepCopy(), t.reportedVersion() + 1,
+        json("{\"name\":{\"lastUpdateTime\":\"2030-01-01T00:00:00Z\"}}"), doc.deepCopy(),
+        json("{\"name\":{\"lastUpdateTime\":\"" + UNICODE.replace("\\", "").replace("\"", "").replace("\n", "")
+            .replace("\t", "") + "\"}}")))).orElseThrow();
+
+    assertThat(await(devices.twin("t"))).contains(written);
+    assertThat(written.desired()).isEqualTo(doc);
+    assertThat(written.reportedVersion()).isEqualTo(2);
+  }
+
+  @Test
+  void desiredVersionsStrictlyIncreaseAcrossWritesAndDevices() {
+    insert(device("a", TRUCK));
+    insert(device("b", TRUCK));
+    long previous = Math.max(await(devices.twin("a")).orElseThrow().desiredVersion(),
+        await(devices.twin("b")).orElseThrow().desiredVersion());
+    for (int i = 0; i < 6; i++) {
+      String id = i % 2 == 0 ? "a" : "b";
+      int n = i;
+      Twin t = await(devices.updateTwin(id, (twin, versions) -> twin.withDesiredPatch(
+          json("{\"setpoint\":" + n + "}"), versions.getAsLong(), "2030-01-01T00:00:00Z"))).orElseThrow();
+      assertThat(t.desiredVersion()).as("write %d", i).isGreaterThan(previous);
+      assertThat(await(devices.twin(id)).orElseThrow().desiredVersion()).isEqualTo(t.desiredVersion());
+      assertThat(t.desiredMetadata().path("setpoint").path("desiredVersion").asLong()).isEqualTo(t.desiredVersion());
+      previous = t.desiredVersion();
+    }
+    // two versions taken in one change are distinct and increasing too
+    long[] two = new long[2];
+    await(devices.updateTwin("a", (twin, versions) -> {
+      two[0] = versions.getAsLong();
+      two[1] = versions.getAsLong();
+      return twin;
+    }));
+    assertThat(two[0]).isGreaterThan(previous);
+    assertThat(two[1]).isGreaterThan(two[0]);
+  }
+
+  @Test
+  void reportedVersionBumpsAreStored() {
+    insert(device("r", TRUCK));
+    for (int i = 1; i <= 3; i++) {
+      int n = i;
+      Twin t = await(devices.updateTwin("r", twin -> withReported(twin, "{\"temp\":" + n + "}"))).orElseThrow();
+      assertThat(t.reportedVersion()).isEqualTo(1 + i);
+      Twin read = await(devices.twin("r")).orElseThrow();
+      assertThat(read.reportedVersion()).isEqualTo(1 + i);
+      assertThat(read.reported().path("temp").asInt()).isEqualTo(i);
+    }
+  }
+
+  @Test
+  void concurrentTwinChangesSerialise() {
+    insert(device("c", TRUCK));
+    List<io.vertx.core.Future<Optional<Twin>>> all = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      all.add(devices.updateTwin("c", twin -> withReported(twin, "{\"n\":" + (twin.reported().path("n").asInt() + 1)
+          + "}")));
+    }
+    all.forEach(RepositoryContract::await);
+    Twin t = await(devices.twin("c")).orElseThrow();
+    assertThat(t.reported().path("n").asInt()).as("no lost update").isEqualTo(20);
+    assertThat(t.reportedVersion()).isEqualTo(21);
+  }
+
+  // ---- listing, filters and the property index ----
+
+  @Test
+  void cloudAndReportedPropertiesWrittenByUpdateTwinAreFilterable() {
+    insert(device("d1", TRUCK));
+    insert(device("d2", TRUCK));
+    assertThat(ids(W + "CustomerName = \"x\"", 10)).isEmpty();
+
+    await(devices.updateTwin("d1", t -> withCloud(t, "{\"CustomerName\":\"x\"}")));
+    await(devices.updateTwin("d2", t -> withReported(t,
+        "{\"temp\":21.5,\"on\":true,\"settings\":{\"__t\":\"c\",\"targetTemp\":19},"
+            + "\"fan\":{\"ac\":200,\"av\":3,\"value\":\"high\"},\"label\":\"" + LABEL + "\"}")));
+
+    assertThat(ids(W + "CustomerName = \"x\"", 10)).containsExactly("d1");
+    assertThat(ids(W + "CustomerName = \"y\"", 10)).isEmpty();
+    assertThat(ids(W + "temp > 20", 10)).containsExactly("d2");
+    assertThat(ids(W + "temp > 22", 10)).isEmpty();
+    assertThat(ids(W + "on = true", 10)).containsExactly("d2");
+    assertThat(ids(W + "settings.targetTemp = 19", 10)).containsExactly("d2");
+    assertThat(ids(W + "fan = \"high\"", 10)).as("acknowledged writable value").containsExactly("d2");
+    assertThat(ids(W + "label = \"" + LABEL + "\"", 10)).containsExactly("d2");
+
+    await(devices.updateTwin("d1", t -> withCloud(t, "{\"CustomerName\":\"y\"}")));
+    assertThat(ids(W + "CustomerName = \"x\"", 10)).as("the index follows the twin").isEmpty();
+    assertThat(ids(W + "CustomerName = \"y\"", 10)).containsExactly("d1");
+  }
+
+  @Test
+  void listFiltersByTemplateAndFlags() {
+    insert(new Device("a1", "a1", TRUCK, true, false, true, "\"e\"", List.of()));
+    insert(new Device("a2", "a2", TRUCK, false, true, false, "\"e\"", List.of()));
+    insert(new Device("b1", "b1", SENSOR, true, true, true, "\"e\"", List.of()));
+    insert(new Device("c1", "c1", null, false, false, false, "\"e\"", List.of()));
+
+    assertThat(ids(null, 10)).containsExactly("a1", "a2", "b1", "c1");
+    assertThat(ids("SELECT * FROM devices", 10)).containsExactly("a1", "a2", "b1", "c1");
+    assertThat(ids(W + "$template = \"" + TRUCK + "\"", 10)).containsExactly("a1", "a2");
+    assertThat(ids(W + "$template != \"" + TRUCK + "\"", 10)).as("no template never matches").containsExactly("b1");
+    assertThat(ids(W + "$simulated = true", 10)).containsExactly("a2", "b1");
+    assertThat(ids(W + "$enabled = false", 10)).containsExactly("a2", "c1");
+    assertThat(ids(W + "$provisioned = true", 10)).containsExactly("a1", "b1");
+    assertThat(ids(W + "$template = \"" + TRUCK + "\" AND $simulated = true", 10)).containsExactly("a2");
+    assertThat(ids(W + "$id IN ['c1', 'a1', 'zz']", 10)).containsExactly("a1", "c1");
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 3, 7, 25, 100})
+  void keysetPagingReturnsEveryDeviceOnceInIdOrder(int limit) {
+    List<String> expected = shuffledInsert(25, "dev-");
+    List<String> read = ids(null, limit);
+    assertThat(read).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void pagingIsStableWhenDevicesAreInsertedBetweenPages() {
+    java.util.TreeSet<String> stored = new java.util.TreeSet<>();
+    for (String id : List.of("d-10", "d-20", "d-30", "d-40", "d-50", "d-60")) {
+      insert(device(id, TRUCK));
+      stored.add(id);
+    }
+    DeviceFilter byTemplate = FilterParser.parse(W + "$template = \"" + TRUCK + "\"");
+    int round = 0;
+    for (DeviceFilter filter : java.util.Arrays.asList(null, byTemplate)) {
+      round++;
+      var first = await(devices.list(filter, PageRequest.first(2)));
+      List<String> firstIds = stored.stream().limit(2).toList();
+      assertThat(first.items()).extracting(Device::id).containsExactlyElementsOf(firstIds);
+      String key = first.nextKey().orElseThrow();
+      assertThat(key).isEqualTo(firstIds.get(1));
+      // one device before the key (belongs to a page already read: never seen) and one after (seen once)
+      String before = "d-0" + round;
+      String later = "d-3" + round;
+      insert(device(before, TRUCK));
+      insert(device(later, TRUCK));
+      List<String> expected = new ArrayList<>(stored.tailSet(key, false));
+      expected.add(later);
+      Collections.sort(expected);
+      stored.add(before);
+      stored.add(later);
+
+      List<String> rest = new ArrayList<>();
+      String after = key;
+      while (after != null) {
+        var page = await(devices.list(filter, new PageRequest(after, 2)));
+        page.items().forEach(d -> rest.add(d.id()));
+        after = page.nextKey().orElse(null);
+      }
+      assertThat(rest).as("filter %s", filter).containsExactlyElementsOf(expected);
+    }
+  }
+
+  /** The filters for which the page is ordered by an indexed column first ({@code DevicePageOrder}). */
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "$template = \"" + TRUCK + "\"",
+      "$simulated = true",
+      "$provisioned = false",
+      "$enabled = true",
+      "$template = \"" + TRUCK + "\" AND $simulated = true",
+      "$simulated = true AND $enabled = true AND $provisioned = false",
+      "$enabled = true AND $id != 'dev-07'"})
+  void pinnedColumnPagesAreInIdOrder(String condition) {
+    java.util.Map<String, String> templates = new java.util.TreeMap<>();
+    for (int i = 0; i < 30; i++) {
+      String id = String.format("dev-%02d", (i * 7) % 30); // inserted out of id order
+      // every device matches the flag conditions; half have another template
+      String template = i % 2 == 0 ? TRUCK : SENSOR;
+      insert(new Device(id, id, template, true, true, false, "\"e\"", List.of()));
+      templates.put(id, template);
+    }
+    insert(new Device("aaa", "aaa", SENSOR, false, false, true, "\"e\"", List.of())); // matches none of them
+    DeviceFilter filter = FilterParser.parse(W + condition);
+    List<String> expected = templates.entrySet().stream()
+        .filter(e -> !condition.contains("$template") || e.getValue().equals(TRUCK))
+        .map(java.util.Map.Entry::getKey)
+        .filter(id -> !condition.contains("'dev-07'") || !id.equals("dev-07"))
+        .toList();
+    assertThat(expected).hasSizeGreaterThan(10);
+    for (int limit : new int[] {1, 4, 100}) {
+      List<String> read = readAllPages(p -> devices.list(filter, p), limit, Device::id).stream().map(Device::id)
+          .toList();
+      assertThat(read).as("limit %d", limit).containsExactlyElementsOf(expected);
+    }
+  }
+
+  List<String> shuffledInsert(int n, String prefix) {
+    List<String> ids = IntStream.range(0, n).mapToObj(i -> String.format("%s%03d", prefix, i))
+        .collect(Collectors.toCollection(ArrayList::new));
+    List<String> order = new ArrayList<>(ids);
+    Collections.shuffle(order, new java.util.Random(42));
+    for (String id : order) {
+      insert(device(id, TRUCK));
+    }
+    return ids;
+  }
+
+  static Twin withReported(Twin t, String patch) {
+    return new Twin(t.desired(), t.desiredVersion(), t.desiredMetadata(),
+        io.flotilla.domain.common.MergePatch.apply(t.reported(), json(patch)), t.reportedVersion() + 1,
+        t.reportedMetadata(), t.cloud(), t.cloudMetadata());
+  }
+
+  static Twin withCloud(Twin t, String patch) {
+    return new Twin(t.desired(), t.desiredVersion(), t.desiredMetadata(), t.reported(), t.reportedVersion(),
+        t.reportedMetadata(), io.flotilla.domain.common.MergePatch.apply(t.cloud(), json(patch)), t.cloudMetadata());
+  }
+}

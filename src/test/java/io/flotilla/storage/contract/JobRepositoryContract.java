@@ -1,0 +1,574 @@
+package io.flotilla.storage.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flotilla.domain.common.FlotillaException;
+import io.flotilla.domain.common.PageRequest;
+import io.flotilla.domain.device.Attestation;
+import io.flotilla.domain.device.Device;
+import io.flotilla.domain.device.Twin;
+import io.flotilla.domain.group.filter.FilterParser;
+import io.flotilla.domain.job.BatchCounts;
+import io.flotilla.domain.job.CancellationThreshold;
+import io.flotilla.domain.job.Claimed;
+import io.flotilla.domain.job.DeviceJobStatus;
+import io.flotilla.domain.job.DeviceResult;
+import io.flotilla.domain.job.DeviceSource;
+import io.flotilla.domain.job.Job;
+import io.flotilla.domain.job.JobBatch;
+import io.flotilla.domain.job.JobItem;
+import io.flotilla.domain.job.JobKind;
+import io.flotilla.domain.job.JobProgress;
+import io.flotilla.domain.job.JobStatus;
+import io.flotilla.storage.sql.SqlDeviceRepository;
+import io.flotilla.storage.sql.SqlJobRepository;
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What {@link io.flotilla.domain.job.JobRepository} promises, on every database. */
+abstract class JobRepositoryContract extends RepositoryContract {
+  static final String TRUCK = "dtmi:contoso:Truck;1";
+  static final String SENSOR = "dtmi:contoso:Sensor;2";
+  static final Instant CREATED = Instant.parse("2030-01-02T03:04:05.123456Z");
+  static final Instant NOW = Instant.parse("2030-01-02T03:05:00.654321Z");
+  static final DeviceSource ALL = new DeviceSource.Matching(FilterParser.parse("SELECT * FROM devices"));
+
+  SqlJobRepository jobs;
+  SqlDeviceRepository devices;
+
+  @BeforeEach
+  void repositories() {
+    jobs = new SqlJobRepository(db);
+    devices = new SqlDeviceRepository(db);
+  }
+
+  static Job job(String id, JobKind kind, List<JobItem> items) {
+    return new Job(id, "Job " + id, null, "group-1", kind, items, null, null, JobStatus.PENDING, null, List.of(),
+        CREATED, null, null, JobProgress.NONE, 0, 0, null, null);
+  }
+
+  static JobItem command(String target) {
+    return new JobItem("command", target, "reboot", json("{\"delay\":1}"), null);
+  }
+
+  static JobItem property(String target, String path, Object value) {
+    return new JobItem("property", target, path, value(value), null);
+  }
+
+  void device(String id, String template) {
+    await(devices.insert(new Device(id, id, template, true, false, false, "\"e\"", List.of()),
+        Attestation.symmetricKey("p", "s")));
+  }
+
+  Job insertAndExpand(Job job, DeviceSource source, int batchSize) {
+    await(jobs.insert(job));
+    return await(jobs.expand(job, source, total -> batchSize, NOW));
+  }
+
+  List<DeviceResult> rows(String jobId) {
+    return readAllPages(p -> jobs.devices(jobId, p), 1000, r -> Long.toString(r.seq()));
+  }
+
+  /** Five truck devices and a sensor and an unassigned one, inserted out of id order. */
+  void fleet() {
+    device("d-5", TRUCK);
+    device("d-3", SENSOR);
+    device("d-1", TRUCK);
+    device("d-7", TRUCK);
+    device("d-4", null);
+    device("d-2", TRUCK);
+    device("d-6", TRUCK);
+  }
+
+  // ---- jobs ----
+
+  @Test
+  void insertThenFindRoundTripsEveryField() {
+    List<JobItem> items = List.of(new JobItem("PropertyJobData", TRUCK, "settings.label", value(UNICODE), null),
+        new JobItem("property", TRUCK, "n", null, null),
+        new JobItem("deviceTemplateMigration", null, null, null, SENSOR),
+        new JobItem("command", TRUCK, "reboot", json("{\"a\":[1,2.5,true,null,\"ü\"]}"), null));
+    Job full = new Job("job-1", UNICODE, UNICODE, "group-ü", JobKind.PROPERTY, items,
+        new JobBatch(JobBatch.Measure.PERCENTAGE, 12.5), new CancellationThreshold(JobBatch.Measure.NUMBER, 3, true),
+        JobStatus.STOPPED, "sched-1", List.of("org-a", "org-b"), CREATED, CREATED.plusSeconds(1),
+        CREATED.plusSeconds(2), new JobProgress(10, 7, 2, 1), 4, 1234, "why " + UNICODE, "job-0");
+    Job bare = new Job("job-2", null, null, "g", JobKind.COMMAND, List.of(command(TRUCK)), null, null,
+        JobStatus.PENDING, null, List.of(), CREATED, null, null, JobProgress.NONE, 0, 0, null, null);
+    Job perJob = new Job("job-3", "x", null, "g", JobKind.CLOUD_PROPERTY, List.of(), null,
+        new CancellationThreshold(JobBatch.Measure.PERCENTAGE, 50, false), JobStatus.RUNNING, null, List.of(), CREATED,
+        null, null, JobProgress.NONE, 0, 0, null, null);
+    await(jobs.insert(full));
+    await(jobs.insert(bare));
+    await(jobs.insert(perJob));
+
+    assertThat(await(jobs.find("job-1"))).contains(full);
+    assertThat(await(jobs.find("job-2"))).contains(bare);
+    assertThat(await(jobs.find("job-3"))).contains(perJob);
+    assertThat(await(jobs.find("absent"))).isEmpty();
+  }
+
+  @Test
+  void insertOfAnExistingIdFailsWithConflict() {
+    Job first = job("dup", JobKind.COMMAND, List.of(command(TRUCK)));
+    await(jobs.insert(first));
+    assertThatThrownBy(() -> await(jobs.insert(job("dup", JobKind.PROPERTY, List.of()))))
+        .isInstanceOf(FlotillaException.Conflict.class);
+    assertThat(await(jobs.find("dup"))).contains(first);
+  }
+
+  @Test
+  void listPagesEveryJobOnceInIdOrderAndByScheduledJob() {
+    List<String> ids = new ArrayList<>();
+    for (int i = 11; i >= 0; i--) {
+      String id = String.format("job-%02d", i);
+      Job j = job(id, JobKind.COMMAND, List.of(command(TRUCK)));
+      await(jobs.insert(new Job(id, null, null, "g", JobKind.COMMAND, j.items(), null, null, JobStatus.PENDING,
+          i % 3 == 0 ? "sched-a" : "sched-b", List.of(), CREATED, null, null, JobProgress.NONE, 0, 0, null, null)));
+      ids.add(0, id);
+    }
+    assertThat(readAllPages(p -> jobs.list(p), 5, Job::id)).extracting(Job::id).containsExactlyElementsOf(ids);
+    assertThat(readAllPages(p -> jobs.listByScheduledJob("sched-a", p), 2, Job::id)).extracting(Job::id)
+        .containsExactly("job-00", "job-03", "job-06", "job-09");
+    assertThat(readAllPages(p -> jobs.listByScheduledJob("none", p), 2, Job::id)).isEmpty();
+  }
+
+  @Test
+  void unfinishedAnswersPendingRunningAndStoppedJobs() {
+    int i = 0;
+    for (JobStatus s : JobStatus.values()) {
+      Job j = job("job-" + s.wire(), JobKind.COMMAND, List.of(command(TRUCK))).withStatus(s);
+      await(jobs.insert(new Job(j.id(), null, null, "g", j.kind(), j.items(), null, null, s, null, List.of(),
+          CREATED.plusSeconds(10 - i++), null, null, JobProgress.NONE, 0, 0, null, null)));
+    }
+    assertThat(await(jobs.unfinished())).extracting(Job::id)
+        .containsExactly("job-stopped", "job-running", "job-pending");
+  }
+
+  // ---- expansion ----
+
+  @Test
+  void expandNumbersDevicesInIdOrderAndFailsTemplateMismatchesAtOnce() {
+    fleet();
+    AtomicInteger seenTotal = new AtomicInteger(-1);
+    await(jobs.insert(job("j", JobKind.COMMAND, List.of(command(TRUCK)))));
+    Job expanded = await(jobs.expand(job("j", JobKind.COMMAND, List.of(command(TRUCK))), ALL, total -> {
+      seenTotal.set(total);
+      return 3;
+    }, NOW));
+
+    assertThat(seenTotal.get()).isEqualTo(7);
+    assertThat(expanded.status()).isEqualTo(JobStatus.RUNNING);
+    assertThat(expanded.start()).isEqualTo(NOW);
+    assertThat(expanded.end()).isNull();
+    assertThat(expanded.batchSize()).isEqualTo(3);
+    assertThat(expanded.progress()).isEqualTo(new JobProgress(7, 5, 0, 2));
+    assertThat(await(jobs.find("j"))).contains(expanded);
+
+    List<DeviceResult> rows = rows("j");
+    assertThat(rows).extracting(DeviceResult::seq).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
+    assertThat(rows).extracting(DeviceResult::deviceId).containsExactly("d-1", "d-2", "d-3", "d-4", "d-5", "d-6",
+        "d-7");
+    assertThat(rows).extracting(DeviceResult::status).containsExactly(DeviceJobStatus.PENDING,
+        DeviceJobStatus.PENDING, DeviceJobStatus.FAILED, DeviceJobStatus.FAILED, DeviceJobStatus.PENDING,
+        DeviceJobStatus.PENDING, DeviceJobStatus.PENDING);
+    assertThat(rows.get(2).errorCode()).isEqualTo("TemplateMismatch");
+    assertThat(rows.get(3).errorCode()).as("an unassigned device").isEqualTo("TemplateMismatch");
+    assertThat(rows.get(2).errorMessage()).isNotBlank();
+    assertThat(rows.get(0).errorCode()).isNull();
+    assertThat(rows.get(0).at()).isEqualTo(NOW);
+    assertThat(await(jobs.counts("j", 1, 7))).isEqualTo(new BatchCounts(5, 0, 0, 2));
+    assertThat(await(jobs.counts("j", 1, 3))).isEqualTo(new BatchCounts(2, 0, 0, 1));
+    assertThat(await(jobs.firstPending("j"))).isEqualTo(1);
+  }
+
+  @Test
+  void expandOfAFilterMatchingNothingGivesAnEmptyRunningJob() {
+    fleet();
+    Job expanded = insertAndExpand(job("j", JobKind.COMMAND, List.of(command(TRUCK))),
+        new DeviceSource.Matching(FilterParser.parse("SELECT * FROM devices WHERE $id = 'nobody'")), 0);
+    assertThat(expanded.progress()).isEqualTo(new JobProgress(0, 0, 0, 0));
+    assertThat(expanded.status()).isEqualTo(JobStatus.RUNNING);
+    assertThat(rows("j")).isEmpty();
+    assertThat(await(jobs.firstPending("j"))).isZero();
+  }
+
+  @Test
+  void devicePagesReturnEveryRowOnceInPositionOrder() {
+    for (int i = 0; i < 23; i++) {
+      device(String.format("dev-%02d", (i * 5) % 23), TRUCK);
+    }
+    insertAndExpand(job("j", JobKind.COMMAND, List.of(command(TRUCK))), ALL, 0);
+    for (int limit : new int[] {1, 5, 23, 50}) {
+      List<DeviceResult> rows = readAllPages(p -> jobs.devices("j", p), limit, r -> Long.toString(r.seq()));
+      assertThat(rows).extracting(DeviceResult::seq)
+          .containsExactlyElementsOf(IntStream.rangeClosed(1, 23).mapToObj(Long::valueOf).toList());
+      assertThat(rows).extracting(DeviceResult::deviceId)
+          .containsExactlyElementsOf(IntStream.range(0, 23).mapToObj(i -> String.format("dev-%02d", i)).toList());
+    }
+    assertThatThrownBy(() -> await(jobs.devices("j", new PageRequest("not-a-seq", 5))))
+        .isInstanceOf(FlotillaException.Invalid.class);
+  }
+
+  @Test
+  void aRerunCoversTheFailedDevicesOfTheOtherJobOnly() {
+    fleet();
+    insertAndExpand(job("first", JobKind.COMMAND, List.of(command(TRUCK))), ALL, 0);
+    await(jobs.claim("first", 0, 7, 100));
+    await(jobs.record("first", List.of(DeviceResult.failed(2, "d-2", "DeviceNotOnline", "offline", null, NOW),
+        DeviceResult.completed(1, "d-1", 200, NOW))));
+
+    Job rerun = insertAndExpand(job("rerun", JobKind.COMMAND, List.of(command(TRUCK))),
+        new DeviceSource.FailedIn("first"), 0);
+    assertThat(rows("rerun")).extracting(DeviceResult::deviceId).containsExactly("d-2", "d-3", "d-4");
+    assertThat(rows("rerun")).extracting(DeviceResult::seq).containsExactly(1L, 2L, 3L);
+    assertThat(rerun.progress()).isEqualTo(new JobProgress(3, 1, 0, 2));
+  }
+
+  // ---- claim / record / interrupt ----
+
+  @Test
+  void claimMarksRowsDispatchedAndNeverReturnsARowTwice() {
+    fleet();
+    insertAndExpand(job("j", JobKind.COMMAND, List.of(command(TRUCK))), ALL, 0);
+
+    List<Claimed> first = await(jobs.claim("j", 0, 7, 2));
+    assertThat(first).containsExactly(new Claimed("d-1", 1), new Claimed("d-2", 2));
+    assertThat(await(jobs.counts("j", 1, 7))).isEqualTo(new BatchCounts(3, 2, 0, 2));
+    assertThat(rows("j").get(0).status()).isEqualTo(DeviceJobStatus.DISPATCHED);
+    assertThat(rows("j").get(0).status().wire()).isEqualTo("pending");
+
+    // from the start again: the dispatched and failed rows are skipped
+    List<Claimed> second = await(jobs.claim("j", 0, 7, 100));
+    assertThat(second).containsExactly(new Claimed("d-5", 5), new Claimed("d-6", 6), new Claimed("d-7", 7));
+    assertThat(await(jobs.claim("j", 0, 7, 100))).isEmpty();
+    assertThat(await(jobs.firstPending("j"))).isZero();
+    assertThat(await(jobs.counts("j", 1, 7))).isEqualTo(new BatchCounts(0, 5, 0, 2));
+  }
+
+  @Test
+  void claimRespectsRangeAndLimit() {
+    for (int i = 1; i <= 9; i++) {
+      device("d-" + i, TRUCK);
+    }
+    insertAndExpand(job("j", JobKind.COMMAND, List.of(command(TRUCK))), ALL, 3);
+
+    assertThat(await(jobs.claim("j", 3, 6, 2))).extracting(Claimed::seq).containsExactly(4L, 5L);
+    assertThat(await(jobs.counts("j", 1, 3))).isEqualTo(new BatchCounts(3, 0, 0, 0));
+    assertThat(await(jobs.counts("j", 4, 6))).isEqualTo(new BatchCounts(1, 2, 0, 0));
+    assertThat(await(jobs.counts("j", 7, 9))).isEqualTo(new BatchCounts(3, 0, 0, 0));
+    assertThat(await(jobs.claim("j", 3, 6, 10))).extracting(Claimed::seq).containsExactly(6L);
+    assertThat(await(jobs.claim("j", 3, 6, 10))).isEmpty();
+    assertThat(await(jobs.firstPending("j"))).isEqualTo(1);
+    assertThat(await(jobs.claim("j", 8, 9, 10))).extracting(Claimed::seq).containsExactly(9L);
+    assertThat(await(jobs.claim("j", 0, 9, 1))).extracting(Claimed::seq).containsExactly(1L);
+    assertThat(await(jobs.firstPending("j"))).isEqualTo(2);
+    assertThat(await(jobs.claim("other-job", 0, 9, 10))).isEmpty();
+  }
+
+  @Test
+  void concurrentClaimsNeverHandOutARowTwice() {
+    for (int i = 0; i < 60; i++) {
+      device(String.format("d-%02d", i), TRUCK);
+    }
+    insertAndExpand(job("j", JobKind.COMMAND, List.of(command(TRUCK))), ALL, 0);
+    for (int round = 0; round < 7; round++) {
+      List<Future<List<Claimed>>> claims = new ArrayList<>();
+      for (int k = 0; k < 8; k++) {
+        claims.add(jobs.claim("j", 0, 60, 2));
+      }
+      List<Long> seqs = claims.stream().map(RepositoryContract::await).flatMap(List::stream).map(Claimed::seq)
+          .toList();
+      assertThat(seqs).as("round %d", round).doesNotHaveDuplicates();
+    }
+    BatchCounts counts = await(jobs.counts("j", 1, 60));
+    assertThat(counts.dispatched() + counts.pending()).isEqualTo(60);
+  }
+
+  @Test
+  void recordCountsEachResultOnceAndOnlyForDispatchedRows() {
+    fleet();
+    insertAndExpand(job("j", JobKind.COMMAND, List.of(command(TRUCK))), ALL, 0);
+    await(jobs.claim("j", 0, 2, 10)); // d-1, d-2 dispatched; d-5.. still pending
+    Instant at = NOW.plusMillis(1500);
+    List<DeviceResult> results = List.of(DeviceResult.completed(1, "d-1", 200, at),
+        DeviceResult.failed(2, "d-2", "CommandFailed", "x".repeat(1500) + UNICODE, 500, at));
+
+    await(jobs.record("j", results));
+    await(jobs.record("j", results)); // again: already recorded
+    await(jobs.record("j", List.of(DeviceResult.completed(1, "d-1", 201, at), DeviceResult.completed(1, "d-1", 202, at))));
+    await(jobs.record("j", List.of(DeviceResult.completed(5, "d-5", 200, at)))); // not dispatched: ignored
+    await(jobs.record("j", List.of(DeviceResult.completed(3, "d-3", 200, at)))); // a failed row: ignored
+    await(jobs.record("j", List.of()));
+
+    Job j = await(jobs.find("j")).orElseThrow();
+    assertThat(j.progress()).isEqualTo(new JobProgress(7, 3, 1, 3));
+    List<DeviceResult> rows = rows("j");
+    assertThat(rows.get(0)).isEqualTo(new DeviceResult(1, "d-1", DeviceJobStatus.COMPLETED, null, null, 200, at));
+    assertThat(rows.get(1).status()).isEqualTo(DeviceJobStatus.FAILED);
+    assertThat(rows.get(1).errorCode()).isEqualTo("CommandFailed");
+    assertThat(rows.get(1).errorMessage()).hasSize(1000).startsWith("xxx");
+    assertThat(rows.get(1).responseCode()).isEqualTo(500);
+    assertThat(rows.get(2).errorCode()).isEqualTo("TemplateMismatch");
+    assertThat(rows.get(4).status()).isEqualTo(DeviceJobStatus.PENDING);
+    assertThat(await(jobs.counts("j", 1, 7))).isEqualTo(new BatchCounts(3, 0, 1, 3));
+  }
+
+  @Test
+  void concurrentRecordsOfTheSameResultCountItOnce() {
+    for (int i = 0; i < 20; i++) {
+      device(String.format("d-%02d", i), TRUCK);
+    }
+    insertAndExpand(job("j", JobKind.COMMAND, List.of(command(TRUCK))), ALL, 0);
+    List<Claimed> claimed = await(jobs.claim("j", 0, 20, 20));
+    List<DeviceResult> results = claimed.stream().map(c -> DeviceResult.completed(c.seq(), c.deviceId(), 200, NOW))
+        .toList();
+    List<Future<Void>> all = new ArrayList<>();
+    for (int k = 0; k < 6; k++) {
+      all.add(jobs.record("j", results));
+    }
+    all.forEach(RepositoryContract::await);
+    assertThat(await(jobs.find("j")).orElseThrow().progress()).isEqualTo(new JobProgress(20, 0, 20, 0));
+  }
+
+  @Test
+  void interruptDispatchedFailsRowsLeftWithoutAnAnswer() {
+    fleet();
+    insertAndExpand(job("j", JobKind.COMMAND, List.of(command(TRUCK))), ALL, 0);
+    await(jobs.claim("j", 0, 7, 3)); // 1, 2, 5
+    await(jobs.record("j", List.of(DeviceResult.completed(1, "d-1", 200, NOW))));
+
+    Instant later = NOW.plusSeconds(60);
+    assertThat(await(jobs.interruptDispatched("j", later))).isEqualTo(2);
+    assertThat(await(jobs.interruptDispatched("j", later))).isZero();
+
+    List<DeviceResult> rows = rows("j");
+    assertThat(rows).extracting(DeviceResult::status).containsExactly(DeviceJobStatus.COMPLETED,
+        DeviceJobStatus.FAILED, DeviceJobStatus.FAILED, DeviceJobStatus.FAILED, DeviceJobStatus.FAILED,
+        DeviceJobStatus.PENDING, DeviceJobStatus.PENDING);
+    assertThat(rows.get(1).errorCode()).isEqualTo("Interrupted");
+    assertThat(rows.get(1).at()).isEqualTo(later);
+    assertThat(rows.get(4).errorCode()).isEqualTo("Interrupted");
+    assertThat(await(jobs.find("j")).orElseThrow().progress()).isEqualTo(new JobProgress(7, 2, 1, 4));
+    // an interrupted row cannot be recorded any more
+    await(jobs.record("j", List.of(DeviceResult.completed(2, "d-2", 200, NOW))));
+    assertThat(await(jobs.find("j")).orElseThrow().progress()).isEqualTo(new JobProgress(7, 2, 1, 4));
+    assertThat(await(jobs.firstPending("j"))).isEqualTo(6);
+  }
+
+  // ---- transitions ----
+
+  @Test
+  void transitionMovesOnlyFromTheGivenStatuses() {
+    await(jobs.insert(job("j", JobKind.COMMAND, List.of(command(TRUCK)))));
+
+    assertThat(await(jobs.transition("j", EnumSet.of(JobStatus.RUNNING), JobStatus.COMPLETE, NOW, null))).isEmpty();
+    assertThat(await(jobs.find("j")).orElseThrow().status()).isEqualTo(JobStatus.PENDING);
+
+    Job running = await(jobs.transition("j", EnumSet.of(JobStatus.PENDING, JobStatus.STOPPED), JobStatus.RUNNING, NOW,
+        null)).orElseThrow();
+    assertThat(running.status()).isEqualTo(JobStatus.RUNNING);
+    assertThat(running.end()).as("not final: no end").isNull();
+
+    Job stopped = await(jobs.transition("j", EnumSet.of(JobStatus.RUNNING), JobStatus.STOPPED, NOW, "paused"))
+        .orElseThrow();
+    assertThat(stopped.failure()).isEqualTo("paused");
+    Job resumed = await(jobs.transition("j", EnumSet.of(JobStatus.STOPPED), JobStatus.RUNNING, NOW, null))
+        .orElseThrow();
+    assertThat(resumed.failure()).as("a null failure keeps the stored one").isEqualTo("paused");
+
+    Instant end = NOW.plusSeconds(5);
+    Job cancelled = await(jobs.transition("j", EnumSet.of(JobStatus.RUNNING), JobStatus.CANCELLED, end, UNICODE))
+        .orElseThrow();
+    assertThat(cancelled.status()).isEqualTo(JobStatus.CANCELLED);
+    assertThat(cancelled.end()).isEqualTo(end);
+    assertThat(cancelled.failure()).isEqualTo(UNICODE);
+    assertThat(await(jobs.find("j"))).contains(cancelled);
+
+    // the concurrent loser
+    assertThat(await(jobs.transition("j", EnumSet.of(JobStatus.RUNNING), JobStatus.COMPLETE, NOW, null))).isEmpty();
+    assertThat(await(jobs.find("j"))).contains(cancelled);
+    assertThat(await(jobs.transition("absent", EnumSet.of(JobStatus.PENDING), JobStatus.RUNNING, NOW, null)))
+        .isEmpty();
+  }
+
+  @Test
+  void concurrentTransitionsHaveOneWinner() {
+    await(jobs.insert(job("j", JobKind.COMMAND, List.of(command(TRUCK))).withStatus(JobStatus.RUNNING)));
+    List<Future<java.util.Optional<Job>>> all = new ArrayList<>();
+    for (int k = 0; k < 8; k++) {
+      all.add(jobs.transition("j", EnumSet.of(JobStatus.RUNNING), k % 2 == 0 ? JobStatus.COMPLETE : JobStatus.CANCELLED,
+          NOW, null));
+    }
+    long winners = all.stream().map(RepositoryContract::await).filter(java.util.Optional::isPresent).count();
+    assertThat(winners).isEqualTo(1);
+  }
+
+  // ---- property, cloud-property and migration jobs ----
+
+  @Test
+  void expandAndApplyPropertiesCompletesTheJobAndFoldsTheDesiredStateOnRead() {
+    device("a", TRUCK);
+    device("b", TRUCK);
+    device("s", SENSOR);
+    long before = await(devices.updateTwin("a", (t, v) -> t.withDesiredPatch(json("{\"old\":1}"), v.getAsLong(),
+        "2030-01-01T00:00:00Z"))).orElseThrow().desiredVersion();
+    Twin sensorBefore = await(devices.twin("s")).orElseThrow();
+
+    Job job = job("pj", JobKind.PROPERTY, List.of(property(TRUCK, "targetTemp", 21.5),
+        property(TRUCK, "settings.label", UNICODE)));
+    await(jobs.insert(job));
+    Job done = await(jobs.expandAndApplyProperties(job, ALL, NOW));
+
+    assertThat(done.status()).isEqualTo(JobStatus.COMPLETE);
+    assertThat(done.start()).isEqualTo(NOW);
+    assertThat(done.end()).isEqualTo(NOW);
+    assertThat(done.progress()).isEqualTo(new JobProgress(3, 0, 2, 1));
+    assertThat(done.desiredVersion()).isGreaterThan(before);
+    assertThat(await(jobs.find("pj"))).contains(done);
+    assertThat(rows("pj")).extracting(DeviceResult::status).containsExactly(DeviceJobStatus.COMPLETED,
+        DeviceJobStatus.COMPLETED, DeviceJobStatus.FAILED);
+
+    for (String id : List.of("a", "b")) {
+      Twin t = await(devices.twin(id)).orElseThrow();
+      assertThat(t.desiredVersion()).isEqualTo(done.desiredVersion());
+      assertThat(t.desired().path("targetTemp").asDouble()).isEqualTo(21.5);
+      assertThat(t.desired().path("settings").path("label").asText()).isEqualTo(UNICODE);
+      assertThat(t.desired().path("settings").has("__t")).isTrue();
+      assertThat(t.desiredMetadata().path("targetTemp").path("desiredVersion").asLong())
+          .isEqualTo(done.desiredVersion());
+      assertThat(t.desiredMetadata().path("settings.label").path("lastUpdateTime").asText())
+          .isEqualTo(NOW.toString());
+    }
+    assertThat(await(devices.twin("a")).orElseThrow().desired().path("old").asInt()).isEqualTo(1);
+    assertThat(await(devices.twin("s"))).contains(sensorBefore);
+  }
+
+  @Test
+  void propertyJobValuesAreFoldedIntoTheTwinOnWriteAndVersionsKeepIncreasing() {
+    device("a", TRUCK);
+    Job first = job("pj1", JobKind.PROPERTY, List.of(property(TRUCK, "targetTemp", 20)));
+    await(jobs.insert(first));
+    long v1 = await(jobs.expandAndApplyProperties(first, ALL, NOW)).desiredVersion();
+
+    // the change sees the job's value, and the stored twin keeps it after the write
+    List<Twin> seen = new ArrayList<>();
+    Twin written = await(devices.updateTwin("a", t -> {
+      seen.add(t);
+      return DeviceRepositoryContract.withReported(t, "{\"targetTemp\":{\"ac\":200,\"av\":" + t.desiredVersion()
+          + ",\"value\":20}}");
+    })).orElseThrow();
+    assertThat(seen.get(0).desired().path("targetTemp").asInt()).isEqualTo(20);
+    assertThat(seen.get(0).desiredVersion()).isEqualTo(v1);
+    assertThat(written.desiredVersion()).isEqualTo(v1);
+    assertThat(tree(await(devices.twin("a")).orElseThrow())).isEqualTo(tree(written));
+
+    Twin rest = await(devices.updateTwin("a", (t, versions) -> t.withDesiredPatch(json("{\"targetTemp\":22}"),
+        versions.getAsLong(), NOW.toString()))).orElseThrow();
+    long v2 = rest.desiredVersion();
+    assertThat(v2).isGreaterThan(v1);
+
+    Job second = job("pj2", JobKind.PROPERTY, List.of(property(TRUCK, "targetTemp", 24), property(TRUCK, "mode",
+        "eco")));
+    await(jobs.insert(second));
+    long v3 = await(jobs.expandAndApplyProperties(second, ALL, NOW)).desiredVersion();
+    assertThat(v3).isGreaterThan(v2);
+    Twin afterSecond = await(devices.twin("a")).orElseThrow();
+    assertThat(afterSecond.desiredVersion()).isEqualTo(v3);
+    assertThat(afterSecond.desired().path("targetTemp").asInt()).as("the newer job wins").isEqualTo(24);
+    assertThat(afterSecond.desired().path("mode").asText()).isEqualTo("eco");
+
+    // an older job's row does not come back over a newer REST write
+    Twin v4 = await(devices.updateTwin("a", (t, versions) -> t.withDesiredPatch(json("{\"targetTemp\":30}"),
+        versions.getAsLong(), NOW.toString()))).orElseThrow();
+    assertThat(v4.desiredVersion()).isGreaterThan(v3);
+    Twin read = await(devices.twin("a")).orElseThrow();
+    assertThat(read.desired().path("targetTemp").asInt()).isEqualTo(30);
+    assertThat(read.desired().path("mode").asText()).isEqualTo("eco");
+    assertThat(read.desiredVersion()).isEqualTo(v4.desiredVersion());
+  }
+
+  @Test
+  void applyRangeOfAPropertyJobAppliesOnlyItsPendingRows() {
+    for (int i = 1; i <= 5; i++) {
+      device("d-" + i, TRUCK);
+    }
+    Job job = insertAndExpand(job("pj", JobKind.PROPERTY, List.of(property(TRUCK, "targetTemp", 7))), ALL, 2);
+    long v = await(jobs.applyRange(job, 1, 2, NOW));
+    assertThat(v).isPositive();
+    assertThat(await(jobs.counts("pj", 1, 2))).isEqualTo(new BatchCounts(0, 0, 2, 0));
+    assertThat(await(jobs.counts("pj", 3, 5))).isEqualTo(new BatchCounts(3, 0, 0, 0));
+    assertThat(await(jobs.deviceIds("pj", 1, 5))).containsExactly("d-1", "d-2");
+    assertThat(await(devices.twin("d-1")).orElseThrow().desired().path("targetTemp").asInt()).isEqualTo(7);
+    assertThat(await(devices.twin("d-1")).orElseThrow().desiredVersion()).isEqualTo(v);
+    assertThat(await(devices.twin("d-3")).orElseThrow().desired().has("targetTemp")).isFalse();
+    assertThat(await(jobs.find("pj")).orElseThrow().progress()).isEqualTo(new JobProgress(5, 3, 2, 0));
+    assertThat(await(jobs.firstPending("pj"))).isEqualTo(3);
+
+    long v2 = await(jobs.applyRange(job, 1, 4, NOW)); // rows 1-2 are done: only 3-4 count
+    assertThat(v2).isGreaterThan(v);
+    assertThat(await(jobs.find("pj")).orElseThrow().progress()).isEqualTo(new JobProgress(5, 1, 4, 0));
+    assertThat(await(devices.twin("d-1")).orElseThrow().desiredVersion()).isEqualTo(v);
+    assertThat(await(devices.twin("d-4")).orElseThrow().desiredVersion()).isEqualTo(v2);
+  }
+
+  @Test
+  void applyRangeOfACloudPropertyJobWritesTheCloudDocumentAndIndex() {
+    device("a", TRUCK);
+    device("b", TRUCK);
+    device("s", SENSOR);
+    Job job = insertAndExpand(job("cj", JobKind.CLOUD_PROPERTY, List.of(
+        new JobItem("cloudProperty", TRUCK, "CustomerName", value(UNICODE), null))), ALL, 0);
+    assertThat(await(jobs.applyRange(job, 1, 3, NOW))).isZero();
+
+    Twin a = await(devices.twin("a")).orElseThrow();
+    assertThat(a.cloud().path("CustomerName").asText()).isEqualTo(UNICODE);
+    assertThat(a.cloudMetadata().path("CustomerName").path("lastUpdateTime").asText()).isEqualTo(NOW.toString());
+    assertThat(await(devices.twin("s")).orElseThrow().cloud().has("CustomerName")).isFalse();
+    var matching = await(devices.list(FilterParser.parse(
+        "SELECT * FROM devices WHERE contains(CustomerName, \"Čerpadlo\")"), PageRequest.first(10)));
+    assertThat(matching.items()).extracting(Device::id).containsExactly("a", "b");
+    assertThat(await(jobs.find("cj")).orElseThrow().progress()).isEqualTo(new JobProgress(3, 0, 2, 1));
+  }
+
+  @Test
+  void applyRangeOfATemplateMigrationMovesTheDevices() {
+    device("a", TRUCK);
+    device("b", null);
+    device("c", TRUCK);
+    Job job = insertAndExpand(job("mj", JobKind.TEMPLATE_MIGRATION, List.of(
+        new JobItem("deviceTemplateMigration", null, null, null, SENSOR))), ALL, 2);
+    assertThat(job.progress()).as("no template mismatch for a migration").isEqualTo(new JobProgress(3, 3, 0, 0));
+    String etag = await(devices.find("a")).orElseThrow().etag();
+    await(jobs.applyRange(job, 1, 2, NOW));
+
+    assertThat(await(devices.find("a")).orElseThrow().templateId()).isEqualTo(SENSOR);
+    assertThat(await(devices.find("a")).orElseThrow().etag()).isNotEqualTo(etag);
+    assertThat(await(devices.find("b")).orElseThrow().templateId()).isEqualTo(SENSOR);
+    assertThat(await(devices.find("c")).orElseThrow().templateId()).isEqualTo(TRUCK);
+    assertThat(await(jobs.counts("mj", 1, 3))).isEqualTo(new BatchCounts(1, 0, 2, 0));
+  }
+
+  @Test
+  void deviceIdsAnswersTheCompletedDevicesOfARangeInPositionOrder() {
+    fleet();
+    Job job = insertAndExpand(job("pj", JobKind.PROPERTY, List.of(property(TRUCK, "x", 1))), ALL, 0);
+    await(jobs.applyRange(job, 1, 6, NOW));
+    assertThat(await(jobs.deviceIds("pj", 1, 7))).containsExactly("d-1", "d-2", "d-5", "d-6");
+    assertThat(await(jobs.deviceIds("pj", 2, 5))).containsExactly("d-2", "d-5");
+    Set<String> none = new HashSet<>(await(jobs.deviceIds("pj", 7, 7)));
+    assertThat(none).isEmpty();
+    assertThat(IntStream.of(1).boxed().collect(Collectors.toList())).hasSize(1);
+  }
+}

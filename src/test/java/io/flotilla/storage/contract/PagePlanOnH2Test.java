@@ -1,0 +1,137 @@
+package io.flotilla.storage.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flotilla.domain.common.PageRequest;
+import io.flotilla.domain.device.Attestation;
+import io.flotilla.domain.device.Device;
+import io.flotilla.domain.group.filter.FilterParser;
+import io.flotilla.domain.job.DeviceSource;
+import io.flotilla.domain.job.Job;
+import io.flotilla.domain.job.JobItem;
+import io.flotilla.domain.job.JobKind;
+import io.flotilla.domain.job.JobProgress;
+import io.flotilla.domain.job.JobStatus;
+import io.flotilla.storage.sql.Database;
+import io.flotilla.storage.sql.SqlDeviceRepository;
+import io.flotilla.storage.sql.SqlJobRepository;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * H2 plans of the keyset page queries, as the repositories send them (captured from H2's query statistics): a page
+ * walks an index in page order ({@code index sorted}) instead of sorting every match, so its cost does not grow with
+ * the number of matching rows.
+ */
+class PagePlanOnH2Test extends RepositoryContract {
+  static final String TRUCK = "dtmi:contoso:Truck;1";
+
+  SqlDeviceRepository devices;
+  SqlJobRepository jobs;
+
+  @Override
+  protected Database database() {
+    return ContractDatabases.h2(vertx);
+  }
+
+  @BeforeEach
+  void fleet() throws SQLException {
+    devices = new SqlDeviceRepository(db);
+    jobs = new SqlJobRepository(db);
+    String[] templates = {TRUCK, "dtmi:contoso:Sensor;1", "dtmi:contoso:Pump;1", null};
+    for (int i = 0; i < 200; i++) {
+      await(devices.insert(new Device(String.format("dev-%03d", i), "d", templates[i % 4], i % 3 == 0, i % 5 == 0,
+          false, "\"e\"", List.of()), Attestation.symmetricKey("p", "s")));
+    }
+    try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+      s.execute("ANALYZE");
+      s.execute("SET QUERY_STATISTICS TRUE");
+    }
+  }
+
+  @Test
+  void aDevicePageFilteredByTemplateWalksTheTemplateIndexInOrder() throws SQLException {
+    var page = await(devices.list(FilterParser.parse("SELECT * FROM devices WHERE $template = \"" + TRUCK + "\""),
+        new PageRequest("dev-040", 10)));
+    assertThat(page.items()).hasSize(10);
+    assertThat(page.items().get(0).id()).isEqualTo("dev-044");
+
+    String sql = captured("ORDER BY d.template_id, d.id LIMIT");
+    String plan = explain(sql, TRUCK, "dev-040", 11);
+    assertThat(plan).containsIgnoringCase("DEVICES_TEMPLATE").contains("index sorted");
+
+    // the control: ordered by id alone, H2 does not see that the template index gives that order and sorts
+    String byIdOnly = explain(sql.replace("ORDER BY d.template_id, d.id", "ORDER BY d.id"), TRUCK, "dev-040", 11);
+    assertThat(byIdOnly.contains("DEVICES_TEMPLATE") && byIdOnly.contains("index sorted")).isFalse();
+  }
+
+  @Test
+  void aDevicePageFilteredByAFlagWalksTheFlagIndexInOrder() throws SQLException {
+    await(devices.list(FilterParser.parse("SELECT * FROM devices WHERE $simulated = true"), PageRequest.first(5)));
+    String plan = explain(captured("ORDER BY d.simulated, d.id LIMIT"), true, "", 6);
+    assertThat(plan).containsIgnoringCase("DEVICES_SIMULATED").contains("index sorted");
+  }
+
+  @Test
+  void aJobDevicePageWalksThePrimaryKeyInOrder() throws SQLException {
+    Job job = new Job("j", null, null, "g", JobKind.COMMAND, List.of(new JobItem("command", TRUCK, "reboot", null,
+        null)), null, null, JobStatus.PENDING, null, List.of(), Instant.EPOCH, null, null, JobProgress.NONE, 0, 0,
+        null, null);
+    await(jobs.insert(job));
+    await(jobs.expand(job, new DeviceSource.Matching(FilterParser.parse("SELECT * FROM devices")), n -> 0,
+        Instant.EPOCH));
+    Job other = new Job("k", null, null, "g", JobKind.COMMAND, job.items(), null, null, JobStatus.PENDING, null,
+        List.of(), Instant.EPOCH, null, null, JobProgress.NONE, 0, 0, null, null);
+    await(jobs.insert(other));
+    await(jobs.expand(other, new DeviceSource.Matching(FilterParser.parse("SELECT * FROM devices")), n -> 0,
+        Instant.EPOCH));
+    try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+      s.execute("ANALYZE");
+    }
+
+    var page = await(jobs.devices("j", new PageRequest("50", 10)));
+    assertThat(page.items()).extracting(r -> r.seq()).first().isEqualTo(51L);
+    String plan = explain(captured("FROM job_devices WHERE job_id = ? AND seq > ?"), "j", 50L, 11);
+    assertThat(plan).containsIgnoringCase("PRIMARY_KEY").contains("index sorted");
+  }
+
+  /** The one query recorded by H2's query statistics (since the database opened) that contains {@code fragment}. */
+  private String captured(String fragment) throws SQLException {
+    List<String> found = new ArrayList<>();
+    try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
+        "SELECT SQL_STATEMENT FROM INFORMATION_SCHEMA.QUERY_STATISTICS WHERE SQL_STATEMENT LIKE ? "
+            + "AND SQL_STATEMENT LIKE 'SELECT %'")) {
+      ps.setString(1, "%" + fragment + "%");
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          found.add(rs.getString(1));
+        }
+      }
+    }
+    assertThat(found).as("statements containing %s", fragment).hasSize(1);
+    return found.get(0);
+  }
+
+  private String explain(String sql, Object... parameters) throws SQLException {
+    try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement("EXPLAIN " + sql)) {
+      for (int i = 0; i < parameters.length; i++) {
+        ps.setObject(i + 1, parameters[i]);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        StringBuilder plan = new StringBuilder();
+        while (rs.next()) {
+          plan.append(rs.getString(1)).append('\n');
+        }
+        return plan.toString();
+      }
+    }
+  }
+}
