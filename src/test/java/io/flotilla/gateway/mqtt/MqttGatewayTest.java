@@ -257,7 +257,7 @@ class MqttGatewayTest {
     }
     try (TestDevice d = connect("own-1", key)) {
       assertThat(d.subscribe("devices/own-1/messages/devicebound/#", 1)).isEqualTo(1);
-      new Thread(() -> d.subscribe("devices/own-2/messages/devicebound/#", 1)).start();
+      d.subscribeWithoutWaiting("devices/own-2/messages/devicebound/#", 1);
       assertThat(d.closedWithin(Duration.ofSeconds(5))).isTrue();
     }
   }

@@ -98,6 +98,11 @@ final class TestDevice implements AutoCloseable {
     }
   }
 
+  /** Sends SUBSCRIBE without waiting for the SUBACK (for subscriptions the server answers by closing). */
+  void subscribeWithoutWaiting(String topic, int qos) {
+    client.subscribe(topic, qos);
+  }
+
   /** Fire and forget: a publish whose answer (or the connection closing) the test awaits. */
   void publish(String topic, String payload, int qos) {
     publish(topic, Buffer.buffer(payload), qos);
