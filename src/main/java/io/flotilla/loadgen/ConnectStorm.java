@@ -52,8 +52,12 @@ public final class ConnectStorm implements Scenario {
   }
 
   static void pause(int seconds) {
+    pauseMillis(seconds * 1000L);
+  }
+
+  static void pauseMillis(long millis) {
     try {
-      Thread.sleep(seconds * 1000L);
+      Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

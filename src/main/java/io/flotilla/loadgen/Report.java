@@ -27,6 +27,7 @@ public final class Report {
     run.put("reuse", o.reuse);
     run.put("loadgen_cores", Runtime.getRuntime().availableProcessors());
     run.put("loadgen_max_heap_mb", Runtime.getRuntime().maxMemory() / 1048576);
+    run.put("machine_loadavg_1m_at_start", ServerWatch.loadAverage());
   }
 
   public void add(ScenarioResult r) {

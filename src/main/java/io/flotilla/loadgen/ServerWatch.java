@@ -59,7 +59,17 @@ public final class ServerWatch {
     m.put("cpu_mean", cpuCount == 0 ? Double.NaN : ScenarioResult.round(cpuSum / cpuCount, 3));
     m.put("cpu_max", cpuCount == 0 ? Double.NaN : ScenarioResult.round(cpuMax, 3));
     m.put("samples", all.size());
+    m.put("machine_loadavg_1m", loadAverage());
     return m;
+  }
+
+  /** The machine's 1-minute load average (Linux), to show when other work shared the cores; NaN elsewhere. */
+  static double loadAverage() {
+    try {
+      return Double.parseDouble(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0]);
+    } catch (java.io.IOException | RuntimeException e) {
+      return Double.NaN;
+    }
   }
 
   static double mb(long bytes) {
