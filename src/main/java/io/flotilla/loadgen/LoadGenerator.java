@@ -50,6 +50,13 @@ public final class LoadGenerator {
     return chosen;
   }
 
+  /** Vert.x logs every MQTT client connection at INFO; thousands of them drown the results. */
+  private static void quietClientLogs() {
+    if (org.slf4j.LoggerFactory.getLogger("io.vertx.mqtt") instanceof ch.qos.logback.classic.Logger l) {
+      l.setLevel(ch.qos.logback.classic.Level.WARN);
+    }
+  }
+
   public int run() throws IOException {
     if (!options.prefix.matches("[A-Za-z][A-Za-z0-9]{0,31}")) {
       throw new IllegalArgumentException("--prefix must be a letter followed by letters or digits");
@@ -66,6 +73,7 @@ public final class LoadGenerator {
       Path guess = options.tokenFile.toAbsolutePath().getParent().resolve("certs").resolve("server-cert.pem");
       options.ca = Files.exists(guess) ? guess : null;
     }
+    quietClientLogs();
     Vertx vertx = Vertx.vertx(new VertxOptions().setBlockedThreadCheckInterval(10_000));
     Report report = new Report(options);
     try (FlotillaApi api = new FlotillaApi(vertx, URI.create(options.api), token, Math.max(8, options.createConcurrency));

@@ -48,7 +48,7 @@ public final class LoadOptions {
   @Option(names = "--create-concurrency", defaultValue = "64", description = "REST requests in flight while creating devices (default: ${DEFAULT-VALUE}).")
   public int createConcurrency;
 
-  @Option(names = "--connect-concurrency", defaultValue = "2000", description = "TLS handshakes in flight in the connect storm (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--connect-concurrency", defaultValue = "500", description = "TLS handshakes in flight in the connect storm (default: ${DEFAULT-VALUE}).")
   public int connectConcurrency;
 
   @Option(names = "--ramp-concurrency", defaultValue = "200", description = "TLS handshakes in flight when a scenario ramps up its fleet (default: ${DEFAULT-VALUE}).")

@@ -203,11 +203,10 @@ public final class Rig implements AutoCloseable {
 
   /** Connects the live fleet (bounded by --ramp-concurrency) unless it is connected already. */
   public DeviceFleet.Connected connectFleet(int concurrency) {
-    List<DeviceIdentity> devices = liveDevices();
-    if (fleet.size() > 0) {
-      return null;
-    }
-    return await(fleet.connect(devices, concurrency));
+    java.util.Set<String> connected = new java.util.HashSet<>();
+    fleet.clients().forEach(c -> connected.add(c.deviceId()));
+    List<DeviceIdentity> missing = liveDevices().stream().filter(d -> !connected.contains(d.id())).toList();
+    return missing.isEmpty() ? null : await(fleet.connect(missing, concurrency));
   }
 
   private Future<JsonObject> create(String id) {

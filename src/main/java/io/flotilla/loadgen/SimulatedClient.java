@@ -53,6 +53,7 @@ public final class SimulatedClient {
         .setKeepAliveInterval(240)
         .setMaxInflightQueue(100);
     options.setConnectTimeout(60_000);
+    options.setSslHandshakeTimeout(120);
     if (trust != null) {
       options.setSsl(true).setTrustOptions(trust).setHostnameVerificationAlgorithm("");
     }
@@ -67,6 +68,7 @@ public final class SimulatedClient {
   public Future<Void> connect(String host, int port) {
     Promise<Void> ready = Promise.promise();
     context.runOnContext(v -> {
+      client.exceptionHandler(e -> { });
       client.publishHandler(this::onMessage);
       client.subscribeCompletionHandler(ack -> ready.tryComplete());
       client.publishCompletionHandler(this::onPuback);
