@@ -5,12 +5,15 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import io.flotilla.loadgen.LoadGenerator;
+import io.flotilla.loadgen.LoadOptions;
 import picocli.CommandLine.Option;
 
-/** The command line: {@code serve} runs the server. */
+/** The command line: {@code serve} runs the server, {@code loadgen} benchmarks a running one. */
 @Command(name = "flotilla", mixinStandardHelpOptions = true, version = "flotilla 0.1.0",
     description = "Self-hosted IoT fleet server (IoT Central REST API, IoT Hub MQTT device protocol).",
-    subcommands = {Main.Serve.class})
+    subcommands = {Main.Serve.class, Main.LoadGen.class})
 public final class Main implements Callable<Integer> {
 
   public static void main(String[] args) {
@@ -92,6 +95,18 @@ public final class Main implements Callable<Integer> {
 
     private static String blankToNull(String s) {
       return s == null || s.isBlank() ? null : s;
+    }
+  }
+
+  @Command(name = "loadgen", mixinStandardHelpOptions = true,
+      description = "Load generator: drives a running server over REST and MQTT/TLS only and reports scenario results.")
+  static final class LoadGen implements Callable<Integer> {
+    @Mixin
+    LoadOptions options;
+
+    @Override
+    public Integer call() throws Exception {
+      return new LoadGenerator(options).run();
     }
   }
 }

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Reproduces the load-generator benchmarks (docs/benchmarks.md): builds the jar, starts a Flotilla server on free ports
+# in a fresh data directory, starts Mosquitto for the baseline, runs `flotilla loadgen` as a separate process, stops
+# everything. Small defaults finish in a few minutes; pass the target sizes to reproduce the published numbers:
+#
+#   bench/run.sh                                   # 200 live devices, 5,000 registered, every scenario
+#   bench/run.sh --devices 10000 --registered 100000
+#   bench/run.sh --scenario command-job,mosquitto-baseline --devices 2000
+#   bench/run.sh --postgres                        # same, server on a throwaway local PostgreSQL 15 cluster
+#   bench/run.sh --db-url jdbc:postgresql://host/db --db-user u --db-password p
+#   bench/run.sh --jfr                             # also record the server with JFR (bench/results/server-*.jfr)
+#   bench/run.sh -- --telemetry-seconds 30         # anything after -- goes to the load generator
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEVICES=200
+REGISTERED=5000
+SCENARIO=all
+OUT_DIR=bench/results
+DB_URL="" DB_USER="" DB_PASSWORD=""
+POSTGRES=0 JFR=0 BUILD=1 KEEP=0
+SERVER_HEAP=${SERVER_HEAP:-2g}
+LOADGEN_HEAP=${LOADGEN_HEAP:-3g}
+EXTRA=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --devices) DEVICES=$2; shift 2 ;;
+    --registered) REGISTERED=$2; shift 2 ;;
+    --scenario) SCENARIO=$2; shift 2 ;;
+    --out-dir) OUT_DIR=$2; shift 2 ;;
+    --db-url) DB_URL=$2; shift 2 ;;
+    --db-user) DB_USER=$2; shift 2 ;;
+    --db-password) DB_PASSWORD=$2; shift 2 ;;
+    --postgres) POSTGRES=1; shift ;;
+    --jfr) JFR=1; shift ;;
+    --no-build) BUILD=0; shift ;;
+    --keep) KEEP=1; shift ;;
+    --) shift; EXTRA=("$@"); break ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wants() { [[ ",$SCENARIO," == *",all,"* || ",$SCENARIO," == *",$1,"* ]]; }
+
+ulimit -n 1048576 2>/dev/null || ulimit -n 65536 2>/dev/null || true
+mkdir -p "$OUT_DIR"
+STAMP=$(date +%Y%m%d-%H%M%S)
+WORK=$(mktemp -d /tmp/flotilla-bench.XXXXXX)
+SERVER_PID="" MOSQ_PID="" PG_DIR=""
+
+cleanup() {
+  [[ -n "$SERVER_PID" ]] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
+  [[ -n "$MOSQ_PID" ]] && kill "$MOSQ_PID" 2>/dev/null && wait "$MOSQ_PID" 2>/dev/null || true
+  if [[ -n "$PG_DIR" ]]; then runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast stop >/dev/null 2>&1 || true; fi
+  if [[ $KEEP == 0 ]]; then rm -rf "$WORK"; else echo "kept $WORK"; fi
+}
+trap cleanup EXIT
+
+if [[ $BUILD == 1 ]]; then
+  echo "building target/flotilla.jar"
+  mvn -o -q -DskipTests package
+fi
+
+if [[ $POSTGRES == 1 ]]; then
+  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+  if [[ ! -x "$PG_BIN/initdb" ]]; then apt-get install -y postgresql >/dev/null; PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1); fi
+  PG_DIR="$WORK/pg"; mkdir -p "$PG_DIR"; chown postgres "$PG_DIR"
+  PG_PORT=$(free_port)
+  runuser -u postgres -- "$PG_BIN/initdb" -D "$PG_DIR/data" -U flotilla --auth=trust >/dev/null
+  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" \
+    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=512MB -c synchronous_commit=on" start >/dev/null
+  runuser -u postgres -- "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U flotilla flotilla
+  DB_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/flotilla" DB_USER=flotilla DB_PASSWORD=""
+  echo "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on port $PG_PORT"
+fi
+
+DATA="$WORK/data"
+SERVER_OPTS=(-Xmx"$SERVER_HEAP" -XX:+UseG1GC)
+[[ $JFR == 1 ]] && SERVER_OPTS+=("-XX:StartFlightRecording=filename=$OUT_DIR/server-$STAMP.jfr,settings=profile,dumponexit=true")
+DB_ARGS=()
+[[ -n "$DB_URL" ]] && DB_ARGS+=(--db-url "$DB_URL")
+[[ -n "$DB_USER" ]] && DB_ARGS+=(--db-user "$DB_USER")
+[[ -n "$DB_PASSWORD" ]] && DB_ARGS+=(--db-password "$DB_PASSWORD")
+java "${SERVER_OPTS[@]}" -jar target/flotilla.jar serve --data-dir "$DATA" --http-port 0 --mqtt-port 0 \
+  --bind 127.0.0.1 "${DB_ARGS[@]}" >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 120); do [[ -f "$DATA/ports.json" ]] && break; sleep 0.5; done
+[[ -f "$DATA/ports.json" ]] || { echo "server did not start:"; tail -50 "$WORK/server.log"; exit 1; }
+HTTP_PORT=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['http'])" "$DATA/ports.json")
+MQTT_PORT=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['mqtt'])" "$DATA/ports.json")
+echo "server pid $SERVER_PID: REST $HTTP_PORT, MQTT/TLS $MQTT_PORT, database ${DB_URL:-embedded H2}"
+
+MOSQ_ARGS=()
+if wants mosquitto-baseline; then
+  command -v mosquitto >/dev/null || [[ -x /usr/sbin/mosquitto ]] || apt-get install -y mosquitto >/dev/null
+  MOSQ=$(command -v mosquitto || echo /usr/sbin/mosquitto)
+  MOSQ_PORT=$(free_port)
+  cat >"$WORK/mosquitto.conf" <<CONF
+listener $MOSQ_PORT 127.0.0.1
+allow_anonymous true
+persistence false
+max_queued_messages 0
+log_dest none
+CONF
+  "$MOSQ" -c "$WORK/mosquitto.conf" >"$WORK/mosquitto.log" 2>&1 &
+  MOSQ_PID=$!
+  sleep 0.5
+  echo "mosquitto $("$MOSQ" -h 2>/dev/null | head -1 | awk '{print $3}') pid $MOSQ_PID on port $MOSQ_PORT"
+  MOSQ_ARGS=(--mosquitto-port "$MOSQ_PORT")
+fi
+
+LABEL="database=h2"
+[[ -n "$DB_URL" ]] && LABEL="database=postgresql"
+OUT="$OUT_DIR/results-$STAMP.json"
+java -Xmx"$LOADGEN_HEAP" -jar target/flotilla.jar loadgen --api "http://127.0.0.1:$HTTP_PORT" \
+  --token-file "$DATA/admin-token" --ca "$DATA/certs/server-cert.pem" --mqtt-host 127.0.0.1 --mqtt-port "$MQTT_PORT" \
+  --devices "$DEVICES" --registered "$REGISTERED" --scenario "$SCENARIO" --server-pid "$SERVER_PID" \
+  --label "$LABEL" --out "$OUT" "${MOSQ_ARGS[@]}" "${EXTRA[@]}"
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GB RAM; results in $OUT"

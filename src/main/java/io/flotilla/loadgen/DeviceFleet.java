@@ -1,0 +1,76 @@
+package io.flotilla.loadgen;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.TrustOptions;
+import java.util.ArrayList;
+import java.util.List;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+/** Many {@link SimulatedClient}s: connected with bounded concurrency, kept open between scenarios, closed together. */
+public final class DeviceFleet {
+  /** How a connect run went, with each session's CONNECT-to-SUBACK time in microseconds. */
+  public record Connected(Bounded.Tally tally, Histogram connectMicros) {
+  }
+
+  private final Vertx vertx;
+  private final String host;
+  private final int port;
+  private final TrustOptions trust;
+  private final FleetEvents events;
+  private final List<SimulatedClient> live = new ArrayList<>();
+
+  public DeviceFleet(Vertx vertx, String host, int port, TrustOptions trust, FleetEvents events) {
+    this.vertx = vertx;
+    this.host = host;
+    this.port = port;
+    this.trust = trust;
+    this.events = events;
+  }
+
+  public FleetEvents events() {
+    return events;
+  }
+
+  public synchronized int size() {
+    return live.size();
+  }
+
+  public synchronized List<SimulatedClient> clients() {
+    return List.copyOf(live);
+  }
+
+  /** Opens one session per device, at most {@code concurrency} handshakes at a time. */
+  public Future<Connected> connect(List<DeviceIdentity> devices, int concurrency) {
+    Histogram micros = new ConcurrentHistogram(1, 600_000_000L, 3);
+    return Bounded.run(devices.size(), concurrency, i -> {
+      SimulatedClient c = new SimulatedClient(vertx, devices.get(i), host, trust, events);
+      long start = System.nanoTime();
+      return c.connect(host, port).onSuccess(v -> {
+        micros.recordValue(Math.max(1, (System.nanoTime() - start) / 1000));
+        synchronized (this) {
+          live.add(c);
+        }
+      }).onFailure(e -> c.disconnect());
+    }).map(t -> new Connected(t, micros));
+  }
+
+  public void startTelemetry(long intervalMs) {
+    clients().forEach(c -> c.startTelemetry(intervalMs));
+  }
+
+  public void stopTelemetry() {
+    clients().forEach(SimulatedClient::stopTelemetry);
+  }
+
+  /** Disconnects every session. */
+  public Future<Bounded.Tally> close(int concurrency) {
+    List<SimulatedClient> all;
+    synchronized (this) {
+      all = List.copyOf(live);
+      live.clear();
+    }
+    return Bounded.run(all.size(), concurrency, i -> all.get(i).disconnect());
+  }
+}

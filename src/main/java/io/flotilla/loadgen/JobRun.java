@@ -1,0 +1,58 @@
+package io.flotilla.loadgen;
+
+import io.vertx.core.json.JsonObject;
+import java.util.Set;
+
+/**
+ * One job driven over REST and timed from the load generator: PUT (creation latency), then GET every 10 ms until the
+ * job reaches a final status. {@code startNanos} is taken just before the PUT is sent.
+ */
+public record JobRun(String id, long startNanos, long putNanos, long endNanos, JsonObject last) {
+  private static final Set<String> FINAL = Set.of("complete", "failed", "stopped", "cancelled");
+  private static final long POLL_MS = 10;
+
+  /** Creates the job and waits until it is final or {@code timeoutSeconds} pass. */
+  public static JobRun start(Rig rig, String id, JsonObject definition, long startNanos) {
+    Rig.await(rig.api().put("/api/jobs/" + id, definition));
+    long putNanos = System.nanoTime() - startNanos;
+    long deadline = System.nanoTime() + rig.options().jobTimeoutSeconds * 1_000_000_000L;
+    JsonObject job;
+    while (true) {
+      job = Rig.await(rig.api().get("/api/jobs/" + id));
+      if (FINAL.contains(job.getString("status")) || System.nanoTime() > deadline) {
+        break;
+      }
+      try {
+        Thread.sleep(POLL_MS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return new JobRun(id, startNanos, putNanos, System.nanoTime(), job);
+  }
+
+  public String status() {
+    return last.getString("status");
+  }
+
+  public long elapsedNanos() {
+    return endNanos - startNanos;
+  }
+
+  public int progress(String field) {
+    JsonObject p = last.getJsonObject("progress");
+    return p == null ? -1 : p.getInteger(field, -1);
+  }
+
+  /** Fills the metrics every job scenario reports. */
+  public ScenarioResult report(ScenarioResult r) {
+    int total = progress("total");
+    return r.put("job", id).put("status", status()).put("total", total).put("completed", progress("completed"))
+        .put("failed", progress("failed")).put("pending", progress("pending"))
+        .put("put_ms", ScenarioResult.millis(putNanos))
+        .put("put_to_complete_ms", ScenarioResult.millis(elapsedNanos()))
+        .put("devices_per_s", ScenarioResult.perSecond(Math.max(0, total), elapsedNanos()))
+        .put("server_start", last.getString("start")).put("server_end", last.getString("end"));
+  }
+}

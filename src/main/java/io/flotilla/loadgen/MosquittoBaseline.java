@@ -1,0 +1,125 @@
+package io.flotilla.loadgen;
+
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mqtt.MqttClient;
+import io.vertx.mqtt.MqttClientOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The command-job message pattern through a plain broker (Mosquitto, plain MQTT on loopback): N device clients each
+ * subscribed to their own request topic answer once; one "server" client publishes one request per device (QoS 0,
+ * like IoT Hub method requests) and waits for every reply. The relay rate is the baseline for command-job.
+ */
+public final class MosquittoBaseline implements Scenario {
+  @Override
+  public String name() {
+    return "mosquitto-baseline";
+  }
+
+  /** A device client: answers the request on its topic. */
+  private static final class Responder {
+    final MqttClient client;
+    final Context context;
+
+    Responder(Vertx vertx, String clientId) {
+      this.context = vertx.getOrCreateContext();
+      MqttClientOptions options = new MqttClientOptions().setClientId(clientId).setCleanSession(true)
+          .setKeepAliveInterval(240);
+      options.setConnectTimeout(60_000);
+      this.client = MqttClient.create(vertx, options);
+    }
+
+    Future<Void> start(String host, int port, String requestTopic, String replyTopic, Histogram arrivals,
+                       long[] mark) {
+      Promise<Void> ready = Promise.promise();
+      context.runOnContext(v -> {
+        client.publishHandler(m -> {
+          arrivals.recordValue(Math.max(1, (System.nanoTime() - mark[0]) / 1000));
+          client.publish(replyTopic, Buffer.buffer("{}"), MqttQoS.AT_MOST_ONCE, false, false);
+        });
+        client.subscribeCompletionHandler(ack -> ready.tryComplete());
+        client.connect(port, host).compose(ack -> client.subscribe(requestTopic, 0)).onFailure(ready::tryFail);
+      });
+      return ready.future();
+    }
+
+    Future<Void> stop() {
+      Promise<Void> done = Promise.promise();
+      context.runOnContext(v -> (client.isConnected() ? client.disconnect() : Future.<Void>succeededFuture())
+          .onComplete(ar -> done.complete()));
+      return done.future();
+    }
+  }
+
+  @Override
+  public ScenarioResult run(Rig rig) {
+    LoadOptions o = rig.options();
+    ScenarioResult r = new ScenarioResult(name());
+    if (o.mosquittoPort <= 0) {
+      return r.note("skipped: no --mosquitto-port");
+    }
+    Vertx vertx = rig.vertx();
+    int n = o.devices;
+    String base = o.prefix + "/mb/";
+    Histogram arrivals = new ConcurrentHistogram(1, TimeUnit.MINUTES.toMicros(10), 3);
+    long[] mark = {System.nanoTime()};
+    List<Responder> responders = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      responders.add(new Responder(vertx, o.prefix + "-mb-" + i));
+    }
+    Bounded.Tally connected = Rig.await(Bounded.run(n, o.connectConcurrency, i -> responders.get(i)
+        .start(o.mosquittoHost, o.mosquittoPort, base + i + "/req", base + i + "/res", arrivals, mark)));
+    Responder server = new Responder(vertx, o.prefix + "-mb-server");
+    AtomicInteger replies = new AtomicInteger();
+    Promise<Long> allBack = Promise.promise();
+    int expected = connected.ok();
+    Promise<Void> subscribed = Promise.promise();
+    server.context.runOnContext(v -> {
+      server.client.publishHandler(m -> {
+        if (replies.incrementAndGet() == expected) {
+          allBack.tryComplete(System.nanoTime());
+        }
+      });
+      server.client.subscribeCompletionHandler(ack -> subscribed.tryComplete());
+      server.client.connect(o.mosquittoPort, o.mosquittoHost)
+          .compose(ack -> server.client.subscribe(base + "+/res", 0)).onFailure(subscribed::tryFail);
+    });
+    Rig.await(subscribed.future());
+    Promise<Long> started = Promise.promise();
+    server.context.runOnContext(v -> {
+      mark[0] = System.nanoTime();
+      Buffer body = Buffer.buffer("1");
+      for (int i = 0; i < n; i++) {
+        server.client.publish(base + i + "/req", body, MqttQoS.AT_MOST_ONCE, false, false);
+      }
+      started.complete(mark[0]);
+    });
+    long start = Rig.await(started.future());
+    long end;
+    try {
+      end = allBack.future().toCompletionStage().toCompletableFuture().get(o.jobTimeoutSeconds, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      end = System.nanoTime();
+      r.note("not every reply came back: " + replies.get() + " of " + expected);
+    }
+    long elapsed = end - start;
+    r.put("devices", n).put("connected", connected.ok()).put("connect_ms", ScenarioResult.millis(connected.nanos()))
+        .put("replies", replies.get()).put("relay_ms", ScenarioResult.millis(elapsed))
+        .put("devices_per_s", ScenarioResult.perSecond(replies.get(), elapsed))
+        .put("request_arrival_after_first_publish", LatencySummary.of(arrivals))
+        .note("plain MQTT (no TLS), QoS 0 both ways, no persistence: a pure relay");
+    Rig.await(server.stop());
+    Rig.await(Bounded.run(responders.size(), o.rampConcurrency, i -> responders.get(i).stop()));
+    return r;
+  }
+}

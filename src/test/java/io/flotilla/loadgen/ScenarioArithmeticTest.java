@@ -1,0 +1,83 @@
+package io.flotilla.loadgen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Future;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+class ScenarioArithmeticTest {
+  @Test
+  void devicesPerSecondIsCountOverElapsedTime() {
+    assertThat(ScenarioResult.perSecond(10_000, 800_000_000L)).isEqualTo(12_500.0);
+    assertThat(ScenarioResult.perSecond(100_000, 3_000_000_000L)).isEqualTo(33_333.3);
+    assertThat(ScenarioResult.perSecond(5, 0)).isZero();
+    assertThat(ScenarioResult.millis(1_234_567)).isEqualTo(1.2);
+  }
+
+  @Test
+  void ratioToMosquittoIsOursOverBaseline() {
+    assertThat(ScenarioResult.ratio(12_000, 40_000)).isEqualTo(0.3);
+    assertThat(ScenarioResult.ratio(1, 3)).isEqualTo(0.333);
+    assertThat(ScenarioResult.ratio(1, 0)).isNaN();
+  }
+
+  @Test
+  void percentilesComeFromTheHistogramInMilliseconds() {
+    Histogram h = LatencySummary.newHistogram();
+    for (int ms = 1; ms <= 100; ms++) {
+      h.recordValue(ms * 1000L);
+    }
+    LatencySummary s = LatencySummary.of(h);
+    assertThat(s.count()).isEqualTo(100);
+    assertThat(s.p50()).isBetween(49.9, 50.1);
+    assertThat(s.p90()).isBetween(89.9, 90.1);
+    assertThat(s.p99()).isBetween(98.9, 99.1);
+    assertThat(s.max()).isBetween(99.9, 100.1);
+    assertThat(s.mean()).isBetween(50.4, 50.6);
+    assertThat(LatencySummary.of(LatencySummary.newHistogram()).count()).isZero();
+  }
+
+  @Test
+  void commandJobGetsItsRatioAndTheHalfMosquittoCheck() {
+    Report report = new Report(new LoadOptions());
+    report.add(new ScenarioResult("command-job").put("devices_per_s", 12_000.0));
+    report.add(new ScenarioResult("mosquitto-baseline").put("devices_per_s", 30_000.0));
+    report.addRatios();
+    ScenarioResult command = report.results().get(0);
+    assertThat(command.number("ratio_to_mosquitto")).isEqualTo(0.4);
+    assertThat(command.checks()).containsEntry(">= 0.5 x Mosquitto relay rate", false);
+  }
+
+  @Test
+  void boundedRunCountsSuccessesAndFailuresAndKeepsGoing() throws Exception {
+    int[] inFlight = {0};
+    int[] most = {0};
+    Bounded.Tally t = Bounded.run(10, 3, i -> {
+      most[0] = Math.max(most[0], ++inFlight[0]);
+      inFlight[0]--;
+      return i % 4 == 0 ? Future.failedFuture("no " + i) : Future.succeededFuture(i);
+    }).toCompletionStage().toCompletableFuture().get();
+    assertThat(t.ok()).isEqualTo(7);
+    assertThat(t.failed()).isEqualTo(3);
+    assertThat(t.firstError()).isEqualTo("no 0");
+    assertThat(most[0]).isLessThanOrEqualTo(3);
+  }
+
+  @Test
+  void topicParametersAreReadInAnyOrder() {
+    assertThat(SimulatedClient.parameter("$iothub/methods/POST/reboot/?$rid=1f", "$rid")).isEqualTo("1f");
+    assertThat(SimulatedClient.parameter("$iothub/twin/PATCH/properties/desired/?$version=7", "$version"))
+        .isEqualTo("7");
+    assertThat(SimulatedClient.parameter("a/?x=1&$rid=2", "$rid")).isEqualTo("2");
+    assertThat(SimulatedClient.parameter("a/b", "$rid")).isNull();
+  }
+
+  @Test
+  void scenarioNamesSelectInRunOrder() {
+    assertThat(LoadGenerator.selected("property-job,command-job")).extracting(Scenario::name)
+        .containsExactly("property-job", "command-job");
+    assertThat(LoadGenerator.selected("all")).extracting(Scenario::name).containsExactly("connect-storm",
+        "command-job", "property-job", "job-devices-paging", "telemetry", "mosquitto-baseline");
+  }
+}
