@@ -14,6 +14,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.mqtt.MqttEndpoint;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.VerticleBase;
 import io.vertx.mqtt.MqttServer;
 import io.vertx.mqtt.MqttServerOptions;
 import java.nio.file.Path;
@@ -38,8 +40,9 @@ public final class MqttGateway {
   private final SessionRegistry registry;
   private final MqttDeviceChannel channel;
   private final SasAuthenticator authenticator;
-  private MqttServer tls;
-  private MqttServer plain;
+  private final List<String> deployments = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private volatile int tlsPort = -1;
+  private volatile int plainPort = -1;
   private long sweeper = -1;
 
   /** The listener settings: where to listen and the TLS certificate (PEM files). */
@@ -78,13 +81,9 @@ public final class MqttGateway {
         .setKeyCertOptions(new PemKeyCertOptions().setCertPath(listeners.certificate().toString())
             .setKeyPath(listeners.privateKey().toString()));
     tlsOptions.setEnabledSecureTransportProtocols(java.util.Set.of("TLSv1.2", "TLSv1.3"));
-    tls = MqttServer.create(vertx, tlsOptions).endpointHandler(this::onConnect)
-        .exceptionHandler(e -> LOG.debug("MQTT TLS listener: {}", e.toString()));
-    Future<?> started = tls.listen();
+    Future<?> started = listenOnEveryLoop(tlsOptions, true);
     if (listeners.plainPort() >= 0) {
-      plain = MqttServer.create(vertx, options(listeners.bind(), listeners.plainPort())).endpointHandler(this::onConnect)
-          .exceptionHandler(e -> LOG.debug("MQTT plain listener: {}", e.toString()));
-      started = started.compose(x -> plain.listen());
+      started = started.compose(x -> listenOnEveryLoop(options(listeners.bind(), listeners.plainPort()), false));
     }
     return started.map(x -> {
       sweeper = vertx.setPeriodic(SWEEP_MILLIS, t -> {
@@ -93,18 +92,55 @@ public final class MqttGateway {
           LOG.debug("Closed {} sessions whose SAS token expired", closed);
         }
       });
-      LOG.info("Device gateway listening: MQTT over TLS on {}:{}{}", listeners.bind(), tls.actualPort(),
-          plain == null ? "" : ", plain MQTT on port " + plain.actualPort());
+      LOG.info("Device gateway listening: MQTT over TLS on {}:{}{}", listeners.bind(), tlsPort,
+          plainPort < 0 ? "" : ", plain MQTT on port " + plainPort);
       return null;
     });
   }
 
   public int tlsPort() {
-    return tls == null ? -1 : tls.actualPort();
+    return tlsPort;
   }
 
   public int plainPort() {
-    return plain == null ? -1 : plain.actualPort();
+    return plainPort;
+  }
+
+  /**
+   * One MQTT server per event loop, all on the same port (Vert.x spreads accepted connections over them), so TLS
+   * handshakes and sessions use every core. The first binds (port 0 picks a free one); the others share its port.
+   */
+  private Future<Void> listenOnEveryLoop(MqttServerOptions options, boolean secure) {
+    int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
+    java.util.concurrent.atomic.AtomicInteger bound = new java.util.concurrent.atomic.AtomicInteger();
+    return vertx.deployVerticle(() -> new Listener(options, bound), new DeploymentOptions().setInstances(loops))
+        .map(id -> {
+          deployments.add(id);
+          if (secure) {
+            tlsPort = bound.get();
+          } else {
+            plainPort = bound.get();
+          }
+          return null;
+        });
+  }
+
+  /** One listener on the event loop of its deployment. */
+  private final class Listener extends VerticleBase {
+    private final MqttServerOptions options;
+    private final java.util.concurrent.atomic.AtomicInteger bound;
+
+    Listener(MqttServerOptions options, java.util.concurrent.atomic.AtomicInteger bound) {
+      this.options = options;
+      this.bound = bound;
+    }
+
+    @Override
+    public Future<?> start() {
+      return MqttServer.create(vertx, options).endpointHandler(MqttGateway.this::onConnect)
+          .exceptionHandler(e -> LOG.debug("MQTT listener: {}", e.toString()))
+          .listen().onSuccess(server -> bound.set(server.actualPort()));
+    }
   }
 
   public Future<Void> close() {
@@ -112,11 +148,8 @@ public final class MqttGateway {
       vertx.cancelTimer(sweeper);
     }
     List<Future<Void>> closing = new ArrayList<>();
-    if (tls != null) {
-      closing.add(tls.close());
-    }
-    if (plain != null) {
-      closing.add(plain.close());
+    for (String id : deployments) {
+      closing.add(vertx.undeploy(id));
     }
     return Future.join(closing).mapEmpty();
   }
