@@ -32,6 +32,8 @@ public final class MqttGateway {
   private static final Logger LOG = LoggerFactory.getLogger(MqttGateway.class);
   private static final long SWEEP_MILLIS = 1000;
   private static final int TIMEOUT_ON_CONNECT_SECONDS = 10;
+  /** The host in-process clients connect to. */
+  public static final String LOOPBACK = "127.0.0.1";
 
   private final Vertx vertx;
   private final SessionServices services;
@@ -40,6 +42,8 @@ public final class MqttGateway {
   private final SasAuthenticator authenticator;
   private MqttServer tls;
   private MqttServer plain;
+  private MqttServer loopback;
+  private String plainBind;
   private long sweeper = -1;
 
   /** The listener settings: where to listen and the TLS certificate (PEM files). */
@@ -82,6 +86,7 @@ public final class MqttGateway {
         .exceptionHandler(e -> LOG.debug("MQTT TLS listener: {}", e.toString()));
     Future<?> started = tls.listen();
     if (listeners.plainPort() >= 0) {
+      plainBind = listeners.bind();
       plain = MqttServer.create(vertx, options(listeners.bind(), listeners.plainPort())).endpointHandler(this::onConnect)
           .exceptionHandler(e -> LOG.debug("MQTT plain listener: {}", e.toString()));
       started = started.compose(x -> plain.listen());
@@ -97,6 +102,27 @@ public final class MqttGateway {
           plain == null ? "" : ", plain MQTT on port " + plain.actualPort());
       return null;
     });
+  }
+
+  /**
+   * A plain MQTT port on {@value #LOOPBACK} for in-process clients (simulated devices): the configured plain listener
+   * when it listens on all interfaces or on loopback, otherwise one opened on a free loopback port for this purpose
+   * only. It serves the same sessions as the other listeners (same SAS check, same registry); being reachable from
+   * this host only, it adds no exposure a local process could not already get from the TLS port.
+   */
+  public Future<Integer> loopbackPlainPort() {
+    if (plain != null && ("0.0.0.0".equals(plainBind) || LOOPBACK.equals(plainBind) || "localhost".equals(plainBind))) {
+      return Future.succeededFuture(plain.actualPort());
+    }
+    if (loopback == null) {
+      loopback = MqttServer.create(vertx, options(LOOPBACK, 0)).endpointHandler(this::onConnect)
+          .exceptionHandler(e -> LOG.debug("MQTT loopback listener: {}", e.toString()));
+      return loopback.listen().map(s -> {
+        LOG.info("Device gateway: plain MQTT for simulated devices on {}:{}", LOOPBACK, s.actualPort());
+        return s.actualPort();
+      });
+    }
+    return Future.succeededFuture(loopback.actualPort());
   }
 
   public int tlsPort() {
@@ -117,6 +143,9 @@ public final class MqttGateway {
     }
     if (plain != null) {
       closing.add(plain.close());
+    }
+    if (loopback != null) {
+      closing.add(loopback.close());
     }
     return Future.join(closing).mapEmpty();
   }
