@@ -256,8 +256,14 @@ public final class Simulator implements DeviceListener {
         }
         DeviceBehaviour behaviour = new DeviceBehaviour(m.result().orElse(null),
             new SimulatedValues(random.split(), clock));
-        onContext(d.connect(vertx, settings, a.primaryKey(), templateId, behaviour, clock.instant(),
-            () -> context.runOnContext(x -> closed(d))), c -> {
+        Future<Void> connected;
+        try {
+          connected = d.connect(vertx, settings, a.primaryKey(), templateId, behaviour, clock.instant(),
+              () -> context.runOnContext(x -> closed(d)));
+        } catch (RuntimeException e) {
+          connected = Future.failedFuture(e);
+        }
+        onContext(connected, c -> {
               if (c.failed()) {
                 failed(d, c.cause());
                 return;
