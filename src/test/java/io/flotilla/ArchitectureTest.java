@@ -100,6 +100,13 @@ class ArchitectureTest {
   }
 
   @Test
+  void simulatedDevicesReachTheGatewayOnlyOverMqtt() {
+    check(noClasses().that().resideInAPackage(SIM)
+        .should().dependOnClassesThat().resideInAnyPackage(API, GATEWAY, STORAGE, LOADGEN)
+        .because("a simulated device is an MQTT client of the gateway, like a real one; it uses domain ports only"));
+  }
+
+  @Test
   void onlyAppSeesApp() {
     check(noClasses().that().resideOutsideOfPackage(APP)
         .should().dependOnClassesThat().resideInAPackage(APP)

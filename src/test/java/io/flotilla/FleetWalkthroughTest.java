@@ -30,7 +30,6 @@ import org.junit.jupiter.api.Test;
  * Binds 127.0.0.1:8883 (the SDK's fixed port), so it runs with the other {@code sdk} tests.
  */
 @Tag("sdk")
-@org.junit.jupiter.api.Disabled("until simulated devices (issue 4) are merged")
 class FleetWalkthroughTest {
   private static final String TEMPLATE = "dtmi:contoso:refrigerated_truck;1";
   private static final List<String> REAL = List.of("real-truck-1", "real-truck-2", "real-truck-3");

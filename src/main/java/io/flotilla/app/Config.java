@@ -16,33 +16,46 @@ public record Config(
     String dbPassword,
     int maxBodyBytes,
     int simMaxDevices,
-    Duration jobCommandTimeout) {
+    Duration jobCommandTimeout,
+    Duration simTelemetryInterval) {
 
   public static final int DEFAULT_HTTP_PORT = 8080;
   public static final int DEFAULT_MQTT_PORT = 8883;
   public static final int DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
   public static final int DEFAULT_SIM_MAX_DEVICES = 10_000;
   public static final Duration DEFAULT_JOB_COMMAND_TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_SIM_TELEMETRY_INTERVAL = Duration.ofSeconds(10);
 
   /** Settings for a server on free ports in {@code dataDir}, on the embedded database: what tests start. */
   public static Config forTests(Path dataDir) {
     return new Config(dataDir, "127.0.0.1", 0, 0, -1, "127.0.0.1", null, null, null,
-        DEFAULT_MAX_BODY_BYTES, DEFAULT_SIM_MAX_DEVICES, DEFAULT_JOB_COMMAND_TIMEOUT);
+        DEFAULT_MAX_BODY_BYTES, DEFAULT_SIM_MAX_DEVICES, DEFAULT_JOB_COMMAND_TIMEOUT,
+        DEFAULT_SIM_TELEMETRY_INTERVAL);
   }
 
   public Config withMqttPort(int port) {
     return new Config(dataDir, bind, httpPort, port, mqttPlainPort, hostName, dbUrl, dbUser, dbPassword,
-        maxBodyBytes, simMaxDevices, jobCommandTimeout);
+        maxBodyBytes, simMaxDevices, jobCommandTimeout, simTelemetryInterval);
   }
 
   public Config withDatabase(String url, String user, String password) {
     return new Config(dataDir, bind, httpPort, mqttPort, mqttPlainPort, hostName, url, user, password,
-        maxBodyBytes, simMaxDevices, jobCommandTimeout);
+        maxBodyBytes, simMaxDevices, jobCommandTimeout, simTelemetryInterval);
   }
 
   public Config withJobCommandTimeout(Duration timeout) {
     return new Config(dataDir, bind, httpPort, mqttPort, mqttPlainPort, hostName, dbUrl, dbUser, dbPassword,
-        maxBodyBytes, simMaxDevices, timeout);
+        maxBodyBytes, simMaxDevices, timeout, simTelemetryInterval);
+  }
+
+  public Config withSimMaxDevices(int max) {
+    return new Config(dataDir, bind, httpPort, mqttPort, mqttPlainPort, hostName, dbUrl, dbUser, dbPassword,
+        maxBodyBytes, max, jobCommandTimeout, simTelemetryInterval);
+  }
+
+  public Config withSimTelemetryInterval(Duration interval) {
+    return new Config(dataDir, bind, httpPort, mqttPort, mqttPlainPort, hostName, dbUrl, dbUser, dbPassword,
+        maxBodyBytes, simMaxDevices, jobCommandTimeout, interval);
   }
 
   /** The JDBC URL in force: the configured one, or an H2 file database inside the data directory. */

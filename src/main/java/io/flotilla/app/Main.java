@@ -74,6 +74,10 @@ public final class Main implements Callable<Integer> {
         description = "Most simulated devices this server runs (default: ${DEFAULT-VALUE}).")
     int simMaxDevices;
 
+    @Option(names = "--sim-telemetry-interval", defaultValue = "${env:FLOTILLA_SIM_TELEMETRY_INTERVAL:-10}",
+        description = "Mean seconds between two telemetry messages of a simulated device, jittered (default: ${DEFAULT-VALUE}).")
+    double simTelemetryInterval;
+
     @Option(names = "--job-command-timeout", defaultValue = "${env:FLOTILLA_JOB_COMMAND_TIMEOUT:-30}",
         description = "Seconds a command job waits for each device's answer (default: ${DEFAULT-VALUE}).")
     int jobCommandTimeout;
@@ -82,7 +86,8 @@ public final class Main implements Callable<Integer> {
     public Integer call() throws Exception {
       Config config = new Config(dataDir, bind, httpPort, mqttPort, mqttPlainPort, hostName,
           blankToNull(dbUrl), blankToNull(dbUser), blankToNull(dbPassword), maxBodyBytes, simMaxDevices,
-          java.time.Duration.ofSeconds(jobCommandTimeout));
+          java.time.Duration.ofSeconds(jobCommandTimeout),
+          java.time.Duration.ofMillis(Math.max(100, Math.round(simTelemetryInterval * 1000))));
       Flotilla server = Flotilla.start(config);
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -40,7 +40,10 @@ import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import io.flotilla.gateway.mqtt.MqttGateway;
+import io.flotilla.sim.Simulator;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -51,6 +54,8 @@ public final class Wiring implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Wiring.class);
   private static final long ENGINE_TICK_MS = 10;
   private static final long SCHEDULER_TICK_MS = 1000;
+  private static final int SIM_MAX_CONNECTING = 64;
+  private static final Duration SIM_TOKEN_LIFETIME = Duration.ofHours(24);
 
   private final Config config;
   private final PrometheusMeterRegistry metrics;
@@ -62,6 +67,7 @@ public final class Wiring implements AutoCloseable {
   private final Runnable stopTimers;
   private final GatewayWiring gateway;
   private final JobScheduler scheduler;
+  private final Simulator simulator;
   private Services services;
 
   /** The domain services, for tests and tools that drive the server from inside. */
@@ -71,7 +77,8 @@ public final class Wiring implements AutoCloseable {
 
   private Wiring(Config config, PrometheusMeterRegistry metrics, Database database, ApiServer api,
                  String adminToken, Application application, GatewayWiring gateway, JobEngine engine,
-                 JobScheduler scheduler, Runnable stopTimers) {
+                 JobScheduler scheduler, Simulator simulator, Runnable stopTimers) {
+    this.simulator = simulator;
     this.gateway = gateway;
     this.engine = engine;
     this.scheduler = scheduler;
@@ -99,6 +106,7 @@ public final class Wiring implements AutoCloseable {
 
     Database db = Database.open(vertx, config.effectiveDbUrl(), config.dbUser(), config.dbPassword(), metrics);
     GatewayWiring gateway = null;
+    Simulator simulator = null;
     try {
       var tokenRepo = new SqlTokenRepository(db);
       Application app = Bootstrap.application(new SqlApplicationRepository(db));
@@ -110,7 +118,11 @@ public final class Wiring implements AutoCloseable {
       TemplateService templates = new TemplateService(new SqlTemplateRepository(db), groups);
       gateway = GatewayWiring.start(vertx, db, metrics, config, app, clock, deviceRepo, templates);
       DeviceChannel channel = gateway.channel();
-      DeviceService devices = new DeviceService(deviceRepo, templates, channel, app.idScope());
+      int simPort = Bootstrap.await(gateway.gateway().loopbackPlainPort());
+      simulator = new Simulator(vertx, deviceRepo, templates, new Simulator.Settings(MqttGateway.LOOPBACK, simPort,
+          config.hostName(), config.simTelemetryInterval(), SIM_MAX_CONNECTING, SIM_TOKEN_LIFETIME), clock);
+      DeviceService devices = new DeviceService(deviceRepo, templates, channel, app.idScope(), simulator,
+          config.simMaxDevices());
       PropertyService properties = new PropertyService(deviceRepo, templates, channel, clock);
 
       List<ResourceRoutes> resources = new ArrayList<>();
@@ -140,8 +152,9 @@ public final class Wiring implements AutoCloseable {
       long schedulerTimer = vertx.setPeriodic(SCHEDULER_TICK_MS, id -> scheduler.tick());
       ApiServer api = new ApiServer(vertx, tokens, metrics, db::ping, config.maxBodyBytes(), resources);
       Bootstrap.await(api.listen(config.bind(), config.httpPort()));
+      Bootstrap.await(simulator.start());
 
-      Wiring w = new Wiring(config, metrics, db, api, adminToken, app, gateway, engine, scheduler, () -> {
+      Wiring w = new Wiring(config, metrics, db, api, adminToken, app, gateway, engine, scheduler, simulator, () -> {
         vertx.cancelTimer(schedulerTimer);
         vertx.cancelTimer(engineTimer);
       });
@@ -150,6 +163,9 @@ public final class Wiring implements AutoCloseable {
       LOG.info("Flotilla listening: REST API on http://{}:{}", config.bind(), api.port());
       return w;
     } catch (RuntimeException e) {
+      if (simulator != null) {
+        Bootstrap.await(simulator.close());
+      }
       if (gateway != null) {
         gateway.close();
       }
@@ -204,6 +220,10 @@ public final class Wiring implements AutoCloseable {
     return engine;
   }
 
+  public Simulator simulator() {
+    return simulator;
+  }
+
   public JobScheduler jobScheduler() {
     return scheduler;
   }
@@ -211,6 +231,7 @@ public final class Wiring implements AutoCloseable {
   @Override
   public void close() {
     stopTimers.run();
+    Bootstrap.await(simulator.close());
     Bootstrap.await(scheduler.idle());
     Bootstrap.await(engine.tick());
     Bootstrap.await(api.close());

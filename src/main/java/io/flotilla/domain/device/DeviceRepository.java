@@ -48,6 +48,9 @@ public interface DeviceRepository {
     Twin apply(Twin current, java.util.function.LongSupplier nextDesiredVersion);
   }
 
+  /** Number of devices marked {@code simulated} (enabled or not). */
+  Future<Long> countSimulated();
+
   /** Marks the device provisioned (idempotent). */
   Future<Void> markProvisioned(String id);
 }

@@ -19,12 +19,25 @@ public final class DeviceService {
   private final TemplateService templates;
   private final DeviceChannel channel;
   private final String idScope;
+  private final DeviceListener listener;
+  private final int maxSimulated;
 
   public DeviceService(DeviceRepository devices, TemplateService templates, DeviceChannel channel, String idScope) {
+    this(devices, templates, channel, idScope, DeviceListener.NONE, Integer.MAX_VALUE);
+  }
+
+  /**
+   * @param listener told about every successful create, change and delete
+   * @param maxSimulated the most devices that may be {@code simulated} at once (counted in the repository)
+   */
+  public DeviceService(DeviceRepository devices, TemplateService templates, DeviceChannel channel, String idScope,
+                       DeviceListener listener, int maxSimulated) {
     this.devices = devices;
     this.templates = templates;
     this.channel = channel;
     this.idScope = idScope;
+    this.listener = listener;
+    this.maxSimulated = maxSimulated;
   }
 
   /** What a client may set on a device; null fields are absent. */
@@ -37,19 +50,22 @@ public final class DeviceService {
   }
 
   /**
-   * Creates or replaces a device. Fails with {@code Invalid} for a bad id, display name or unknown template,
-   * {@code PreconditionFailed} for a stale etag.
+   * Creates or replaces a device. Fails with {@code Invalid} for a bad id, display name or unknown template, or when
+   * it would make one simulated device more than the limit; {@code PreconditionFailed} for a stale etag.
    */
   public Future<Device> put(String id, Definition d) {
     Ids.deviceId(id);
     return checkTemplate(d.template()).compose(v -> devices.find(id)).compose(existing -> {
       if (existing.isEmpty()) {
         Device created = build(id, d, false);
-        return devices.insert(created, Attestation.generated()).map(x -> created);
+        return checkSimulationLimit(null, created)
+            .compose(x -> devices.insert(created, Attestation.generated()))
+            .map(x -> afterChange(null, created));
       }
       Etags.check(d.etag(), existing.get().etag());
       Device replaced = build(id, d, existing.get().provisioned());
-      return devices.update(replaced).map(x -> afterChange(existing.get(), replaced));
+      return checkSimulationLimit(existing.get(), replaced)
+          .compose(x -> devices.update(replaced)).map(x -> afterChange(existing.get(), replaced));
     });
   }
 
@@ -64,7 +80,7 @@ public final class DeviceService {
           change.simulated() != null ? change.simulated() : current.simulated(),
           change.organizations() != null ? change.organizations() : current.organizations(), null);
       Device updated = build(id, merged, current.provisioned());
-      return devices.update(updated).map(found -> {
+      return checkSimulationLimit(current, updated).compose(x -> devices.update(updated)).map(found -> {
         if (!found) {
           throw notFound(id);
         }
@@ -88,6 +104,7 @@ public final class DeviceService {
         throw notFound(id);
       }
       channel.disconnect(id);
+      listener.deleted(id);
       return null;
     });
   }
@@ -134,10 +151,25 @@ public final class DeviceService {
   }
 
   private Device afterChange(Device before, Device after) {
-    if (before.enabled() && !after.enabled()) {
+    if (before != null && before.enabled() && !after.enabled()) {
       channel.disconnect(after.id());
     }
+    listener.changed(before, after);
     return after;
+  }
+
+  /** Fails with {@code Invalid} when {@code after} starts a simulation and the limit is already reached. */
+  private Future<Void> checkSimulationLimit(Device before, Device after) {
+    if (!after.simulated() || (before != null && before.simulated())) {
+      return Future.succeededFuture();
+    }
+    return devices.countSimulated().map(count -> {
+      if (count >= maxSimulated) {
+        throw new FlotillaException.Invalid("Cannot simulate device \"" + after.id() + "\": this application already has "
+            + count + " simulated devices, the most allowed (--sim-max-devices " + maxSimulated + ").");
+      }
+      return null;
+    });
   }
 
   private Future<Void> checkTemplate(String templateId) {

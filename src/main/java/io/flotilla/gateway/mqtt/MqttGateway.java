@@ -34,6 +34,8 @@ public final class MqttGateway {
   private static final Logger LOG = LoggerFactory.getLogger(MqttGateway.class);
   private static final long SWEEP_MILLIS = 1000;
   private static final int TIMEOUT_ON_CONNECT_SECONDS = 10;
+  /** The host in-process clients connect to. */
+  public static final String LOOPBACK = "127.0.0.1";
 
   private final Vertx vertx;
   private final SessionServices services;
@@ -43,6 +45,8 @@ public final class MqttGateway {
   private final List<String> deployments = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile int tlsPort = -1;
   private volatile int plainPort = -1;
+  private MqttServer loopback;
+  private String plainBind;
   private long sweeper = -1;
 
   /** The listener settings: where to listen and the TLS certificate (PEM files). */
@@ -83,6 +87,7 @@ public final class MqttGateway {
     tlsOptions.setEnabledSecureTransportProtocols(java.util.Set.of("TLSv1.2", "TLSv1.3"));
     Future<?> started = listenOnEveryLoop(tlsOptions, true);
     if (listeners.plainPort() >= 0) {
+      plainBind = listeners.bind();
       started = started.compose(x -> listenOnEveryLoop(options(listeners.bind(), listeners.plainPort()), false));
     }
     return started.map(x -> {
@@ -96,6 +101,27 @@ public final class MqttGateway {
           plainPort < 0 ? "" : ", plain MQTT on port " + plainPort);
       return null;
     });
+  }
+
+  /**
+   * A plain MQTT port on {@value #LOOPBACK} for in-process clients (simulated devices): the configured plain listener
+   * when it listens on all interfaces or on loopback, otherwise one opened on a free loopback port for this purpose
+   * only. It serves the same sessions as the other listeners (same SAS check, same registry); being reachable from
+   * this host only, it adds no exposure a local process could not already get from the TLS port.
+   */
+  public Future<Integer> loopbackPlainPort() {
+    if (plainPort > 0 && ("0.0.0.0".equals(plainBind) || LOOPBACK.equals(plainBind) || "localhost".equals(plainBind))) {
+      return Future.succeededFuture(plainPort);
+    }
+    if (loopback == null) {
+      loopback = MqttServer.create(vertx, options(LOOPBACK, 0)).endpointHandler(this::onConnect)
+          .exceptionHandler(e -> LOG.debug("MQTT loopback listener: {}", e.toString()));
+      return loopback.listen().map(s -> {
+        LOG.info("Device gateway: plain MQTT for simulated devices on {}:{}", LOOPBACK, s.actualPort());
+        return s.actualPort();
+      });
+    }
+    return Future.succeededFuture(loopback.actualPort());
   }
 
   public int tlsPort() {
@@ -150,6 +176,9 @@ public final class MqttGateway {
     List<Future<Void>> closing = new ArrayList<>();
     for (String id : deployments) {
       closing.add(vertx.undeploy(id));
+    }
+    if (loopback != null) {
+      closing.add(loopback.close());
     }
     return Future.join(closing).mapEmpty();
   }

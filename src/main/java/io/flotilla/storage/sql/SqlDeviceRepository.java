@@ -167,6 +167,17 @@ public final class SqlDeviceRepository implements DeviceRepository {
   }
 
   @Override
+  public Future<Long> countSimulated() {
+    return db.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM devices WHERE simulated = TRUE");
+           ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    });
+  }
+
+  @Override
   public Future<Void> markProvisioned(String id) {
     return db.transaction(c -> {
       try (PreparedStatement ps = c.prepareStatement(
