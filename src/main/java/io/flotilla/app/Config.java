@@ -17,7 +17,9 @@ public record Config(
     int maxBodyBytes,
     int simMaxDevices,
     Duration jobCommandTimeout,
-    Duration simTelemetryInterval) {
+    Duration simTelemetryInterval,
+    Path mqttCertificate,
+    Path mqttPrivateKey) {
 
   public static final int DEFAULT_HTTP_PORT = 8080;
   public static final int DEFAULT_MQTT_PORT = 8883;
@@ -30,32 +32,42 @@ public record Config(
   public static Config forTests(Path dataDir) {
     return new Config(dataDir, "127.0.0.1", 0, 0, -1, "127.0.0.1", null, null, null,
         DEFAULT_MAX_BODY_BYTES, DEFAULT_SIM_MAX_DEVICES, DEFAULT_JOB_COMMAND_TIMEOUT,
-        DEFAULT_SIM_TELEMETRY_INTERVAL);
+        DEFAULT_SIM_TELEMETRY_INTERVAL, null, null);
   }
 
   public Config withMqttPort(int port) {
     return new Config(dataDir, bind, httpPort, port, mqttPlainPort, hostName, dbUrl, dbUser, dbPassword,
-        maxBodyBytes, simMaxDevices, jobCommandTimeout, simTelemetryInterval);
+        maxBodyBytes, simMaxDevices, jobCommandTimeout, simTelemetryInterval, mqttCertificate, mqttPrivateKey);
   }
 
   public Config withDatabase(String url, String user, String password) {
     return new Config(dataDir, bind, httpPort, mqttPort, mqttPlainPort, hostName, url, user, password,
-        maxBodyBytes, simMaxDevices, jobCommandTimeout, simTelemetryInterval);
+        maxBodyBytes, simMaxDevices, jobCommandTimeout, simTelemetryInterval, mqttCertificate, mqttPrivateKey);
   }
 
   public Config withJobCommandTimeout(Duration timeout) {
     return new Config(dataDir, bind, httpPort, mqttPort, mqttPlainPort, hostName, dbUrl, dbUser, dbPassword,
-        maxBodyBytes, simMaxDevices, timeout, simTelemetryInterval);
+        maxBodyBytes, simMaxDevices, timeout, simTelemetryInterval, mqttCertificate, mqttPrivateKey);
   }
 
   public Config withSimMaxDevices(int max) {
     return new Config(dataDir, bind, httpPort, mqttPort, mqttPlainPort, hostName, dbUrl, dbUser, dbPassword,
-        maxBodyBytes, max, jobCommandTimeout, simTelemetryInterval);
+        maxBodyBytes, max, jobCommandTimeout, simTelemetryInterval, mqttCertificate, mqttPrivateKey);
   }
 
   public Config withSimTelemetryInterval(Duration interval) {
     return new Config(dataDir, bind, httpPort, mqttPort, mqttPlainPort, hostName, dbUrl, dbUser, dbPassword,
-        maxBodyBytes, simMaxDevices, jobCommandTimeout, interval);
+        maxBodyBytes, simMaxDevices, jobCommandTimeout, interval, mqttCertificate, mqttPrivateKey);
+  }
+
+  public Config withMqttCertificate(Path certificate, Path privateKey) {
+    return new Config(dataDir, bind, httpPort, mqttPort, mqttPlainPort, hostName, dbUrl, dbUser, dbPassword,
+        maxBodyBytes, simMaxDevices, jobCommandTimeout, simTelemetryInterval, certificate, privateKey);
+  }
+
+  /** The TLS certificate and key of the MQTT listener: the configured PEM files, or null for the generated ones. */
+  public boolean hasMqttCertificate() {
+    return mqttCertificate != null && mqttPrivateKey != null;
   }
 
   /** The JDBC URL in force: the configured one, or an H2 file database inside the data directory. */

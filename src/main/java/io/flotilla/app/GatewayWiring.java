@@ -63,7 +63,9 @@ public final class GatewayWiring {
     GatewayWiring w = new GatewayWiring(vertx, db, meters, config, app, clock, deviceRepo, templates);
     try {
       Bootstrap.await(w.enrollments.ensureDefault());
-      ServerCertificate cert = ServerCertificate.loadOrCreate(config.dataDir().resolve("certs"), config.hostName());
+      ServerCertificate cert = config.hasMqttCertificate()
+          ? new ServerCertificate(config.mqttCertificate(), config.mqttPrivateKey())
+          : ServerCertificate.loadOrCreate(config.dataDir().resolve("certs"), config.hostName());
       Bootstrap.await(w.gateway.start(new MqttGateway.Listeners(config.bind(), config.mqttPort(),
           config.mqttPlainPort(), cert.certificatePath(), cert.privateKeyPath())));
       return w;

@@ -82,12 +82,23 @@ public final class Main implements Callable<Integer> {
         description = "Seconds a command job waits for each device's answer (default: ${DEFAULT-VALUE}).")
     int jobCommandTimeout;
 
+    @Option(names = "--mqtt-cert", defaultValue = "${env:FLOTILLA_MQTT_CERT}",
+        description = "PEM certificate (chain) of the TLS MQTT listener; default: a self-signed one generated in <data-dir>/certs.")
+    Path mqttCertificate;
+
+    @Option(names = "--mqtt-key", defaultValue = "${env:FLOTILLA_MQTT_KEY}",
+        description = "PEM (PKCS#8) private key for --mqtt-cert.")
+    Path mqttPrivateKey;
+
     @Override
     public Integer call() throws Exception {
+      if ((mqttCertificate == null) != (mqttPrivateKey == null)) {
+        throw new CommandLine.ParameterException(new CommandLine(this), "--mqtt-cert and --mqtt-key go together.");
+      }
       Config config = new Config(dataDir, bind, httpPort, mqttPort, mqttPlainPort, hostName,
           blankToNull(dbUrl), blankToNull(dbUser), blankToNull(dbPassword), maxBodyBytes, simMaxDevices,
           java.time.Duration.ofSeconds(jobCommandTimeout),
-          java.time.Duration.ofMillis(Math.max(100, Math.round(simTelemetryInterval * 1000))));
+          java.time.Duration.ofMillis(Math.max(100, Math.round(simTelemetryInterval * 1000))), mqttCertificate, mqttPrivateKey);
       Flotilla server = Flotilla.start(config);
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
