@@ -43,7 +43,6 @@ class CrashRecoveryTest {
 
   @AfterEach
   void tearDown() {
-    clients.forEach(c -> c.disconnect());
     if (server != null) {
       server.destroyForcibly();
     }

@@ -7,5 +7,5 @@ import java.time.Duration;
  * and how long a job command waits for the device's answer.
  */
 public record EngineLimits(int maxInFlight, int claimPerTick, int resultsPerWrite, Duration commandTimeout) {
-  public static final EngineLimits DEFAULT = new EngineLimits(10_000, 2_000, 2_000, Duration.ofSeconds(30));
+  public static final EngineLimits DEFAULT = new EngineLimits(10_000, 5_000, 5_000, Duration.ofSeconds(30));
 }

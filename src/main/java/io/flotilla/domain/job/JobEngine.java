@@ -138,17 +138,20 @@ public final class JobEngine {
     return currentTick;
   }
 
+  /** Writes the job's recorded results and, alongside, advances it (claims and dispatches the next devices). */
   private Future<Void> step(ActiveJob a) {
-    return flush(a).compose(v -> switch (a.job.status()) {
+    Future<Void> flushed = flush(a);
+    Future<Void> advanced = switch (a.job.status()) {
       case PENDING -> start(a);
       case RUNNING -> advance(a);
       default -> {
-        if (a.job.status().isFinal() && a.inFlight.get() == 0 && a.results.isEmpty()) {
+        if (a.job.status().isFinal() && a.inFlight.get() == 0 && a.results.isEmpty() && !a.flushing) {
           active.remove(a.job.id());
         }
         yield Future.succeededFuture();
       }
-    });
+    };
+    return Future.all(flushed, advanced).mapEmpty();
   }
 
   private Future<Void> start(ActiveJob a) {
@@ -208,7 +211,7 @@ public final class JobEngine {
         return null;
       });
     }
-    if (a.inFlight.get() == 0 && a.results.isEmpty()) {
+    if (a.inFlight.get() == 0 && a.results.isEmpty() && !a.flushing) {
       return endOfBatch(a, from, to);
     }
     return Future.succeededFuture();
@@ -254,7 +257,8 @@ public final class JobEngine {
     while (batch.size() < limits.resultsPerWrite() && (r = a.results.poll()) != null) {
       batch.add(r);
     }
-    return jobs.record(a.job.id(), batch).compose(v -> reload(a)).compose(v -> {
+    a.flushing = true;
+    return jobs.record(a.job.id(), batch).onComplete(ar -> a.flushing = false).compose(v -> reload(a)).compose(v -> {
       CancellationThreshold t = a.job.cancellationThreshold();
       JobProgress p = a.job.progress();
       if (a.job.status() == JobStatus.RUNNING && t != null && !t.perBatch() && t.crossedBy(p.failed(), p.total())) {
@@ -337,6 +341,7 @@ public final class JobEngine {
     volatile int batch;
     final AtomicInteger inFlight = new AtomicInteger();
     final ConcurrentLinkedQueue<DeviceResult> results = new ConcurrentLinkedQueue<>();
+    volatile boolean flushing;
     volatile int failures;
     volatile long retryAt;
 

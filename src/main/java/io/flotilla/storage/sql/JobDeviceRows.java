@@ -138,8 +138,9 @@ final class JobDeviceRows {
 
   static List<Claimed> claim(Connection c, String jobId, long after, long to, int limit) throws SQLException {
     List<Claimed> out = new ArrayList<>();
-    // Lock the job row: a concurrent stop (which updates it) either happens before (nothing is claimed) or after.
-    try (PreparedStatement ps = c.prepareStatement("SELECT status FROM jobs WHERE id = ? FOR UPDATE")) {
+    // Nothing is claimed for a job that is no longer running (a stop committed before this claim wins). The row is
+    // not locked, so recording results (which updates the job's counters) runs alongside claims.
+    try (PreparedStatement ps = c.prepareStatement("SELECT status FROM jobs WHERE id = ?")) {
       ps.setString(1, jobId);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next() || !"running".equals(rs.getString(1))) {
