@@ -56,6 +56,9 @@ public final class SimulatedClient {
     options.setSslHandshakeTimeout(120);
     if (trust != null) {
       options.setSsl(true).setTrustOptions(trust).setHostnameVerificationAlgorithm("");
+      if (io.vertx.core.net.OpenSSLEngineOptions.isAvailable()) {
+        options.setSslEngineOptions(new io.vertx.core.net.OpenSSLEngineOptions());
+      }
     }
     this.client = MqttClient.create(vertx, options);
   }

@@ -15,6 +15,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.mqtt.MqttEndpoint;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.VerticleBase;
 import io.vertx.mqtt.MqttServer;
 import io.vertx.mqtt.MqttServerOptions;
@@ -85,6 +86,9 @@ public final class MqttGateway {
         .setKeyCertOptions(new PemKeyCertOptions().setCertPath(listeners.certificate().toString())
             .setKeyPath(listeners.privateKey().toString()));
     tlsOptions.setEnabledSecureTransportProtocols(java.util.Set.of("TLSv1.2", "TLSv1.3"));
+    if (OpenSSLEngineOptions.isAvailable()) {
+      tlsOptions.setSslEngineOptions(new OpenSSLEngineOptions());
+    }
     Future<?> started = listenOnEveryLoop(tlsOptions, true);
     if (listeners.plainPort() >= 0) {
       plainBind = listeners.bind();
@@ -97,7 +101,8 @@ public final class MqttGateway {
           LOG.debug("Closed {} sessions whose SAS token expired", closed);
         }
       });
-      LOG.info("Device gateway listening: MQTT over TLS on {}:{}{}", listeners.bind(), tlsPort,
+      LOG.info("Device gateway listening: MQTT over TLS ({}) on {}:{}{}",
+          OpenSSLEngineOptions.isAvailable() ? "BoringSSL" : "JDK TLS", listeners.bind(), tlsPort,
           plainPort < 0 ? "" : ", plain MQTT on port " + plainPort);
       return null;
     });

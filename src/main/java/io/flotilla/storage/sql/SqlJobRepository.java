@@ -74,6 +74,10 @@ public final class SqlJobRepository implements JobRepository {
   @Override
   public Future<Job> expand(Job job, DeviceSource source, IntUnaryOperator batchSizeFor, Instant now) {
     return db.transaction(c -> {
+      Optional<Job> notPending = lockUnlessPending(c, job.id());
+      if (notPending.isPresent()) {
+        return notPending.get();
+      }
       JobDeviceRows.expand(c, job, source, JobDeviceRows.PENDING, 0, now);
       long[] t = JobDeviceRows.totals(c, job.id());
       int batchSize = batchSizeFor.applyAsInt((int) t[0]);
@@ -93,6 +97,10 @@ public final class SqlJobRepository implements JobRepository {
   @Override
   public Future<Job> expandAndApplyProperties(Job job, DeviceSource source, Instant now) {
     return db.transaction(c -> {
+      Optional<Job> notPending = lockUnlessPending(c, job.id());
+      if (notPending.isPresent()) {
+        return notPending.get();
+      }
       long version = nextDesiredVersion(c);
       JobDeviceRows.expand(c, job, source, JobDeviceRows.COMPLETED, version, now);
       long[] t = JobDeviceRows.totals(c, job.id());
@@ -222,6 +230,22 @@ public final class SqlJobRepository implements JobRepository {
   public Future<List<String>> deviceIds(String jobId, long fromSeq, long toSeq) {
     return db.read(c -> JobDeviceRows.ids(c, "SELECT device_id FROM job_devices WHERE job_id = ? AND seq BETWEEN ? "
         + "AND ? AND status = " + JobDeviceRows.COMPLETED + " ORDER BY job_id, seq", jobId, fromSeq, toSeq));
+  }
+
+  /**
+   * Locks the job's row; answers the job when it is no longer pending (a stop won the race: expand nothing), empty
+   * when it is pending (expand it; a concurrent stop waits for this transaction).
+   */
+  private static Optional<Job> lockUnlessPending(Connection c, String jobId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT status FROM jobs WHERE id = ? FOR UPDATE")) {
+      ps.setString(1, jobId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next() && "pending".equals(rs.getString(1))) {
+          return Optional.empty();
+        }
+      }
+    }
+    return JobRows.find(c, jobId);
   }
 
   private long nextDesiredVersion(Connection c) throws SQLException {

@@ -151,6 +151,27 @@ class JobEngineTest {
   }
 
   @Test
+  void aJobStoppedBeforeItStartsIsNotExpandedUntilResumed() {
+    List<String> ids = f.fleet("sb", 3, EngineFixture.TRUCK);
+    f.channel.online.addAll(ids);
+    f.create("early", "sb", reboot(), null, null);
+    await(f.jobs.stop("early"));
+    for (int i = 0; i < 5; i++) {
+      f.tick();
+    }
+    assertThat(f.status("early")).isEqualTo(JobStatus.STOPPED);
+    assertThat(f.job("early").progress().total()).isZero();
+    assertThat(f.channel.invoked).isEmpty();
+    // A stale engine view (it still believes the job is pending) must not overwrite the stop either.
+    Job stale = f.job("early").withStatus(JobStatus.PENDING);
+    Job after = await(f.jobRepo.expand(stale, new DeviceSource.FailedIn("none"), n -> 0, f.clock.instant()));
+    assertThat(after.status()).isEqualTo(JobStatus.STOPPED);
+    await(f.jobs.resume("early"));
+    f.tickUntil(() -> f.status("early").isFinal(), 30);
+    assertThat(f.job("early").progress()).isEqualTo(new JobProgress(3, 0, 3, 0));
+  }
+
+  @Test
   void aTimeoutIsAFailureWithItsCode() {
     f.fleet("to", 1, EngineFixture.TRUCK);
     f.channel.online.add("to-01");
