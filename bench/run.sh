@@ -66,7 +66,7 @@ fi
 if [[ $POSTGRES == 1 ]]; then
   PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
   if [[ ! -x "$PG_BIN/initdb" ]]; then apt-get install -y postgresql >/dev/null; PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1); fi
-  PG_DIR="$WORK/pg"; mkdir -p "$PG_DIR"; chown postgres "$PG_DIR"
+  chmod 755 "$WORK"; PG_DIR="$WORK/pg"; mkdir -p "$PG_DIR"; chown postgres "$PG_DIR"
   PG_PORT=$(free_port)
   runuser -u postgres -- "$PG_BIN/initdb" -D "$PG_DIR/data" -U flotilla --auth=trust >/dev/null
   runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" \

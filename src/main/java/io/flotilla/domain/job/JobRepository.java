@@ -47,7 +47,11 @@ public interface JobRepository {
    */
   Future<Long> applyRange(Job job, long fromSeq, long toSeq, Instant now);
 
-  /** Marks up to {@code limit} pending rows after {@code afterSeq} (up to {@code toSeq}) dispatched and answers them. */
+  /**
+   * Marks up to {@code limit} pending rows after {@code afterSeq} (up to {@code toSeq}) dispatched and answers them.
+   * Claims of a job only move forward: a claim never answers a position at or below one already claimed (those
+   * still pending count as dispatched), and concurrent claims of one job run one after the other.
+   */
   Future<List<Claimed>> claim(String jobId, long afterSeq, long toSeq, int limit);
 
   /** Records final per-device results and the job's counters in one transaction. */

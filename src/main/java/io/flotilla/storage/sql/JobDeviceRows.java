@@ -148,10 +148,11 @@ final class JobDeviceRows {
         }
       }
     }
+    long through = lockDispatchMark(c, jobId);
     try (PreparedStatement ps = c.prepareStatement("SELECT seq, device_id FROM job_devices WHERE job_id = ? "
-        + "AND seq > ? AND seq <= ? AND status = " + PENDING + " ORDER BY job_id, seq LIMIT ? FOR UPDATE")) {
+        + "AND seq > ? AND seq <= ? AND status = " + PENDING + " ORDER BY job_id, seq LIMIT ?")) {
       ps.setString(1, jobId);
-      ps.setLong(2, after);
+      ps.setLong(2, Math.max(after, through));
       ps.setLong(3, to);
       ps.setInt(4, limit);
       try (ResultSet rs = ps.executeQuery()) {
@@ -161,11 +162,9 @@ final class JobDeviceRows {
       }
     }
     if (!out.isEmpty()) {
-      try (PreparedStatement ps = c.prepareStatement("UPDATE job_devices SET status = " + DISPATCHED
-          + " WHERE job_id = ? AND seq BETWEEN ? AND ? AND status = " + PENDING)) {
-        ps.setString(1, jobId);
-        ps.setLong(2, out.get(0).seq());
-        ps.setLong(3, out.get(out.size() - 1).seq());
+      try (PreparedStatement ps = c.prepareStatement("UPDATE job_dispatch SET through = ? WHERE job_id = ?")) {
+        ps.setLong(1, out.get(out.size() - 1).seq());
+        ps.setString(2, jobId);
         ps.executeUpdate();
       }
     }
@@ -173,10 +172,15 @@ final class JobDeviceRows {
   }
 
   /** Records results of dispatched rows; answers {completed, failed} actually recorded (never counts twice). */
-  static int[] record(Connection c, String jobId, List<DeviceResult> results) throws SQLException {
+  static int[] record(Connection c, String jobId, List<DeviceResult> allResults) throws SQLException {
+    long through = dispatchMark(c, jobId);
+    List<DeviceResult> results = allResults.stream().filter(r -> r.seq() <= through).toList();
+    if (results.isEmpty()) {
+      return new int[] {0, 0};
+    }
     try (PreparedStatement ps = c.prepareStatement("UPDATE job_devices SET status = ?, error_code = ?, "
         + "error_message = ?, response_code = ?, updated_at = ? WHERE job_id = ? AND seq = ? AND status = "
-        + DISPATCHED)) {
+        + PENDING)) {
       for (DeviceResult r : results) {
         ps.setInt(1, r.status().code());
         ps.setString(2, r.errorCode());
@@ -208,12 +212,15 @@ final class JobDeviceRows {
   }
 
   static BatchCounts counts(Connection c, String jobId, long from, long to) throws SQLException {
+    long through = dispatchMark(c, jobId);
     long[] n = new long[4];
-    try (PreparedStatement ps = c.prepareStatement("SELECT status, COUNT(*) FROM job_devices WHERE job_id = ? "
-        + "AND seq BETWEEN ? AND ? GROUP BY status")) {
-      ps.setString(1, jobId);
-      ps.setLong(2, from);
-      ps.setLong(3, to);
+    try (PreparedStatement ps = c.prepareStatement("SELECT st, COUNT(*) FROM (SELECT CASE WHEN status = " + PENDING
+        + " AND seq <= ? THEN " + DISPATCHED + " ELSE status END AS st FROM job_devices WHERE job_id = ? AND seq "
+        + "BETWEEN ? AND ?) x GROUP BY st")) {
+      ps.setLong(1, through);
+      ps.setString(2, jobId);
+      ps.setLong(3, from);
+      ps.setLong(4, to);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           n[rs.getInt(1)] = rs.getLong(2);
@@ -223,7 +230,35 @@ final class JobDeviceRows {
     return new BatchCounts(n[PENDING], n[DISPATCHED], n[COMPLETED], n[FAILED]);
   }
 
+  /** Positions up to the mark were sent: pending rows at or below it are dispatched. 0 when nothing was. */
+  static long dispatchMark(Connection c, String jobId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT through FROM job_dispatch WHERE job_id = ?")) {
+      ps.setString(1, jobId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0;
+      }
+    }
+  }
+
+  /** Locks the job's dispatch mark (creating it at 0) so claims of one job run one at a time. */
+  private static long lockDispatchMark(Connection c, String jobId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT through FROM job_dispatch WHERE job_id = ? FOR UPDATE")) {
+      ps.setString(1, jobId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          return rs.getLong(1);
+        }
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO job_dispatch (job_id, through) VALUES (?, 0)")) {
+      ps.setString(1, jobId);
+      ps.executeUpdate();
+    }
+    return 0;
+  }
+
   static List<DeviceResult> page(Connection c, String jobId, long after, int limit) throws SQLException {
+    long through = dispatchMark(c, jobId);
     List<DeviceResult> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement("SELECT seq, device_id, status, error_code, error_message, "
         + "response_code, updated_at FROM job_devices WHERE job_id = ? AND seq > ? ORDER BY job_id, seq LIMIT ?")) {
@@ -234,7 +269,9 @@ final class JobDeviceRows {
         while (rs.next()) {
           Timestamp t = rs.getTimestamp(7);
           Integer code = rs.getObject(6) == null ? null : rs.getInt(6);
-          out.add(new DeviceResult(rs.getLong(1), rs.getString(2), DeviceJobStatus.of(rs.getInt(3)),
+          long seq = rs.getLong(1);
+          int status = rs.getInt(3) == PENDING && seq <= through ? DISPATCHED : rs.getInt(3);
+          out.add(new DeviceResult(seq, rs.getString(2), DeviceJobStatus.of(status),
               rs.getString(4), rs.getString(5), code, t == null ? null : t.toInstant()));
         }
       }

@@ -78,6 +78,13 @@ public final class SqlJobRepository implements JobRepository {
       if (notPending.isPresent()) {
         return notPending.get();
       }
+      try (PreparedStatement clear = c.prepareStatement("DELETE FROM job_dispatch WHERE job_id = ?");
+           PreparedStatement mark = c.prepareStatement("INSERT INTO job_dispatch (job_id, through) VALUES (?, 0)")) {
+        clear.setString(1, job.id());
+        clear.executeUpdate();
+        mark.setString(1, job.id());
+        mark.executeUpdate();
+      }
       JobDeviceRows.expand(c, job, source, JobDeviceRows.PENDING, 0, now);
       long[] t = JobDeviceRows.totals(c, job.id());
       int batchSize = batchSizeFor.applyAsInt((int) t[0]);
@@ -177,8 +184,9 @@ public final class SqlJobRepository implements JobRepository {
   public Future<Long> firstPending(String jobId) {
     return db.read(c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT MIN(seq) FROM job_devices WHERE job_id = ? AND status = "
-          + JobDeviceRows.PENDING)) {
+          + JobDeviceRows.PENDING + " AND seq > ?")) {
         ps.setString(1, jobId);
+        ps.setLong(2, JobDeviceRows.dispatchMark(c, jobId));
         try (ResultSet rs = ps.executeQuery()) {
           return rs.next() ? rs.getLong(1) : 0L;
         }
@@ -192,11 +200,12 @@ public final class SqlJobRepository implements JobRepository {
       int n;
       try (PreparedStatement ps = c.prepareStatement("UPDATE job_devices SET status = " + JobDeviceRows.FAILED
           + ", error_code = 'Interrupted', error_message = ?, updated_at = ? WHERE job_id = ? AND status = "
-          + JobDeviceRows.DISPATCHED)) {
+          + JobDeviceRows.PENDING + " AND seq <= ?")) {
         ps.setString(1, "The server stopped after the command was sent and before its answer was recorded; "
             + "it is not sent again.");
         ps.setTimestamp(2, Timestamp.from(now));
         ps.setString(3, jobId);
+        ps.setLong(4, JobDeviceRows.dispatchMark(c, jobId));
         n = ps.executeUpdate();
       }
       addCounts(c, jobId, 0, n);

@@ -258,22 +258,24 @@ abstract class JobRepositoryContract extends RepositoryContract {
   }
 
   @Test
-  void claimRespectsRangeAndLimit() {
+  void claimRespectsRangeAndLimitAndOnlyMovesForward() {
     for (int i = 1; i <= 9; i++) {
       device("d-" + i, TRUCK);
     }
     insertAndExpand(job("j", JobKind.COMMAND, List.of(command(TRUCK))), ALL, 3);
 
+    assertThat(await(jobs.firstPending("j"))).isEqualTo(1);
     assertThat(await(jobs.claim("j", 3, 6, 2))).extracting(Claimed::seq).containsExactly(4L, 5L);
-    assertThat(await(jobs.counts("j", 1, 3))).isEqualTo(new BatchCounts(3, 0, 0, 0));
     assertThat(await(jobs.counts("j", 4, 6))).isEqualTo(new BatchCounts(1, 2, 0, 0));
     assertThat(await(jobs.counts("j", 7, 9))).isEqualTo(new BatchCounts(3, 0, 0, 0));
     assertThat(await(jobs.claim("j", 3, 6, 10))).extracting(Claimed::seq).containsExactly(6L);
     assertThat(await(jobs.claim("j", 3, 6, 10))).isEmpty();
-    assertThat(await(jobs.firstPending("j"))).isEqualTo(1);
+    assertThat(await(jobs.firstPending("j"))).isEqualTo(7);
+    // claims never go back below what was already sent: positions at or below the mark count as dispatched
+    assertThat(await(jobs.claim("j", 0, 9, 1))).extracting(Claimed::seq).containsExactly(7L);
+    assertThat(await(jobs.counts("j", 1, 3))).isEqualTo(new BatchCounts(0, 3, 0, 0));
     assertThat(await(jobs.claim("j", 8, 9, 10))).extracting(Claimed::seq).containsExactly(9L);
-    assertThat(await(jobs.claim("j", 0, 9, 1))).extracting(Claimed::seq).containsExactly(1L);
-    assertThat(await(jobs.firstPending("j"))).isEqualTo(2);
+    assertThat(await(jobs.firstPending("j"))).isZero();
     assertThat(await(jobs.claim("other-job", 0, 9, 10))).isEmpty();
   }
 
