@@ -2,7 +2,9 @@ package io.flotilla.storage.sql;
 
 import io.flotilla.domain.group.filter.Condition;
 import io.flotilla.domain.group.filter.DeviceFilter;
+import io.flotilla.domain.group.filter.Literal;
 import io.flotilla.domain.group.filter.Operator;
+import io.flotilla.domain.group.filter.PropertyField;
 import io.flotilla.domain.group.filter.SystemField;
 import java.util.List;
 import java.util.Optional;
@@ -33,6 +35,38 @@ final class DevicePageOrder {
         if (part instanceof Condition.Comparison cmp && cmp.field() == preferred
             && cmp.operator() == Operator.EQUAL) {
           return Optional.of(column(preferred));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A top-level property equality that can drive a page from {@code device_property_values}. */
+  record PropertyPin(String name, String column, Object value) {
+  }
+
+  /**
+   * A property compared with {@code =} to a literal at the top level (or inside a top-level AND): a page of such a
+   * filter walks the {@code (name, value, device_id)} index of the property values, however sparse the matches.
+   */
+  static Optional<PropertyPin> pinnedProperty(DeviceFilter filter) {
+    if (filter == null) {
+      return Optional.empty();
+    }
+    Condition c = filter.condition();
+    List<Condition> parts = c instanceof Condition.And and ? and.conditions() : List.of(c);
+    for (Condition part : parts) {
+      if (part instanceof Condition.Comparison cmp && cmp.operator() == Operator.EQUAL
+          && cmp.field() instanceof PropertyField p) {
+        Literal l = cmp.literal();
+        if (l instanceof Literal.Text t) {
+          return Optional.of(new PropertyPin(p.name(), "str_value", t.value()));
+        }
+        if (l instanceof Literal.Numeric n) {
+          return Optional.of(new PropertyPin(p.name(), "num_value", n.value().doubleValue()));
+        }
+        if (l instanceof Literal.Bool b) {
+          return Optional.of(new PropertyPin(p.name(), "bool_value", b.value()));
         }
       }
     }

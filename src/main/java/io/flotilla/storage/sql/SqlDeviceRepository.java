@@ -86,22 +86,26 @@ public final class SqlDeviceRepository implements DeviceRepository {
   @Override
   public Future<Page<Device>> list(DeviceFilter filter, PageRequest page) {
     SqlPredicate predicate = filter == null ? new SqlPredicate("1 = 1", List.of()) : FilterSql.toSql(filter);
-    return db.read(c -> {
-      List<Device> rows = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM devices d WHERE ("
-          + predicate.sql() + ") AND d.id > ? ORDER BY " + DevicePageOrder.of(filter) + " LIMIT ?")) {
-        Rows.bind(ps, 1, predicate.parameters());
-        int next = predicate.parameters().size() + 1;
-        ps.setString(next, page.after() == null ? "" : page.after());
-        ps.setInt(next + 1, page.limit() + 1);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            rows.add(row(rs));
-          }
-        }
-      }
-      return Page.of(rows, page.limit(), Device::id);
-    });
+    Optional<DevicePageOrder.PropertyPin> pin = DevicePageOrder.pinnedProperty(filter);
+    List<Object> params = new ArrayList<>();
+    String sql;
+    if (pin.isPresent()) {
+      // Driven by the property's values in device-id order: a page costs the same however sparse the matches.
+      String col = "p." + pin.get().column();
+      sql = "SELECT " + COLUMNS + " FROM device_property_values p JOIN devices d ON d.id = p.device_id "
+          + "WHERE p.name = ? AND " + col + " = ? AND (" + predicate.sql() + ") AND p.device_id > ? "
+          + "ORDER BY p.name, " + col + ", p.device_id LIMIT ?";
+      params.add(pin.get().name());
+      params.add(pin.get().value());
+    } else {
+      sql = "SELECT " + COLUMNS + " FROM devices d WHERE (" + predicate.sql() + ") AND d.id > ? ORDER BY "
+          + DevicePageOrder.of(filter) + " LIMIT ?";
+    }
+    params.addAll(predicate.parameters());
+    params.add(page.after() == null ? "" : page.after());
+    params.add(page.limit() + 1);
+    return db.read(c -> Page.of(Rows.query(c, sql, SqlDeviceRepository::row, params.toArray()), page.limit(),
+        Device::id));
   }
 
   @Override

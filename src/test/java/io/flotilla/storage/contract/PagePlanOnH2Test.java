@@ -81,6 +81,23 @@ class PagePlanOnH2Test extends RepositoryContract {
   }
 
   @Test
+  void aDevicePageFilteredByAPropertyWalksThePropertyIndexInOrder() throws SQLException {
+    try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+      s.execute("INSERT INTO device_property_values (device_id, name, str_value) SELECT id, 'CustomerName', "
+          + "CASE WHEN MOD(CAST(SUBSTRING(id, 5) AS INT), 7) = 0 THEN 'Contoso' ELSE 'Fabrikam' END FROM devices");
+      s.execute("ANALYZE");
+    }
+    var page = await(devices.list(FilterParser.parse(
+        "SELECT * FROM devices WHERE CustomerName = \"Contoso\" AND $simulated = false"), new PageRequest("dev-020", 3)));
+    assertThat(page.items()).extracting(d -> d.id()).containsExactly("dev-021", "dev-028", "dev-042");
+    assertThat(page.nextKey()).contains("dev-042");
+
+    String plan = explain(captured("FROM device_property_values p JOIN devices d"), "CustomerName", "Contoso",
+        "CustomerName", "Contoso", false, "dev-020", 4);
+    assertThat(plan).containsIgnoringCase("DEVICE_PROPERTY_VALUES_STR").contains("index sorted");
+  }
+
+  @Test
   void aJobDevicePageWalksThePrimaryKeyInOrder() throws SQLException {
     Job job = new Job("j", null, null, "g", JobKind.COMMAND, List.of(new JobItem("command", TRUCK, "reboot", null,
         null)), null, null, JobStatus.PENDING, null, List.of(), Instant.EPOCH, null, null, JobProgress.NONE, 0, 0,
