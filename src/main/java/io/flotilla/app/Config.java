@@ -75,6 +75,6 @@ public record Config(
     if (dbUrl != null && !dbUrl.isBlank()) {
       return dbUrl;
     }
-    return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("flotilla") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
+    return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("flotilla") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;LOCK_TIMEOUT=10000";
   }
 }

@@ -212,6 +212,16 @@ public final class Wiring implements AutoCloseable {
     return database;
   }
 
+  private static boolean sleepBriefly() {
+    try {
+      Thread.sleep(20);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   public Services services() {
     return services;
   }
@@ -233,6 +243,11 @@ public final class Wiring implements AutoCloseable {
     stopTimers.run();
     Bootstrap.await(simulator.close());
     Bootstrap.await(scheduler.idle());
+    // Let commands in flight be answered and recorded (up to a few seconds) so a clean stop leaves nothing Interrupted.
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+    do {
+      Bootstrap.await(engine.tick());
+    } while (engine.inFlight() > 0 && System.nanoTime() < deadline && sleepBriefly());
     Bootstrap.await(engine.tick());
     Bootstrap.await(api.close());
     gateway.close();

@@ -172,5 +172,12 @@ class JobsApiTest {
       assertError(api.get("/api/jobs/" + id), 404, "NotFound");
     }
     assertStatus(api.put("/api/jobs/bad%20id!", commandJob("command")), 400);
+    String other = Templates.publishTruck(api, "Other truck");
+    ApiClient.Response twoTargets = api.put("/api/jobs/two-targets", """
+        {"group": "%s", "data": [{"type": "command", "target": "%s", "path": "reboot"},
+                                 {"type": "command", "target": "%s", "path": "reboot"}]}
+        """.formatted(group, template, other));
+    assertThat(twoTargets.status()).isEqualTo(400);
+    assertThat(twoTargets.json().at("/error/message").asText()).contains("same \"target\"");
   }
 }

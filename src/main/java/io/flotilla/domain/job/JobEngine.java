@@ -167,11 +167,11 @@ public final class JobEngine {
         });
       }
       return jobs.expand(job, src, total -> job.batch() == null ? 0 : job.batch().size(total), clock.instant())
-          .map(expanded -> {
+          .compose(expanded -> {
             a.job = expanded;
             a.batch = 0;
             a.cursor = 0;
-            return null;
+            return crossedJobThreshold(a) ? finish(a, JobStatus.CANCELLED) : Future.<Void>succeededFuture();
           });
     }).recover(e -> {
       if (e instanceof FlotillaException.NotFound) {
@@ -192,7 +192,8 @@ public final class JobEngine {
       return jobs.applyRange(job, from, to, clock.instant())
           .compose(version -> job.kind() == JobKind.PROPERTY ? pushDesired(job, from, to, version)
               : Future.succeededFuture())
-          .compose(v -> endOfBatch(a, from, to));
+          .compose(v -> reload(a))
+          .compose(v -> a.job.status() == JobStatus.RUNNING ? endOfBatch(a, from, to) : Future.succeededFuture());
     }
     if (a.cursor < to) {
       int room = Math.min(limits.claimPerTick(), Math.min(perJobCap() - a.inFlight.get(),
@@ -208,8 +209,8 @@ public final class JobEngine {
         if (claimed.size() < room) {
           a.cursor = to;
         }
-        return null;
-      });
+        return claimed.isEmpty();
+      }).compose(none -> none ? reload(a) : Future.succeededFuture());
     }
     if (a.inFlight.get() == 0 && a.results.isEmpty() && !a.flushing) {
       return endOfBatch(a, from, to);
@@ -227,13 +228,22 @@ public final class JobEngine {
       if (t != null && t.perBatch() && t.crossedBy(counts.failed(), counts.total())) {
         return finish(a, JobStatus.CANCELLED);
       }
+      return reload(a).compose(v -> crossedJobThreshold(a) ? finish(a, JobStatus.CANCELLED) : nextBatch(a, to));
+    });
+  }
+
+  private Future<Void> nextBatch(ActiveJob a, long to) {
+    {
+      if (a.job.status() != JobStatus.RUNNING) {
+        return Future.succeededFuture();
+      }
       if (a.batch + 1 < a.job.batchCount()) {
         a.batch++;
         a.cursor = to;
         return Future.succeededFuture();
       }
       return finish(a, JobStatus.COMPLETE);
-    });
+    }
   }
 
   private void dispatch(ActiveJob a, Claimed c) {
@@ -258,14 +268,18 @@ public final class JobEngine {
       batch.add(r);
     }
     a.flushing = true;
-    return jobs.record(a.job.id(), batch).onComplete(ar -> a.flushing = false).compose(v -> reload(a)).compose(v -> {
-      CancellationThreshold t = a.job.cancellationThreshold();
-      JobProgress p = a.job.progress();
-      if (a.job.status() == JobStatus.RUNNING && t != null && !t.perBatch() && t.crossedBy(p.failed(), p.total())) {
-        return finish(a, JobStatus.CANCELLED);
-      }
-      return Future.succeededFuture();
-    });
+    return jobs.record(a.job.id(), batch)
+        .onFailure(e -> a.results.addAll(batch))
+        .onComplete(ar -> a.flushing = false)
+        .compose(v -> reload(a))
+        .compose(v -> crossedJobThreshold(a) ? finish(a, JobStatus.CANCELLED) : Future.succeededFuture());
+  }
+
+  /** Whether the whole-job cancellation threshold is crossed by the recorded failures of a running job. */
+  private static boolean crossedJobThreshold(ActiveJob a) {
+    CancellationThreshold t = a.job.cancellationThreshold();
+    JobProgress p = a.job.progress();
+    return a.job.status() == JobStatus.RUNNING && t != null && !t.perBatch() && t.crossedBy(p.failed(), p.total());
   }
 
   private Future<Void> pushDesired(Job job, long from, long to, long version) {

@@ -41,6 +41,10 @@ final class JobValidator {
     if (kind == JobKind.TEMPLATE_MIGRATION && d.items().size() > 1) {
       throw new FlotillaException.Invalid("A template migration job takes exactly one \"data\" entry.");
     }
+    if (kind != JobKind.TEMPLATE_MIGRATION
+        && d.items().stream().map(JobItem::target).filter(java.util.Objects::nonNull).distinct().count() > 1) {
+      throw new FlotillaException.Invalid("All \"data\" entries of a job must have the same \"target\" template.");
+    }
     Future<Void> group = groups.get(d.groupId()).<Void>map(g -> null).recover(e -> Future.failedFuture(
         e instanceof FlotillaException.NotFound
             ? new FlotillaException.Invalid("Device group \"" + d.groupId() + "\" does not exist.") : e));

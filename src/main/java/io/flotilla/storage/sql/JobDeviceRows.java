@@ -138,8 +138,9 @@ final class JobDeviceRows {
 
   static List<Claimed> claim(Connection c, String jobId, long after, long to, int limit) throws SQLException {
     List<Claimed> out = new ArrayList<>();
-    // Nothing is claimed for a job that is no longer running (a stop committed before this claim wins). The row is
-    // not locked, so recording results (which updates the job's counters) runs alongside claims.
+    // The job's dispatch mark is locked first, then its status read: a stop (whose transition also locks the mark)
+    // either commits before this claim (nothing is claimed) or waits for it. Recording results runs alongside.
+    long through = lockDispatchMark(c, jobId);
     try (PreparedStatement ps = c.prepareStatement("SELECT status FROM jobs WHERE id = ?")) {
       ps.setString(1, jobId);
       try (ResultSet rs = ps.executeQuery()) {
@@ -148,7 +149,6 @@ final class JobDeviceRows {
         }
       }
     }
-    long through = lockDispatchMark(c, jobId);
     try (PreparedStatement ps = c.prepareStatement("SELECT seq, device_id FROM job_devices WHERE job_id = ? "
         + "AND seq > ? AND seq <= ? AND status = " + PENDING + " ORDER BY job_id, seq LIMIT ?")) {
       ps.setString(1, jobId);
@@ -240,8 +240,8 @@ final class JobDeviceRows {
     }
   }
 
-  /** Locks the job's dispatch mark (creating it at 0) so claims of one job run one at a time. */
-  private static long lockDispatchMark(Connection c, String jobId) throws SQLException {
+  /** Locks the job's dispatch mark (creating it at 0) so claims and transitions of one job run one at a time. */
+  static long lockDispatchMark(Connection c, String jobId) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT through FROM job_dispatch WHERE job_id = ? FOR UPDATE")) {
       ps.setString(1, jobId);
       try (ResultSet rs = ps.executeQuery()) {

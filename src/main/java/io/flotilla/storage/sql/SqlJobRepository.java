@@ -129,6 +129,25 @@ public final class SqlJobRepository implements JobRepository {
   @Override
   public Future<Long> applyRange(Job job, long fromSeq, long toSeq, Instant now) {
     return db.transaction(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT status FROM jobs WHERE id = ? FOR UPDATE")) {
+        ps.setString(1, job.id());
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next() || !"running".equals(rs.getString(1))) {
+            return 0L;
+          }
+        }
+      }
+      try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM job_devices WHERE job_id = ? AND seq BETWEEN ? AND ? "
+          + "AND status = " + JobDeviceRows.PENDING + " LIMIT 1")) {
+        ps.setString(1, job.id());
+        ps.setLong(2, fromSeq);
+        ps.setLong(3, toSeq);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return 0L;
+          }
+        }
+      }
       long version = 0;
       if (job.kind() == JobKind.PROPERTY) {
         version = nextDesiredVersion(c);
@@ -217,6 +236,10 @@ public final class SqlJobRepository implements JobRepository {
   public Future<Optional<Job>> transition(String jobId, Set<JobStatus> from, JobStatus to, Instant now,
                                           String failure) {
     return db.transaction(c -> {
+      try (PreparedStatement lock = c.prepareStatement("SELECT through FROM job_dispatch WHERE job_id = ? FOR UPDATE")) {
+        lock.setString(1, jobId);
+        lock.executeQuery().close();
+      }
       List<String> froms = from.stream().map(JobStatus::wire).toList();
       try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = ?, ended_at = ?, failure = "
           + "COALESCE(?, failure) WHERE id = ? AND status IN (" + JobDeviceRows.placeholders(froms.size()) + ")")) {

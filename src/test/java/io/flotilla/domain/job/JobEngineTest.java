@@ -172,6 +172,21 @@ class JobEngineTest {
   }
 
   @Test
+  void theJobThresholdAlsoCountsDevicesThatFailAtExpansion() {
+    f.fleet("tv", 2, EngineFixture.VAN);
+    await(f.devices.put("tv-03", new io.flotilla.domain.device.DeviceService.Definition(null, EngineFixture.TRUCK,
+        true, false, null, null)));
+    await(f.groups.put("mixed", new io.flotilla.domain.group.GroupService.Definition("mixed", null,
+        "SELECT * FROM devices WHERE $id IN [\"tv-01\", \"tv-02\", \"tv-03\"]", null, null)));
+    f.create("thresholded", "mixed", targetTemperature(3), new JobBatch(Measure.NUMBER, 1),
+        new CancellationThreshold(Measure.NUMBER, 2, false));
+    f.tickUntil(() -> f.status("thresholded").isFinal(), 20);
+    assertThat(f.job("thresholded").status()).isEqualTo(JobStatus.CANCELLED);
+    assertThat(f.job("thresholded").progress().failed()).isEqualTo(2);
+    assertThat(f.twin("tv-03").desired().has("TargetTemperature")).isFalse();
+  }
+
+  @Test
   void aTimeoutIsAFailureWithItsCode() {
     f.fleet("to", 1, EngineFixture.TRUCK);
     f.channel.online.add("to-01");
