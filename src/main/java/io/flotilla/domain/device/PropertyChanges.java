@@ -103,7 +103,12 @@ final class PropertyChanges {
       ObjectNode level = c.component() == null ? doc : componentLevel(doc, c.component());
       if (c.value().isNull()) {
         level.remove(c.name());
-        (c.cloud() ? cloudMeta : desiredMeta).remove(path);
+        if (c.cloud()) {
+          cloudMeta.remove(path);
+        } else {
+          // a tombstone: an older property-job value folded in later must not bring the property back
+          desiredMeta.putObject(path).put("desiredVersion", version).put("removed", true).put("lastUpdateTime", now);
+        }
       } else {
         level.set(c.name(), c.value());
         ObjectNode m = JsonNodeFactory.instance.objectNode().put("lastUpdateTime", now);

@@ -3,7 +3,6 @@ package io.flotilla.domain.device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.flotilla.domain.common.MergePatch;
 
 /**
  * The device twin plus cloud properties. {@code desired}/{@code reported} are the documents devices see (without
@@ -14,33 +13,56 @@ public record Twin(ObjectNode desired, long desiredVersion, ObjectNode desiredMe
                    ObjectNode cloud, ObjectNode cloudMetadata) {
 
   /**
-   * The twin after a desired patch ({@code null} members delete; component objects carry {@code "__t": "c"}) given
-   * {@code version}: each patched property's metadata records that version and {@code at}.
+   * The twin after a property job's desired patch given {@code version}, property by property: a property takes the
+   * patch's value only if its own recorded desired version is older (a later write of that property, or its later
+   * removal, wins however late this patch is folded in). Component objects carry {@code "__t": "c"}.
    */
   public Twin withDesiredPatch(ObjectNode patch, long version, String at) {
+    ObjectNode newDesired = desired.deepCopy();
     ObjectNode meta = desiredMetadata.deepCopy();
     patch.fields().forEachRemaining(e -> {
       JsonNode v = e.getValue();
       if (v.isObject() && v.has(PropertyView.COMPONENT_MARKER)) {
         v.fields().forEachRemaining(c -> {
           if (!c.getKey().equals(PropertyView.COMPONENT_MARKER)) {
-            stamp(meta, e.getKey() + "." + c.getKey(), c.getValue(), version, at);
+            String path = e.getKey() + "." + c.getKey();
+            if (newer(meta, path, version)) {
+              JsonNode level = newDesired.get(e.getKey());
+              ObjectNode comp = level instanceof ObjectNode o ? o : newDesired.putObject(e.getKey());
+              comp.put(PropertyView.COMPONENT_MARKER, "c");
+              comp.set(c.getKey(), c.getValue().deepCopy());
+              meta.putObject(path).put("desiredVersion", version).put("lastUpdateTime", at);
+            }
           }
         });
-      } else {
-        stamp(meta, e.getKey(), v, version, at);
+      } else if (newer(meta, e.getKey(), version)) {
+        newDesired.set(e.getKey(), v.deepCopy());
+        meta.putObject(e.getKey()).put("desiredVersion", version).put("lastUpdateTime", at);
       }
     });
-    return new Twin(MergePatch.apply(desired, patch), Math.max(version, desiredVersion), meta, reported,
-        reportedVersion, reportedMetadata, cloud, cloudMetadata);
+    return new Twin(newDesired, Math.max(version, desiredVersion), meta, reported, reportedVersion,
+        reportedMetadata, cloud, cloudMetadata);
   }
 
-  private static void stamp(ObjectNode meta, String path, JsonNode value, long version, String at) {
-    if (value.isNull()) {
-      meta.remove(path);
-    } else {
-      meta.putObject(path).put("desiredVersion", version).put("lastUpdateTime", at);
-    }
+  private static boolean newer(ObjectNode meta, String path, long version) {
+    return version > meta.path(path).path("desiredVersion").asLong(0);
+  }
+
+  /** Metadata key of the desired version a twin was created at: property-job rows at or below it predate it. */
+  public static final String BASELINE = "$baseline";
+
+  /** The version the twin was created at (0 for twins created before baselines were recorded). */
+  public long baseline() {
+    return desiredMetadata.path(BASELINE).path("desiredVersion").asLong(0);
+  }
+
+  /** A new device's twin: its desired version, recorded as its baseline, comes from the version sequence. */
+  public static Twin created(long version) {
+    Twin e = empty();
+    ObjectNode meta = e.desiredMetadata();
+    meta.putObject(BASELINE).put("desiredVersion", version);
+    return new Twin(e.desired(), version, meta, e.reported(), e.reportedVersion(), e.reportedMetadata(), e.cloud(),
+        e.cloudMetadata());
   }
 
   public static Twin empty() {

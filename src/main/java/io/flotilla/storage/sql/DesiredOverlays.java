@@ -9,8 +9,10 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 
 /**
- * Property-job rows newer than a twin's desired version are part of the device's desired state: they are applied
- * in version order on every read, and written into {@code device_twins} with the next twin write (the fold).
+ * Property-job rows are part of the device's desired state: they are applied in version order on every read, property
+ * by property (a property keeps a newer value it already has), and written into {@code device_twins} with the next
+ * twin write (the fold). Every row of the device is considered, not only those above the twin's version: a job whose
+ * transaction took its version before a concurrent write but committed after it still lands.
  */
 final class DesiredOverlays {
   private DesiredOverlays() {
@@ -20,17 +22,28 @@ final class DesiredOverlays {
     Twin result = twin;
     try (PreparedStatement ps = c.prepareStatement("SELECT jd.desired_version, j.items, jd.updated_at "
         + "FROM job_devices jd JOIN jobs j ON j.id = jd.job_id WHERE jd.device_id = ? AND jd.desired_version > ? "
-        + "ORDER BY jd.desired_version")) {
+        + "ORDER BY jd.device_id, jd.desired_version")) {
       ps.setString(1, deviceId);
-      ps.setLong(2, twin.desiredVersion());
+      ps.setLong(2, twin.baseline());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           Timestamp at = rs.getTimestamp(3);
-          result = result.withDesiredPatch(DesiredPatch.of(JobRows.readItems(rs.getString(2))), rs.getLong(1),
+          result = result.withDesiredPatch(patch(rs.getString(2)), rs.getLong(1),
               at == null ? "" : at.toInstant().toString());
         }
       }
     }
     return result;
+  }
+
+  private static final java.util.Map<String, com.fasterxml.jackson.databind.node.ObjectNode> PATCHES =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** A job's desired patch, parsed once per distinct items document (a job's items never change). */
+  private static com.fasterxml.jackson.databind.node.ObjectNode patch(String items) {
+    if (PATCHES.size() > 1_000) {
+      PATCHES.clear();
+    }
+    return PATCHES.computeIfAbsent(items, i -> DesiredPatch.of(JobRows.readItems(i)));
   }
 }

@@ -45,10 +45,7 @@ public final class SqlDeviceRepository implements DeviceRepository {
         ps.setTimestamp(10, Timestamp.from(Instant.now()));
         ps.executeUpdate();
       }
-      Twin empty = Twin.empty();
-      TwinRows.insert(c, device.id(), new Twin(empty.desired(), DesiredVersions.next(c, db.dialect()),
-          empty.desiredMetadata(), empty.reported(), empty.reportedVersion(), empty.reportedMetadata(),
-          empty.cloud(), empty.cloudMetadata()));
+      TwinRows.insert(c, device.id(), Twin.created(DesiredVersions.next(c, db.dialect())));
       return null;
     });
   }

@@ -236,6 +236,46 @@ class JobEngineTest {
   }
 
   @Test
+  void aPropertyJobThatCommitsAfterANewerWriteStillLandsPropertyByProperty() throws Exception {
+    f.fleet("late", 1, EngineFixture.TRUCK);
+    // A property job takes its version first ...
+    f.create("slow-job", "late", targetTemperature(21.5), null, null);
+    long early;
+    try (var c = f.db.dataSource().getConnection(); var st = c.createStatement();
+         var rs = st.executeQuery("SELECT NEXT VALUE FOR desired_versions")) {
+      rs.next();
+      early = rs.getLong(1);
+    }
+    // ... meanwhile a newer write of another property (a component one) raises the twin's version ...
+    var fan = EngineFixture.JSON.createObjectNode();
+    fan.putObject("settings").put("fan", 3.0);
+    await(f.properties.write("late-01", null, fan, false));
+    assertThat(f.twin("late-01").desiredVersion()).isGreaterThan(early);
+    // ... and only then does the job's row commit, with the older version.
+    try (var c = f.db.dataSource().getConnection(); var ps = c.prepareStatement("INSERT INTO job_devices (job_id, seq, "
+        + "device_id, status, desired_version, updated_at) VALUES ('slow-job', 1, 'late-01', 2, ?, CURRENT_TIMESTAMP)")) {
+      ps.setLong(1, early);
+      ps.executeUpdate();
+    }
+    assertThat(f.twin("late-01").desired().get("TargetTemperature").asDouble()).isEqualTo(21.5);
+    assertThat(f.twin("late-01").desired().at("/settings/fan").asDouble()).isEqualTo(3.0);
+
+    // A later REST write of the same property wins over the old row, and so does its removal.
+    var set = EngineFixture.JSON.createObjectNode().put("TargetTemperature", 5.0);
+    await(f.properties.write("late-01", null, set, false));
+    assertThat(f.twin("late-01").desired().get("TargetTemperature").asDouble()).isEqualTo(5.0);
+    var remove = EngineFixture.JSON.createObjectNode().putNull("TargetTemperature");
+    await(f.properties.write("late-01", null, remove, false));
+    assertThat(f.twin("late-01").desired().has("TargetTemperature")).isFalse();
+
+    // A device created later under the same id does not inherit the old job's value.
+    await(f.devices.delete("late-01"));
+    await(f.devices.put("late-01", new io.flotilla.domain.device.DeviceService.Definition(null, EngineFixture.TRUCK,
+        true, false, null, null)));
+    assertThat(f.twin("late-01").desired().has("TargetTemperature")).isFalse();
+  }
+
+  @Test
   void batchedPropertyJobAppliesBatchByBatch() {
     f.fleet("bp", 5, EngineFixture.TRUCK);
     f.create("bprop", "bp", targetTemperature(7), new JobBatch(Measure.NUMBER, 2), null);

@@ -146,11 +146,12 @@ abstract class DeviceRepositoryContract extends RepositoryContract {
     assertThat(t.desired()).isEmpty();
     assertThat(t.reported()).isEmpty();
     assertThat(t.cloud()).isEmpty();
-    assertThat(t.desiredMetadata()).isEmpty();
+    assertThat(t.desiredMetadata().size()).isEqualTo(1);
     assertThat(t.reportedMetadata()).isEmpty();
     assertThat(t.cloudMetadata()).isEmpty();
     assertThat(t.reportedVersion()).isEqualTo(1);
     assertThat(t.desiredVersion()).isPositive();
+    assertThat(t.baseline()).as("the version the twin was created at").isEqualTo(t.desiredVersion());
     assertThat(await(devices.twin("absent"))).isEmpty();
   }
 
