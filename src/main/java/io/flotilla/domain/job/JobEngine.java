@@ -282,18 +282,22 @@ public final class JobEngine {
     return a.job.status() == JobStatus.RUNNING && t != null && !t.perBatch() && t.crossedBy(p.failed(), p.total());
   }
 
+  /** Positions whose device ids are read and pushed at a time, so no callback walks a whole large job. */
+  private static final int PUSH_CHUNK = 5_000;
+
   private Future<Void> pushDesired(Job job, long from, long to, long version) {
     if (to < from || version <= 0) {
       return Future.succeededFuture();
     }
     var patch = DesiredPatch.of(job.items());
-    return jobs.deviceIds(job.id(), from, to).map(ids -> {
+    long end = Math.min(to, from + PUSH_CHUNK - 1);
+    return jobs.deviceIds(job.id(), from, end).compose(ids -> {
       for (String id : ids) {
         if (channel.isConnected(id)) {
           channel.pushDesired(id, patch, version);
         }
       }
-      return null;
+      return end < to ? pushDesired(job, end + 1, to, version) : Future.succeededFuture();
     });
   }
 
