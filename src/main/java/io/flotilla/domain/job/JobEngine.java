@@ -330,16 +330,19 @@ public final class JobEngine {
 
   /** Points the cursor at the first pending device, in its batch (after a restart or a resume). */
   private Future<Void> repositionCursor(ActiveJob a) {
-    return jobs.firstPending(a.job.id()).map(first -> {
-      if (first > 0) {
-        a.batch = a.job.batchOf(first);
-        a.cursor = first - 1;
+    // The batch of the last device sent (its answers may still be in flight, or were interrupted by a crash) is
+    // finished — and its per-batch threshold checked — before the next batch starts.
+    return jobs.dispatchMark(a.job.id()).compose(mark -> jobs.firstPending(a.job.id()).map(first -> {
+      long anchor = mark > 0 ? mark : first;
+      if (anchor > 0) {
+        a.batch = a.job.batchOf(anchor);
+        a.cursor = (long) a.batch * batchSize(a.job);
       } else {
         a.batch = Math.max(0, a.job.batchCount() - 1);
         a.cursor = a.job.progress().total();
       }
       return null;
-    });
+    }));
   }
 
   private int perJobCap() {

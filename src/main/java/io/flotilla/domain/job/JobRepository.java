@@ -59,7 +59,10 @@ public interface JobRepository {
 
   Future<BatchCounts> counts(String jobId, long fromSeq, long toSeq);
 
-  /** The lowest position still pending (or 0 when none): where dispatch resumes after a restart. */
+  /** The highest position claimed so far (0 when none): pending devices at or below it were sent. */
+  Future<Long> dispatchMark(String jobId);
+
+  /** The lowest position still pending and not yet sent (or 0 when none): where dispatch resumes. */
   Future<Long> firstPending(String jobId);
 
   /** After a crash: every command row left dispatched without a result fails as {@code Interrupted}. */

@@ -200,6 +200,11 @@ public final class SqlJobRepository implements JobRepository {
   }
 
   @Override
+  public Future<Long> dispatchMark(String jobId) {
+    return db.read(c -> JobDeviceRows.dispatchMark(c, jobId));
+  }
+
+  @Override
   public Future<Long> firstPending(String jobId) {
     return db.read(c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT MIN(seq) FROM job_devices WHERE job_id = ? AND status = "

@@ -187,6 +187,44 @@ class JobEngineTest {
   }
 
   @Test
+  void resumeFinishesTheBatchStillInFlightBeforeTheNextOne() {
+    List<String> ids = f.fleet("rb", 6, EngineFixture.TRUCK);
+    f.channel.online.addAll(ids);
+    f.channel.hold = true;
+    f.create("resumable", "rb", reboot(), new JobBatch(Measure.NUMBER, 3), null);
+    f.tickUntil(() -> f.channel.held.size() == 3, 20);
+    await(f.jobs.stop("resumable"));
+    await(f.jobs.resume("resumable"));
+    for (int i = 0; i < 10; i++) {
+      f.tick();
+    }
+    assertThat(f.channel.invoked).as("batch 2 waits for batch 1's answers").hasSize(3);
+    f.channel.hold = false;
+    f.channel.releaseAll();
+    f.tickUntil(() -> f.status("resumable").isFinal(), 50);
+    assertThat(f.job("resumable").progress()).isEqualTo(new JobProgress(6, 0, 6, 0));
+    assertThat(f.channel.invoked).containsExactlyInAnyOrderElementsOf(ids);
+  }
+
+  @Test
+  void afterACrashTheInterruptedBatchIsJudgedByItsThreshold() {
+    List<String> ids = f.fleet("cb", 6, EngineFixture.TRUCK);
+    f.channel.online.addAll(ids);
+    f.channel.hold = true;
+    f.create("judged", "cb", reboot(), new JobBatch(Measure.NUMBER, 3),
+        new CancellationThreshold(Measure.NUMBER, 2, true));
+    f.tickUntil(() -> f.channel.held.size() == 3, 20);
+    f.channel.held.clear();
+    f.channel.hold = false;
+    f.channel.invoked.clear();
+    f.newEngine();
+    await(f.engine.recover());
+    f.tickUntil(() -> f.status("judged").isFinal(), 50);
+    assertThat(f.job("judged").status()).isEqualTo(JobStatus.CANCELLED);
+    assertThat(f.channel.invoked).as("the next batch is not sent").isEmpty();
+  }
+
+  @Test
   void aTimeoutIsAFailureWithItsCode() {
     f.fleet("to", 1, EngineFixture.TRUCK);
     f.channel.online.add("to-01");
