@@ -196,12 +196,12 @@ public final class JobEngine {
           .compose(v -> a.job.status() == JobStatus.RUNNING ? endOfBatch(a, from, to) : Future.succeededFuture());
     }
     if (a.cursor < to) {
-      int room = Math.min(limits.claimPerTick(), Math.min(perJobCap() - a.inFlight.get(),
-          limits.maxInFlight() - inFlight.get()));
+      int room = reserve(Math.min(limits.claimPerTick(), perJobCap() - a.inFlight.get()));
       if (room <= 0) {
         return Future.succeededFuture();
       }
       return jobs.claim(job.id(), Math.max(a.cursor, from - 1), to, room).map(claimed -> {
+        inFlight.addAndGet(claimed.size() - room);
         for (Claimed c : claimed) {
           a.cursor = Math.max(a.cursor, c.seq());
           dispatch(a, c);
@@ -210,7 +210,8 @@ public final class JobEngine {
           a.cursor = to;
         }
         return claimed.isEmpty();
-      }).compose(none -> none ? reload(a) : Future.succeededFuture());
+      }).onFailure(e -> inFlight.addAndGet(-room))
+          .compose(none -> none ? reload(a) : Future.succeededFuture());
     }
     if (a.inFlight.get() == 0 && a.results.isEmpty() && !a.flushing) {
       return endOfBatch(a, from, to);
@@ -248,7 +249,6 @@ public final class JobEngine {
 
   private void dispatch(ActiveJob a, Claimed c) {
     a.inFlight.incrementAndGet();
-    inFlight.incrementAndGet();
     CommandRun.run(channel, c.seq(), c.deviceId(), a.job.items(), limits.commandTimeout(), clock).onComplete(ar -> {
       DeviceResult r = ar.succeeded() ? ar.result()
           : DeviceResult.failed(c.seq(), c.deviceId(), "InternalError", String.valueOf(ar.cause()), null, clock.instant());
@@ -343,6 +343,21 @@ public final class JobEngine {
       }
       return null;
     }));
+  }
+
+  /** Reserves up to {@code wanted} places under the global in-flight limit (jobs claim concurrently). */
+  private int reserve(int wanted) {
+    while (wanted > 0) {
+      int current = inFlight.get();
+      int granted = Math.min(wanted, limits.maxInFlight() - current);
+      if (granted <= 0) {
+        return 0;
+      }
+      if (inFlight.compareAndSet(current, current + granted)) {
+        return granted;
+      }
+    }
+    return 0;
   }
 
   private int perJobCap() {
