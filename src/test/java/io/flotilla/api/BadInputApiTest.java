@@ -9,13 +9,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.flotilla.testing.ApiClient;
 import io.flotilla.testing.Devices;
 import io.flotilla.testing.Templates;
-import io.flotilla.testing.TestServer;
+import io.flotilla.testing.ServerTest;
 import io.flotilla.testing.Tokens;
 import io.vertx.core.http.HttpMethod;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,10 +23,8 @@ import org.junit.jupiter.api.Test;
  * Bad input on every writing route: malformed or mistyped JSON, oversized bodies, wrong media types, bad ids. Each is
  * a 4xx in the documented error shape, never a 500, and changes nothing (checked by reading everything back).
  */
-class BadInputApiTest {
+class BadInputApiTest extends ServerTest {
   private static final String MALFORMED = "{\"displayName\": \"unterminated";
-  private static TestServer server;
-  private static ApiClient api;
   private static String template;
   private static String device;
   private static String group;
@@ -40,8 +37,6 @@ class BadInputApiTest {
 
   @BeforeAll
   static void start() {
-    server = TestServer.start();
-    api = server.api();
     template = Templates.publishTruck(api, "Bad input truck");
     device = Devices.createTruck(api, "bad", template);
     assertThat(api.patch("/api/devices/" + device + "/properties",
@@ -63,11 +58,6 @@ class BadInputApiTest {
         new Target(HttpMethod.PUT, Templates.path(template), Templates.path(template)),
         new Target(HttpMethod.PATCH, Templates.path(template), Templates.path(template)),
         new Target(HttpMethod.PUT, "/api/apiTokens/never-created", "/api/apiTokens/never-created"));
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   private Map<String, String> snapshot;

@@ -10,31 +10,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.flotilla.testing.ApiClient;
 import io.flotilla.testing.Devices;
 import io.flotilla.testing.Templates;
-import io.flotilla.testing.TestServer;
+import io.flotilla.testing.ServerTest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** {@code /api/deviceGroups} and dynamic membership. */
-class DeviceGroupsApiTest {
+class DeviceGroupsApiTest extends ServerTest {
   private static final AtomicInteger SEQ = new AtomicInteger();
-  private static TestServer server;
-  private static ApiClient api;
   private static String truck;
 
   @BeforeAll
   static void start() {
-    server = TestServer.start();
-    api = server.api();
     truck = Templates.publishTruck(api, "Truck");
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   private static String newGroup() {

@@ -10,27 +10,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.flotilla.testing.ApiClient;
 import io.flotilla.testing.Devices;
 import io.flotilla.testing.Templates;
-import io.flotilla.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
+import io.flotilla.testing.ServerTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** {@code /api/devices/{id}/properties} and {@code /api/devices/{id}/components/{c}/properties}. */
-class DevicePropertiesApiTest {
-  private static TestServer server;
-  private static ApiClient api;
+class DevicePropertiesApiTest extends ServerTest {
   private static String truck;
 
   @BeforeAll
   static void start() {
-    server = TestServer.start();
-    api = server.api();
     truck = Templates.publishTruck(api, "Truck");
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   private static String props(String device) {

@@ -10,31 +10,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotilla.testing.ApiClient;
 import io.flotilla.testing.Devices;
 import io.flotilla.testing.Templates;
-import io.flotilla.testing.TestServer;
+import io.flotilla.testing.ServerTest;
 import io.vertx.core.http.HttpMethod;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** {@code /api/deviceTemplates} and the default group a template brings (D-g). */
-class DeviceTemplatesApiTest {
+class DeviceTemplatesApiTest extends ServerTest {
   private static final String GUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
-  private static TestServer server;
-  private static ApiClient api;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    api = server.api();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
 
   @Test
   void putPublishesAndGetAndListReturnIt() {

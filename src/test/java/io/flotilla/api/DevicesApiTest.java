@@ -9,32 +9,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.flotilla.testing.ApiClient;
 import io.flotilla.testing.Devices;
 import io.flotilla.testing.Templates;
-import io.flotilla.testing.TestServer;
+import io.flotilla.testing.ServerTest;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** {@code /api/devices} with attestation, credentials and components. */
-class DevicesApiTest {
+class DevicesApiTest extends ServerTest {
   private static final String KEY_A = Base64.getEncoder().encodeToString(new byte[32]);
   private static final String KEY_B = Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
-  private static TestServer server;
-  private static ApiClient api;
   private static String truck;
 
   @BeforeAll
   static void start() {
-    server = TestServer.start();
-    api = server.api();
     truck = Templates.publishTruck(api, "Truck");
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   @Test

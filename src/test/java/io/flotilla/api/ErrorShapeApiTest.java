@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.flotilla.testing.ApiClient;
 import io.flotilla.testing.Devices;
 import io.flotilla.testing.Templates;
-import io.flotilla.testing.TestServer;
+import io.flotilla.testing.ServerTest;
 import io.flotilla.testing.Tokens;
 import io.vertx.core.http.HttpMethod;
 import java.time.Duration;
@@ -16,25 +16,10 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The error shape (D-i), api-version handling (D-a) and the operational endpoints. */
-class ErrorShapeApiTest {
-  private static TestServer server;
-  private static ApiClient api;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    api = server.api();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+class ErrorShapeApiTest extends ServerTest {
 
   @Test
   void aMissingApiVersionIs404NotFoundNamingIt() {

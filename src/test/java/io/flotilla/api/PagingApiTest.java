@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.flotilla.testing.ApiClient;
 import io.flotilla.testing.Devices;
 import io.flotilla.testing.Templates;
-import io.flotilla.testing.TestServer;
+import io.flotilla.testing.ServerTest;
 import io.flotilla.testing.Tokens;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -19,31 +19,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Paging of every list (D-j): {@code maxpagesize}, absolute {@code nextLink}s, keyset {@code $skiptoken}s. */
-class PagingApiTest {
+class PagingApiTest extends ServerTest {
   private static final int FLEET = 30;
-  private static TestServer server;
-  private static ApiClient api;
   private static String truck;
   private static final List<String> fleet = new ArrayList<>();
 
   @BeforeAll
   static void start() {
-    server = TestServer.start();
-    api = server.api();
     truck = Templates.publishTruck(api, "Paged truck");
     for (int i = 0; i < FLEET; i++) {
       fleet.add(Devices.create(api, String.format("m-%03d", i * 10), Devices.aTruck("Paged " + i, truck)));
     }
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   /** Follows nextLinks from {@code first}; answers every id seen, in order (duplicates kept). */
