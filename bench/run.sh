@@ -10,6 +10,7 @@
 #   bench/run.sh --db-url jdbc:postgresql://host/db --db-user u --db-password p
 #   bench/run.sh --jfr                             # also record the server with JFR (bench/results/server-*.jfr)
 #   bench/run.sh -- --telemetry-seconds 30         # anything after -- goes to the load generator
+#   SERVER_JAVA_OPTS=... LOADGEN_JAVA_OPTS=... bench/run.sh   # extra JVM options (e.g. a profiler agent)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,7 +37,7 @@ while [[ $# -gt 0 ]]; do
     --no-build) BUILD=0; shift ;;
     --keep) KEEP=1; shift ;;
     --) shift; EXTRA=("$@"); break ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -77,7 +78,7 @@ if [[ $POSTGRES == 1 ]]; then
 fi
 
 DATA="$WORK/data"
-SERVER_OPTS=(-Xmx"$SERVER_HEAP" -XX:+UseG1GC)
+SERVER_OPTS=(-Xmx"$SERVER_HEAP" -XX:+UseG1GC ${SERVER_JAVA_OPTS:-})
 [[ $JFR == 1 ]] && SERVER_OPTS+=("-XX:StartFlightRecording=filename=$OUT_DIR/server-$STAMP.jfr,settings=profile,dumponexit=true")
 DB_ARGS=()
 [[ -n "$DB_URL" ]] && DB_ARGS+=(--db-url "$DB_URL")
@@ -114,7 +115,7 @@ fi
 LABEL="database=h2"
 [[ -n "$DB_URL" ]] && LABEL="database=postgresql"
 OUT="$OUT_DIR/results-$STAMP.json"
-java -Xmx"$LOADGEN_HEAP" -jar target/flotilla.jar loadgen --api "http://127.0.0.1:$HTTP_PORT" \
+java -Xmx"$LOADGEN_HEAP" ${LOADGEN_JAVA_OPTS:-} -jar target/flotilla.jar loadgen --api "http://127.0.0.1:$HTTP_PORT" \
   --token-file "$DATA/admin-token" --ca "$DATA/certs/server-cert.pem" --mqtt-host 127.0.0.1 --mqtt-port "$MQTT_PORT" \
   --devices "$DEVICES" --registered "$REGISTERED" --scenario "$SCENARIO" --server-pid "$SERVER_PID" \
   --label "$LABEL" --out "$OUT" "${MOSQ_ARGS[@]}" "${EXTRA[@]}"

@@ -90,8 +90,14 @@ public final class Main implements Callable<Integer> {
         description = "PEM (PKCS#8) private key for --mqtt-cert.")
     Path mqttPrivateKey;
 
+    @Option(names = "--tls-groups", defaultValue = "${env:FLOTILLA_TLS_GROUPS:-}",
+        description = "TLS key-exchange groups, in order of preference (default: " + TlsGroups.DEFAULT
+            + "; e.g. X25519MLKEM768,x25519,secp256r1 adds the hybrid post-quantum group).")
+    String tlsGroups;
+
     @Override
     public Integer call() throws Exception {
+      TlsGroups.apply(tlsGroups);
       if ((mqttCertificate == null) != (mqttPrivateKey == null)) {
         throw new CommandLine.ParameterException(new CommandLine(this), "--mqtt-cert and --mqtt-key go together.");
       }
@@ -122,6 +128,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+      TlsGroups.apply(null);
       return new LoadGenerator(options).run();
     }
   }

@@ -24,6 +24,13 @@ public interface DeviceRepository {
 
   Future<Optional<Attestation>> attestation(String id);
 
+  /** The device and its attestation in one read (what a connecting device is checked against). */
+  Future<Optional<Credentialed>> findWithAttestation(String id);
+
+  /** A device with its attestation. */
+  record Credentialed(Device device, Attestation attestation) {
+  }
+
   /** Answers false when the device does not exist. */
   Future<Boolean> saveAttestation(String id, Attestation attestation);
 
@@ -52,5 +59,10 @@ public interface DeviceRepository {
   Future<Long> countSimulated();
 
   /** Marks the device provisioned (idempotent). */
-  Future<Void> markProvisioned(String id);
+  default Future<Void> markProvisioned(String id) {
+    return markProvisioned(java.util.List.of(id));
+  }
+
+  /** Marks the devices provisioned in one transaction (idempotent; unknown ids are ignored). */
+  Future<Void> markProvisioned(java.util.Collection<String> ids);
 }

@@ -26,6 +26,7 @@ public final class ProvisioningService {
   private final TemplateService templates;
   private final EnrollmentService enrollments;
   private final Clock clock;
+  private final ProvisionedMarks provisionedMarks;
 
   public ProvisioningService(DeviceRepository devices, TemplateService templates, EnrollmentService enrollments,
                              Clock clock) {
@@ -33,6 +34,7 @@ public final class ProvisioningService {
     this.templates = templates;
     this.enrollments = enrollments;
     this.clock = clock;
+    this.provisionedMarks = new ProvisionedMarks(devices);
   }
 
   /** A device that may hold a session, with the keys any of which may sign its token. */
@@ -41,11 +43,13 @@ public final class ProvisioningService {
 
   /** The device and its candidate keys; empty when the device does not exist. Never fails for a missing device. */
   public Future<Optional<Admission>> admission(String deviceId) {
-    return devices.find(deviceId).compose(found -> {
+    return devices.findWithAttestation(deviceId).compose(found -> {
       if (found.isEmpty()) {
         return Future.succeededFuture(Optional.empty());
       }
-      return keys(deviceId, true).map(keys -> Optional.of(new Admission(found.get(), keys)));
+      return enrollments.enabled().map(groups ->
+          Optional.of(new Admission(found.get().device(), candidates(deviceId, Optional.ofNullable(found.get().attestation()),
+              groups))));
     });
   }
 
@@ -82,7 +86,7 @@ public final class ProvisioningService {
 
   /** Records that the device connected (it is then provisioned). */
   public Future<Void> connected(String deviceId) {
-    return devices.markProvisioned(deviceId);
+    return provisionedMarks.mark(deviceId);
   }
 
   private Future<Registration> assignExisting(Device device, String templateId, Instant now) {
@@ -123,20 +127,20 @@ public final class ProvisioningService {
 
   private Future<List<CandidateKey>> keys(String id, boolean withGroups) {
     Future<Optional<Attestation>> own = devices.attestation(id);
-    return own.compose(a -> enrollments.enabled().map(groups -> {
-      List<CandidateKey> keys = new ArrayList<>();
-      a.filter(Attestation::isSymmetricKey).ifPresent(att -> {
-        add(keys, att.primaryKey(), null);
-        add(keys, att.secondaryKey(), null);
-      });
-      if (withGroups) {
-        for (EnrollmentGroup g : groups) {
-          add(keys, derive(g.primaryKey(), id), g.id());
-          add(keys, derive(g.secondaryKey(), id), g.id());
-        }
-      }
-      return keys;
-    }));
+    return own.compose(a -> enrollments.enabled().map(groups -> candidates(id, a, withGroups ? groups : List.of())));
+  }
+
+  private static List<CandidateKey> candidates(String id, Optional<Attestation> own, List<EnrollmentGroup> groups) {
+    List<CandidateKey> keys = new ArrayList<>();
+    own.filter(Attestation::isSymmetricKey).ifPresent(att -> {
+      add(keys, att.primaryKey(), null);
+      add(keys, att.secondaryKey(), null);
+    });
+    for (EnrollmentGroup g : groups) {
+      add(keys, derive(g.primaryKey(), id), g.id());
+      add(keys, derive(g.secondaryKey(), id), g.id());
+    }
+    return keys;
   }
 
   private static String derive(String groupKey, String id) {

@@ -13,6 +13,8 @@ import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.KeyCertOptions;
+import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
 import io.vertx.mqtt.MqttEndpoint;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.net.OpenSSLEngineOptions;
@@ -81,10 +83,13 @@ public final class MqttGateway {
 
   /** Starts the listeners and the token-expiry sweep. */
   public Future<Void> start(Listeners listeners) {
-    MqttServerOptions tlsOptions = options(listeners.bind(), listeners.tlsPort())
-        .setSsl(true)
-        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(listeners.certificate().toString())
-            .setKeyPath(listeners.privateKey().toString()));
+    MqttServerOptions tlsOptions;
+    try {
+      tlsOptions = options(listeners.bind(), listeners.tlsPort()).setSsl(true)
+          .setKeyCertOptions(keyCertificate(listeners));
+    } catch (Exception e) {
+      return Future.failedFuture(e);
+    }
     tlsOptions.setEnabledSecureTransportProtocols(java.util.Set.of("TLSv1.2", "TLSv1.3"));
     if (OpenSSLEngineOptions.isAvailable()) {
       tlsOptions.setSslEngineOptions(new OpenSSLEngineOptions());
@@ -106,6 +111,20 @@ public final class MqttGateway {
           plainPort < 0 ? "" : ", plain MQTT on port " + plainPort);
       return null;
     });
+  }
+
+  /**
+   * The listener's certificate and key. With BoringSSL the key manager is wrapped so the key material is converted
+   * to its native form once, not on every handshake (Netty otherwise re-encodes and re-parses the private key for
+   * each connection: 8 % of the event loops' time in a connect storm).
+   */
+  private KeyCertOptions keyCertificate(Listeners listeners) throws Exception {
+    PemKeyCertOptions pem = new PemKeyCertOptions().setCertPath(listeners.certificate().toString())
+        .setKeyPath(listeners.privateKey().toString());
+    if (!OpenSSLEngineOptions.isAvailable()) {
+      return pem;
+    }
+    return KeyCertOptions.wrap(new OpenSslCachingX509KeyManagerFactory(pem.getKeyManagerFactory(vertx)));
   }
 
   /**

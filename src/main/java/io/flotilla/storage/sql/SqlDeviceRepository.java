@@ -22,6 +22,7 @@ import java.util.Optional;
 public final class SqlDeviceRepository implements DeviceRepository {
   private static final String COLUMNS =
       "d.id, d.display_name, d.template_id, d.enabled, d.simulated, d.provisioned, d.etag, d.organizations";
+  private static final int COLUMN_COUNT = 8;
   private final Database db;
 
   public SqlDeviceRepository(Database db) {
@@ -128,6 +129,22 @@ public final class SqlDeviceRepository implements DeviceRepository {
   }
 
   @Override
+  public Future<Optional<Credentialed>> findWithAttestation(String id) {
+    return db.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT " + COLUMNS + ", d.attestation FROM devices d WHERE d.id = ?")) {
+        ps.setString(1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return Optional.<Credentialed>empty();
+          }
+          return Optional.of(new Credentialed(row(rs), AttestationJson.read(rs.getString(COLUMN_COUNT + 1))));
+        }
+      }
+    });
+  }
+
+  @Override
   public Future<Boolean> saveAttestation(String id, Attestation attestation) {
     return db.transaction(c -> {
       try (PreparedStatement ps = c.prepareStatement("UPDATE devices SET attestation = ? WHERE id = ?")) {
@@ -179,12 +196,19 @@ public final class SqlDeviceRepository implements DeviceRepository {
   }
 
   @Override
-  public Future<Void> markProvisioned(String id) {
+  public Future<Void> markProvisioned(java.util.Collection<String> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<String> sorted = ids.stream().distinct().sorted().toList();
     return db.transaction(c -> {
       try (PreparedStatement ps = c.prepareStatement(
           "UPDATE devices SET provisioned = TRUE WHERE id = ? AND provisioned = FALSE")) {
-        ps.setString(1, id);
-        ps.executeUpdate();
+        for (String id : sorted) {
+          ps.setString(1, id);
+          ps.addBatch();
+        }
+        ps.executeBatch();
       }
       return null;
     });
