@@ -20,9 +20,9 @@ final class DesiredOverlays {
 
   static Twin fold(Connection c, String deviceId, Twin twin) throws SQLException {
     Twin result = twin;
-    try (PreparedStatement ps = c.prepareStatement("SELECT jd.desired_version, j.items, jd.updated_at "
-        + "FROM job_devices jd JOIN jobs j ON j.id = jd.job_id WHERE jd.device_id = ? AND jd.desired_version > ? "
-        + "ORDER BY jd.device_id, jd.desired_version")) {
+    try (PreparedStatement ps = c.prepareStatement("SELECT o.desired_version, j.items, o.updated_at "
+        + "FROM desired_overlays o JOIN jobs j ON j.id = o.job_id WHERE o.device_id = ? AND o.desired_version > ? "
+        + "ORDER BY o.device_id, o.desired_version")) {
       ps.setString(1, deviceId);
       ps.setLong(2, twin.baseline());
       try (ResultSet rs = ps.executeQuery()) {

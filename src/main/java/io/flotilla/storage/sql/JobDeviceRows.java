@@ -35,8 +35,8 @@ final class JobDeviceRows {
    * One INSERT ... SELECT: positions in device-id order; devices of another template fail at once. {@code okStatus}
    * is the status of the other rows, and {@code desiredVersion} (when > 0) is recorded on them.
    */
-  static void expand(Connection c, Job job, DeviceSource source, int okStatus, long desiredVersion, Instant now)
-      throws SQLException {
+  static void expand(Connection c, JobSpan span, Job job, DeviceSource source, int okStatus, long desiredVersion,
+                     Instant now, JobSpan.Numbers numbers) throws SQLException {
     Set<String> targets = targets(job);
     String mismatch = targets.isEmpty() ? "1 = 0"
         : "(d.template_id IS NULL OR d.template_id NOT IN (" + placeholders(targets.size()) + "))";
@@ -47,17 +47,22 @@ final class JobDeviceRows {
       from = "FROM devices d WHERE " + p.sql();
       params.addAll(p.parameters());
     } else {
-      from = "FROM job_devices s JOIN devices d ON d.id = s.device_id WHERE s.job_id = ? AND s.status = " + FAILED;
-      params.add(((DeviceSource.FailedIn) source).jobId());
+      JobSpan failedIn = numbers.of(c, ((DeviceSource.FailedIn) source).jobId());
+      from = "FROM job_devices s JOIN devices d ON d.id = s.device_id WHERE s.k BETWEEN ? AND ? AND s.status = "
+          + FAILED;
+      params.add(failedIn.first());
+      params.add(failedIn.last());
     }
-    String sql = "INSERT INTO job_devices (job_id, seq, device_id, status, error_code, error_message, "
-        + "desired_version, updated_at) SELECT ?, ROW_NUMBER() OVER (ORDER BY d.id), d.id, "
+    String sql = "INSERT INTO job_devices (k, job_id, seq, device_id, status, error_code, error_message, "
+        + "desired_version, updated_at) SELECT ? + ROW_NUMBER() OVER (ORDER BY d.id), ?, ROW_NUMBER() OVER (ORDER BY "
+        + "d.id), d.id, "
         + "CASE WHEN " + mismatch + " THEN " + FAILED + " ELSE " + okStatus + " END, "
         + "CASE WHEN " + mismatch + " THEN 'TemplateMismatch' END, "
         + "CASE WHEN " + mismatch + " THEN '" + MISMATCH_MESSAGE + "' END, "
         + "CASE WHEN " + mismatch + " THEN NULL ELSE ? END, ? " + from;
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       int i = 1;
+      ps.setLong(i++, span.base());
       ps.setString(i++, job.id());
       for (int k = 0; k < 4; k++) {
         for (String t : targets) {
@@ -73,6 +78,21 @@ final class JobDeviceRows {
       Rows.bind(ps, i, params);
       ps.executeUpdate();
     }
+    if (desiredVersion > 0) {
+      addOverlays(c, span, 1, JobSpan.SIZE - 1, desiredVersion);
+    }
+  }
+
+  /** Makes the rows of a range that carry {@code desiredVersion} part of their devices' desired state. */
+  static void addOverlays(Connection c, JobSpan span, long from, long to, long desiredVersion) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO desired_overlays (device_id, desired_version, job_id, "
+        + "updated_at) SELECT device_id, desired_version, job_id, updated_at FROM job_devices WHERE k BETWEEN ? AND ? "
+        + "AND desired_version = ?")) {
+      ps.setLong(1, span.key(from));
+      ps.setLong(2, span.key(to));
+      ps.setLong(3, desiredVersion);
+      ps.executeUpdate();
+    }
   }
 
   private static Set<String> targets(Job job) {
@@ -86,11 +106,12 @@ final class JobDeviceRows {
   }
 
   /** Total and failed counts of the whole job. */
-  static long[] totals(Connection c, String jobId) throws SQLException {
+  static long[] totals(Connection c, JobSpan span) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = " + FAILED
         + " THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN status = " + COMPLETED + " THEN 1 ELSE 0 END), 0) "
-        + "FROM job_devices WHERE job_id = ?")) {
-      ps.setString(1, jobId);
+        + "FROM job_devices WHERE k BETWEEN ? AND ?")) {
+      ps.setLong(1, span.first());
+      ps.setLong(2, span.last());
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)};
@@ -99,34 +120,39 @@ final class JobDeviceRows {
   }
 
   /** Marks the pending rows of a range with {@code status} (and a desired version); answers how many. */
-  static int completeRange(Connection c, String jobId, long from, long to, long desiredVersion, Instant now)
+  static int completeRange(Connection c, JobSpan span, long from, long to, long desiredVersion, Instant now)
       throws SQLException {
+    int done;
     try (PreparedStatement ps = c.prepareStatement("UPDATE job_devices SET status = " + COMPLETED
-        + ", desired_version = ?, updated_at = ? WHERE job_id = ? AND seq BETWEEN ? AND ? AND status = " + PENDING)) {
+        + ", desired_version = ?, updated_at = ? WHERE k BETWEEN ? AND ? AND status = " + PENDING)) {
       if (desiredVersion > 0) {
         ps.setLong(1, desiredVersion);
       } else {
         ps.setNull(1, Types.BIGINT);
       }
       ps.setTimestamp(2, Timestamp.from(now));
-      ps.setString(3, jobId);
-      ps.setLong(4, from);
-      ps.setLong(5, to);
-      return ps.executeUpdate();
+      ps.setLong(3, span.key(from));
+      ps.setLong(4, span.key(to));
+      done = ps.executeUpdate();
     }
+    if (desiredVersion > 0 && done > 0) {
+      addOverlays(c, span, from, to, desiredVersion);
+    }
+    return done;
   }
 
-  static List<String> pendingIds(Connection c, String jobId, long from, long to) throws SQLException {
-    return ids(c, "SELECT device_id FROM job_devices WHERE job_id = ? AND seq BETWEEN ? AND ? AND status = "
-        + PENDING + " ORDER BY job_id, seq", jobId, from, to);
+  static List<String> pendingIds(Connection c, JobSpan span, long from, long to) throws SQLException {
+    return ids(c, span, PENDING, from, to);
   }
 
-  static List<String> ids(Connection c, String sql, String jobId, long from, long to) throws SQLException {
+  /** Device ids of the rows of a range with {@code status}, in position order. */
+  static List<String> ids(Connection c, JobSpan span, int status, long from, long to) throws SQLException {
     List<String> out = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, jobId);
-      ps.setLong(2, from);
-      ps.setLong(3, to);
+    try (PreparedStatement ps = c.prepareStatement("SELECT device_id FROM job_devices WHERE k BETWEEN ? AND ? AND "
+        + "status = ? ORDER BY k")) {
+      ps.setLong(1, span.key(from));
+      ps.setLong(2, span.key(to));
+      ps.setInt(3, status);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.add(rs.getString(1));
@@ -136,7 +162,8 @@ final class JobDeviceRows {
     return out;
   }
 
-  static List<Claimed> claim(Connection c, String jobId, long after, long to, int limit) throws SQLException {
+  static List<Claimed> claim(Connection c, JobSpan span, long after, long to, int limit) throws SQLException {
+    String jobId = span.jobId();
     List<Claimed> out = new ArrayList<>();
     // The job's dispatch mark is locked first, then its status read: a stop (whose transition also locks the mark)
     // either commits before this claim (nothing is claimed) or waits for it. Recording results runs alongside.
@@ -149,12 +176,11 @@ final class JobDeviceRows {
         }
       }
     }
-    try (PreparedStatement ps = c.prepareStatement("SELECT seq, device_id FROM job_devices WHERE job_id = ? "
-        + "AND seq > ? AND seq <= ? AND status = " + PENDING + " ORDER BY job_id, seq LIMIT ?")) {
-      ps.setString(1, jobId);
-      ps.setLong(2, Math.max(after, through));
-      ps.setLong(3, to);
-      ps.setInt(4, limit);
+    try (PreparedStatement ps = c.prepareStatement("SELECT seq, device_id FROM job_devices WHERE k > ? AND k <= ? "
+        + "AND status = " + PENDING + " ORDER BY k LIMIT ?")) {
+      ps.setLong(1, span.key(Math.max(after, through)));
+      ps.setLong(2, span.key(to));
+      ps.setInt(3, limit);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.add(new Claimed(rs.getString(2), rs.getLong(1)));
@@ -172,15 +198,14 @@ final class JobDeviceRows {
   }
 
   /** Records results of dispatched rows; answers {completed, failed} actually recorded (never counts twice). */
-  static int[] record(Connection c, String jobId, List<DeviceResult> allResults) throws SQLException {
-    long through = dispatchMark(c, jobId);
+  static int[] record(Connection c, JobSpan span, List<DeviceResult> allResults) throws SQLException {
+    long through = dispatchMark(c, span.jobId());
     List<DeviceResult> results = allResults.stream().filter(r -> r.seq() <= through).toList();
     if (results.isEmpty()) {
       return new int[] {0, 0};
     }
     try (PreparedStatement ps = c.prepareStatement("UPDATE job_devices SET status = ?, error_code = ?, "
-        + "error_message = ?, response_code = ?, updated_at = ? WHERE job_id = ? AND seq = ? AND status = "
-        + PENDING)) {
+        + "error_message = ?, response_code = ?, updated_at = ? WHERE k = ? AND status = " + PENDING)) {
       for (DeviceResult r : results) {
         ps.setInt(1, r.status().code());
         ps.setString(2, r.errorCode());
@@ -191,8 +216,7 @@ final class JobDeviceRows {
           ps.setInt(4, r.responseCode());
         }
         ps.setTimestamp(5, Timestamp.from(r.at()));
-        ps.setString(6, jobId);
-        ps.setLong(7, r.seq());
+        ps.setLong(6, span.key(r.seq()));
         ps.addBatch();
       }
       int[] counts = ps.executeBatch();
@@ -211,16 +235,15 @@ final class JobDeviceRows {
     }
   }
 
-  static BatchCounts counts(Connection c, String jobId, long from, long to) throws SQLException {
-    long through = dispatchMark(c, jobId);
+  static BatchCounts counts(Connection c, JobSpan span, long from, long to) throws SQLException {
+    long through = dispatchMark(c, span.jobId());
     long[] n = new long[4];
     try (PreparedStatement ps = c.prepareStatement("SELECT st, COUNT(*) FROM (SELECT CASE WHEN status = " + PENDING
-        + " AND seq <= ? THEN " + DISPATCHED + " ELSE status END AS st FROM job_devices WHERE job_id = ? AND seq "
-        + "BETWEEN ? AND ?) x GROUP BY st")) {
-      ps.setLong(1, through);
-      ps.setString(2, jobId);
-      ps.setLong(3, from);
-      ps.setLong(4, to);
+        + " AND k <= ? THEN " + DISPATCHED + " ELSE status END AS st FROM job_devices WHERE k BETWEEN ? AND ?) x "
+        + "GROUP BY st")) {
+      ps.setLong(1, span.key(through));
+      ps.setLong(2, span.key(from));
+      ps.setLong(3, span.key(to));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           n[rs.getInt(1)] = rs.getLong(2);
@@ -257,13 +280,13 @@ final class JobDeviceRows {
     return 0;
   }
 
-  static List<DeviceResult> page(Connection c, String jobId, long after, int limit) throws SQLException {
-    long through = dispatchMark(c, jobId);
+  static List<DeviceResult> page(Connection c, JobSpan span, long after, int limit) throws SQLException {
+    long through = dispatchMark(c, span.jobId());
     List<DeviceResult> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement("SELECT seq, device_id, status, error_code, error_message, "
-        + "response_code, updated_at FROM job_devices WHERE job_id = ? AND seq > ? ORDER BY job_id, seq LIMIT ?")) {
-      ps.setString(1, jobId);
-      ps.setLong(2, after);
+        + "response_code, updated_at FROM job_devices WHERE k > ? AND k <= ? ORDER BY k LIMIT ?")) {
+      ps.setLong(1, span.key(after));
+      ps.setLong(2, span.last());
       ps.setInt(3, limit);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {

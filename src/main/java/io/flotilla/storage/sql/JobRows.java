@@ -30,9 +30,10 @@ final class JobRows {
   private JobRows() {
   }
 
-  static void insert(Connection c, Job j) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO jobs (" + COLUMNS + ") VALUES "
-        + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+  /** Inserts the job with its number {@code no} (its rows' keys in {@code job_devices}, see {@link JobSpan}). */
+  static void insert(Connection c, Job j, long no) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO jobs (" + COLUMNS + ", job_no) VALUES "
+        + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, j.id());
       ps.setString(2, j.displayName());
       ps.setString(3, j.description());
@@ -60,6 +61,7 @@ final class JobRows {
       ps.setInt(22, j.batchSize());
       ps.setLong(23, j.desiredVersion());
       ps.setString(24, j.failure());
+      ps.setLong(25, no);
       ps.executeUpdate();
     }
   }

@@ -26,6 +26,7 @@ import java.util.function.IntUnaryOperator;
 
 public final class SqlJobRepository implements JobRepository {
   private final Database db;
+  private final JobSpan.Numbers numbers = new JobSpan.Numbers();
 
   public SqlJobRepository(Database db) {
     this.db = db;
@@ -37,7 +38,14 @@ public final class SqlJobRepository implements JobRepository {
       if (JobRows.find(c, job.id()).isPresent()) {
         throw new FlotillaException.Conflict("A job with id \"" + job.id() + "\" already exists.");
       }
-      JobRows.insert(c, job);
+      long no;
+      try (PreparedStatement ps = c.prepareStatement(db.dialect().nextValue("job_numbers"));
+           ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        no = rs.getLong(1);
+      }
+      JobRows.insert(c, job, no);
+      numbers.remember(job.id(), no);
       return null;
     });
   }
@@ -67,7 +75,7 @@ public final class SqlJobRepository implements JobRepository {
   @Override
   public Future<Page<DeviceResult>> devices(String jobId, PageRequest page) {
     long after = page.after() == null ? 0 : parseSeq(page.after());
-    return db.read(c -> Page.of(JobDeviceRows.page(c, jobId, after, page.limit() + 1), page.limit(),
+    return db.read(c -> Page.of(JobDeviceRows.page(c, numbers.of(c, jobId), after, page.limit() + 1), page.limit(),
         r -> Long.toString(r.seq())));
   }
 
@@ -85,8 +93,9 @@ public final class SqlJobRepository implements JobRepository {
         mark.setString(1, job.id());
         mark.executeUpdate();
       }
-      JobDeviceRows.expand(c, job, source, JobDeviceRows.PENDING, 0, now);
-      long[] t = JobDeviceRows.totals(c, job.id());
+      JobSpan span = numbers.of(c, job.id());
+      JobDeviceRows.expand(c, span, job, source, JobDeviceRows.PENDING, 0, now, numbers);
+      long[] t = JobDeviceRows.totals(c, span);
       int batchSize = batchSizeFor.applyAsInt((int) t[0]);
       try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = 'running', started_at = ?, total = ?, "
           + "failed = ?, completed = 0, batch_size = ? WHERE id = ?")) {
@@ -109,8 +118,9 @@ public final class SqlJobRepository implements JobRepository {
         return notPending.get();
       }
       long version = nextDesiredVersion(c);
-      JobDeviceRows.expand(c, job, source, JobDeviceRows.COMPLETED, version, now);
-      long[] t = JobDeviceRows.totals(c, job.id());
+      JobSpan span = numbers.of(c, job.id());
+      JobDeviceRows.expand(c, span, job, source, JobDeviceRows.COMPLETED, version, now, numbers);
+      long[] t = JobDeviceRows.totals(c, span);
       try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = 'complete', started_at = ?, "
           + "ended_at = ?, total = ?, failed = ?, completed = ?, desired_version = ? WHERE id = ?")) {
         ps.setTimestamp(1, Timestamp.from(now));
@@ -137,11 +147,11 @@ public final class SqlJobRepository implements JobRepository {
           }
         }
       }
-      try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM job_devices WHERE job_id = ? AND seq BETWEEN ? AND ? "
+      JobSpan span = numbers.of(c, job.id());
+      try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM job_devices WHERE k BETWEEN ? AND ? "
           + "AND status = " + JobDeviceRows.PENDING + " LIMIT 1")) {
-        ps.setString(1, job.id());
-        ps.setLong(2, fromSeq);
-        ps.setLong(3, toSeq);
+        ps.setLong(1, span.key(fromSeq));
+        ps.setLong(2, span.key(toSeq));
         try (ResultSet rs = ps.executeQuery()) {
           if (!rs.next()) {
             return 0L;
@@ -152,34 +162,32 @@ public final class SqlJobRepository implements JobRepository {
       if (job.kind() == JobKind.PROPERTY) {
         version = nextDesiredVersion(c);
       } else if (job.kind() == JobKind.CLOUD_PROPERTY) {
-        for (String deviceId : JobDeviceRows.pendingIds(c, job.id(), fromSeq, toSeq)) {
+        for (String deviceId : JobDeviceRows.pendingIds(c, span, fromSeq, toSeq)) {
           CloudPropertyWrite.apply(c, deviceId, DesiredPatch.of(job.items()), now);
         }
       } else if (job.kind() == JobKind.TEMPLATE_MIGRATION) {
-        migrate(c, job, fromSeq, toSeq);
+        migrate(c, span, job, fromSeq, toSeq);
       }
-      int done = JobDeviceRows.completeRange(c, job.id(), fromSeq, toSeq, version, now);
+      int done = JobDeviceRows.completeRange(c, span, fromSeq, toSeq, version, now);
       addCounts(c, job.id(), done, 0);
       return version;
     });
   }
 
-  private static void migrate(Connection c, Job job, long from, long to) throws SQLException {
+  private static void migrate(Connection c, JobSpan span, Job job, long from, long to) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("UPDATE devices SET template_id = ?, etag = ? WHERE id IN "
-        + "(SELECT device_id FROM job_devices WHERE job_id = ? AND seq BETWEEN ? AND ? AND status = "
-        + JobDeviceRows.PENDING + ")")) {
+        + "(SELECT device_id FROM job_devices WHERE k BETWEEN ? AND ? AND status = " + JobDeviceRows.PENDING + ")")) {
       ps.setString(1, job.items().get(0).template());
       ps.setString(2, io.flotilla.domain.common.Etags.fresh());
-      ps.setString(3, job.id());
-      ps.setLong(4, from);
-      ps.setLong(5, to);
+      ps.setLong(3, span.key(from));
+      ps.setLong(4, span.key(to));
       ps.executeUpdate();
     }
   }
 
   @Override
   public Future<List<Claimed>> claim(String jobId, long afterSeq, long toSeq, int limit) {
-    return db.transaction(c -> JobDeviceRows.claim(c, jobId, afterSeq, toSeq, limit));
+    return db.transaction(c -> JobDeviceRows.claim(c, numbers.of(c, jobId), afterSeq, toSeq, limit));
   }
 
   @Override
@@ -188,7 +196,7 @@ public final class SqlJobRepository implements JobRepository {
       return Future.succeededFuture();
     }
     return db.transaction(c -> {
-      int[] n = JobDeviceRows.record(c, jobId, results);
+      int[] n = JobDeviceRows.record(c, numbers.of(c, jobId), results);
       addCounts(c, jobId, n[0], n[1]);
       return null;
     });
@@ -196,7 +204,7 @@ public final class SqlJobRepository implements JobRepository {
 
   @Override
   public Future<BatchCounts> counts(String jobId, long fromSeq, long toSeq) {
-    return db.read(c -> JobDeviceRows.counts(c, jobId, fromSeq, toSeq));
+    return db.read(c -> JobDeviceRows.counts(c, numbers.of(c, jobId), fromSeq, toSeq));
   }
 
   @Override
@@ -207,10 +215,11 @@ public final class SqlJobRepository implements JobRepository {
   @Override
   public Future<Long> firstPending(String jobId) {
     return db.read(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT MIN(seq) FROM job_devices WHERE job_id = ? AND status = "
-          + JobDeviceRows.PENDING + " AND seq > ?")) {
-        ps.setString(1, jobId);
-        ps.setLong(2, JobDeviceRows.dispatchMark(c, jobId));
+      JobSpan span = numbers.of(c, jobId);
+      try (PreparedStatement ps = c.prepareStatement("SELECT MIN(seq) FROM job_devices WHERE k > ? AND k <= ? AND "
+          + "status = " + JobDeviceRows.PENDING)) {
+        ps.setLong(1, span.key(JobDeviceRows.dispatchMark(c, jobId)));
+        ps.setLong(2, span.last());
         try (ResultSet rs = ps.executeQuery()) {
           return rs.next() ? rs.getLong(1) : 0L;
         }
@@ -223,13 +232,14 @@ public final class SqlJobRepository implements JobRepository {
     return db.transaction(c -> {
       int n;
       try (PreparedStatement ps = c.prepareStatement("UPDATE job_devices SET status = " + JobDeviceRows.FAILED
-          + ", error_code = 'Interrupted', error_message = ?, updated_at = ? WHERE job_id = ? AND status = "
-          + JobDeviceRows.PENDING + " AND seq <= ?")) {
+          + ", error_code = 'Interrupted', error_message = ?, updated_at = ? WHERE k BETWEEN ? AND ? AND status = "
+          + JobDeviceRows.PENDING)) {
+        JobSpan span = numbers.of(c, jobId);
         ps.setString(1, "The server stopped after the command was sent and before its answer was recorded; "
             + "it is not sent again.");
         ps.setTimestamp(2, Timestamp.from(now));
-        ps.setString(3, jobId);
-        ps.setLong(4, JobDeviceRows.dispatchMark(c, jobId));
+        ps.setLong(3, span.first());
+        ps.setLong(4, span.key(JobDeviceRows.dispatchMark(c, jobId)));
         n = ps.executeUpdate();
       }
       addCounts(c, jobId, 0, n);
@@ -265,8 +275,7 @@ public final class SqlJobRepository implements JobRepository {
 
   @Override
   public Future<List<String>> deviceIds(String jobId, long fromSeq, long toSeq) {
-    return db.read(c -> JobDeviceRows.ids(c, "SELECT device_id FROM job_devices WHERE job_id = ? AND seq BETWEEN ? "
-        + "AND ? AND status = " + JobDeviceRows.COMPLETED + " ORDER BY job_id, seq", jobId, fromSeq, toSeq));
+    return db.read(c -> JobDeviceRows.ids(c, numbers.of(c, jobId), JobDeviceRows.COMPLETED, fromSeq, toSeq));
   }
 
   /**

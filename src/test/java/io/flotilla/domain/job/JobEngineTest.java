@@ -290,8 +290,8 @@ class JobEngineTest {
     await(f.properties.write("late-01", null, fan, false));
     assertThat(f.twin("late-01").desiredVersion()).isGreaterThan(early);
     // ... and only then does the job's row commit, with the older version.
-    try (var c = f.db.dataSource().getConnection(); var ps = c.prepareStatement("INSERT INTO job_devices (job_id, seq, "
-        + "device_id, status, desired_version, updated_at) VALUES ('slow-job', 1, 'late-01', 2, ?, CURRENT_TIMESTAMP)")) {
+    try (var c = f.db.dataSource().getConnection(); var ps = c.prepareStatement("INSERT INTO desired_overlays "
+        + "(device_id, desired_version, job_id, updated_at) VALUES ('late-01', ?, 'slow-job', CURRENT_TIMESTAMP)")) {
       ps.setLong(1, early);
       ps.executeUpdate();
     }

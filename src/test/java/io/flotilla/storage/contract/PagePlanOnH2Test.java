@@ -116,8 +116,21 @@ class PagePlanOnH2Test extends RepositoryContract {
 
     var page = await(jobs.devices("j", new PageRequest("50", 10)));
     assertThat(page.items()).extracting(r -> r.seq()).first().isEqualTo(51L);
-    String plan = explain(captured("FROM job_devices WHERE job_id = ? AND seq > ?"), "j", 50L, 11);
+    String plan = explain(captured("FROM job_devices WHERE k > ? AND k <= ?"), jobKey("j", 50), jobKey("j", (1L << 32) - 1),
+        11);
     assertThat(plan).containsIgnoringCase("PRIMARY_KEY").contains("index sorted");
+  }
+
+  /** The {@code job_devices} key of a job's position (its number × 2^32 + the position). */
+  private long jobKey(String jobId, long seq) throws SQLException {
+    try (Connection c = db.dataSource().getConnection();
+         PreparedStatement ps = c.prepareStatement("SELECT job_no FROM jobs WHERE id = ?")) {
+      ps.setString(1, jobId);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return (rs.getLong(1) << 32) + seq;
+      }
+    }
   }
 
   /** The one query recorded by H2's query statistics (since the database opened) that contains {@code fragment}. */
