@@ -272,7 +272,22 @@ public final class JobEngine {
         .onFailure(e -> a.results.addAll(batch))
         .onComplete(ar -> a.flushing = false)
         .compose(v -> reload(a))
-        .compose(v -> crossedJobThreshold(a) ? finish(a, JobStatus.CANCELLED) : Future.succeededFuture());
+        .compose(v -> crossedJobThreshold(a) ? finish(a, JobStatus.CANCELLED) : crossedBatchThreshold(a)
+            .compose(crossed -> crossed ? finish(a, JobStatus.CANCELLED) : Future.<Void>succeededFuture()));
+  }
+
+  /**
+   * Whether the running batch's recorded failures already cross a per-batch threshold (judged as results arrive, so
+   * the batch's devices not yet sent stay pending; the batch's end judges it again with every result in).
+   */
+  private Future<Boolean> crossedBatchThreshold(ActiveJob a) {
+    CancellationThreshold t = a.job.cancellationThreshold();
+    if (a.job.status() != JobStatus.RUNNING || t == null || !t.perBatch() || a.job.progress().failed() == 0) {
+      return Future.succeededFuture(false);
+    }
+    long from = (long) a.batch * batchSize(a.job) + 1;
+    long to = Math.min(from + batchSize(a.job) - 1, a.job.progress().total());
+    return jobs.counts(a.job.id(), from, to).map(counts -> t.crossedBy(counts.failed(), counts.total()));
   }
 
   /** Whether the whole-job cancellation threshold is crossed by the recorded failures of a running job. */

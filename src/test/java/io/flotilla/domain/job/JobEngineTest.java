@@ -127,6 +127,24 @@ class JobEngineTest {
   }
 
   @Test
+  void aPerBatchThresholdCancelsAsSoonAsTheBatchCrossesIt() throws Exception {
+    try (EngineFixture small = new EngineFixture(new EngineLimits(100, 2, 100, java.time.Duration.ofSeconds(30)))) {
+      List<String> ids = small.fleet("mid", 8, EngineFixture.TRUCK);
+      small.channel.online.addAll(ids.subList(3, 8));
+      small.create("midbatch", "mid", reboot(), new JobBatch(Measure.NUMBER, 8),
+          new CancellationThreshold(Measure.NUMBER, 3, true));
+      small.tickUntil(() -> small.status("midbatch").isFinal(), 50);
+      Job job = small.job("midbatch");
+      assertThat(job.status()).isEqualTo(JobStatus.CANCELLED);
+      assertThat(job.progress().failed()).isEqualTo(3);
+      assertThat(small.channel.invoked).as("two per tick: the batch's last devices are never sent")
+          .doesNotContain("mid-07", "mid-08");
+      assertThat(job.progress().pending()).isGreaterThanOrEqualTo(2);
+      assertThat(job.progress().total()).isEqualTo(8);
+    }
+  }
+
+  @Test
   void stopLetsInFlightDevicesFinishAndResumeDoesTheRest() {
     List<String> ids = f.fleet("s", 6, EngineFixture.TRUCK);
     f.channel.online.addAll(ids);
