@@ -21,7 +21,7 @@ public final class LoadGenerator {
   static final Map<String, Scenario> SCENARIOS = new LinkedHashMap<>();
 
   static {
-    for (Scenario s : List.of(new ConnectStorm(), new CommandJob(), new PropertyJob(), new JobDevicesPaging(),
+    for (Scenario s : List.of(new ConnectStorm(), new CommandJob(), new CommandJobSeries(), new PropertyJob(), new JobDevicesPaging(),
         new Telemetry(), new MosquittoBaseline())) {
       SCENARIOS.put(s.name(), s);
     }

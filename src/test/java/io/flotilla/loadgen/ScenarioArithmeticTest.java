@@ -50,6 +50,26 @@ class ScenarioArithmeticTest {
   }
 
   @Test
+  void aSeriesIsJudgedOnItsMedianAndGetsItsOwnRatio() {
+    RunSeries odd = new RunSeries(java.util.List.of(14_000.0, 9_000.0, 18_000.0));
+    assertThat(odd.median()).isEqualTo(14_000.0);
+    assertThat(odd.min()).isEqualTo(9_000.0);
+    assertThat(odd.max()).isEqualTo(18_000.0);
+    assertThat(odd.reaching(10_000)).isEqualTo(2);
+    assertThat(new RunSeries(java.util.List.of(10_000.0, 13_000.0, 11_000.0, 20_000.0)).median()).isEqualTo(12_000.0);
+    assertThat(new RunSeries(java.util.List.of()).median()).isNaN();
+
+    Report report = new Report(new LoadOptions());
+    report.add(new ScenarioResult("command-job").put("devices_per_s", 8_000.0));
+    report.add(new ScenarioResult("command-job-series").put("devices_per_s", odd.median()));
+    report.add(new ScenarioResult("mosquitto-baseline").put("devices_per_s", 25_000.0));
+    report.addRatios();
+    assertThat(report.results().get(0).number("ratio_to_mosquitto")).isEqualTo(0.32);
+    assertThat(report.results().get(1).number("ratio_to_mosquitto")).isEqualTo(0.56);
+    assertThat(report.results().get(1).checks()).containsEntry(">= 0.5 x Mosquitto relay rate", true);
+  }
+
+  @Test
   void boundedRunCountsSuccessesAndFailuresAndKeepsGoing() throws Exception {
     int[] inFlight = {0};
     int[] most = {0};
@@ -78,6 +98,6 @@ class ScenarioArithmeticTest {
     assertThat(LoadGenerator.selected("property-job,command-job")).extracting(Scenario::name)
         .containsExactly("property-job", "command-job");
     assertThat(LoadGenerator.selected("all")).extracting(Scenario::name).containsExactly("connect-storm",
-        "command-job", "property-job", "job-devices-paging", "telemetry", "mosquitto-baseline");
+        "command-job", "command-job-series", "property-job", "job-devices-paging", "telemetry", "mosquitto-baseline");
   }
 }

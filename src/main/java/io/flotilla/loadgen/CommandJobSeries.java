@@ -1,0 +1,48 @@
+package io.flotilla.loadgen;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The {@code command-job} pattern repeated: {@code --series-warmup} jobs that warm both JVMs' compilers (reported,
+ * not judged; the first one of a fresh server is its cold figure), then {@code --series-runs} measured jobs whose
+ * median is judged against the target. A server that has run for a while is in the measured state; the cold figure
+ * is what the first job after a restart gets.
+ */
+public final class CommandJobSeries implements Scenario {
+  private final CommandJob single = new CommandJob();
+
+  @Override
+  public String name() {
+    return "command-job-series";
+  }
+
+  @Override
+  public ScenarioResult run(Rig rig) {
+    LoadOptions o = rig.options();
+    List<Double> warmup = new ArrayList<>();
+    for (int i = 0; i < o.seriesWarmup; i++) {
+      warmup.add(single.run(rig).number("devices_per_s"));
+    }
+    List<Double> measured = new ArrayList<>();
+    List<Double> lastMethod = new ArrayList<>();
+    boolean allCompleted = true;
+    for (int i = 0; i < o.seriesRuns; i++) {
+      ScenarioResult one = single.run(rig);
+      measured.add(one.number("devices_per_s"));
+      lastMethod.add(one.number("last_method_after_put_ms"));
+      allCompleted &= Boolean.TRUE.equals(one.checks().get("every device completed"));
+    }
+    RunSeries series = new RunSeries(measured);
+    ScenarioResult r = new ScenarioResult(name()).put("live_devices", rig.fleet().size())
+        .put("warmup_devices_per_s", warmup).put("runs_devices_per_s", measured)
+        .put("runs_last_method_after_put_ms", lastMethod)
+        .put("devices_per_s", series.median()).put("min_devices_per_s", series.min())
+        .put("max_devices_per_s", series.max())
+        .put("runs_reaching_target", series.reaching(CommandJob.TARGET_DEVICES_PER_S) + " of " + measured.size());
+    r.check("every device completed in every run", allCompleted);
+    r.check("median >= 10,000 devices/s", series.median() >= CommandJob.TARGET_DEVICES_PER_S);
+    r.note("devices_per_s is the median of the measured runs, after " + warmup.size() + " warm-up job(s)");
+    return r;
+  }
+}
