@@ -17,6 +17,7 @@ import io.flotilla.gateway.mqtt.MqttGateway;
 import io.flotilla.gateway.mqtt.ServerCertificate;
 import io.flotilla.storage.sql.Database;
 import io.flotilla.storage.sql.SqlCommandRepository;
+import io.flotilla.storage.sql.SqlDeviceRepository;
 import io.flotilla.storage.sql.SqlEnrollmentRepository;
 import io.flotilla.storage.sql.SqlTelemetryRepository;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,6 +42,7 @@ public final class GatewayWiring {
   private final EnrollmentService enrollments;
   private final MqttGateway gateway;
   private final long flushTimer;
+  private final Database deviceLane;
 
   private GatewayWiring(Vertx vertx, Database db, MeterRegistry meters, Config config, Application app, Clock clock,
                         DeviceRepository deviceRepo, TemplateService templates) {
@@ -48,8 +50,12 @@ public final class GatewayWiring {
     this.templates = templates;
     this.enrollments = new EnrollmentService(new SqlEnrollmentRepository(db));
     this.telemetry = new TelemetryService(deviceRepo, templates, new SqlTelemetryRepository(db));
-    ProvisioningService provisioning = new ProvisioningService(deviceRepo, templates, enrollments, clock);
-    this.gateway = new MqttGateway(vertx, new TwinService(deviceRepo, clock), telemetry, provisioning, meters, clock,
+    // Device sessions (CONNECT admission, twin reads and writes, DPS) queue on their own lane: a fleet reconnecting or
+    // acknowledging a property job at once does not hold up API requests and the job engine, nor the other way round.
+    this.deviceLane = db.lane(vertx, "flotilla-db-devices", 4);
+    DeviceRepository sessionDevices = new SqlDeviceRepository(deviceLane);
+    ProvisioningService provisioning = new ProvisioningService(sessionDevices, templates, enrollments, clock);
+    this.gateway = new MqttGateway(vertx, new TwinService(sessionDevices, clock), telemetry, provisioning, meters, clock,
         config.hostName(), app.idScope());
     DeviceChannel channel = gateway.channel();
     this.commands = new CommandService(deviceRepo, templates, channel, new SqlCommandRepository(db));
@@ -120,5 +126,6 @@ public final class GatewayWiring {
     } catch (RuntimeException e) {
       LOG.warn("Gateway shutdown incomplete", e);
     }
+    deviceLane.close();
   }
 }

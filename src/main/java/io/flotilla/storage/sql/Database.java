@@ -22,15 +22,29 @@ import org.slf4j.LoggerFactory;
 public final class Database implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
   private static final int POOL_SIZE = 8;
+  /** Connections kept for lanes ({@link #lane}) beyond the main pool's workers. */
+  private static final int LANE_CONNECTIONS = 4;
 
   private final HikariDataSource dataSource;
   private final WorkerExecutor workers;
   private final Dialect dialect;
+  private final boolean ownsPool;
 
-  private Database(HikariDataSource dataSource, WorkerExecutor workers, Dialect dialect) {
+  private Database(HikariDataSource dataSource, WorkerExecutor workers, Dialect dialect, boolean ownsPool) {
     this.dataSource = dataSource;
     this.workers = workers;
     this.dialect = dialect;
+    this.ownsPool = ownsPool;
+  }
+
+  /**
+   * The same database through its own {@code threads} workers and queue: work queued on a lane (say, ten thousand
+   * devices writing their twins at once) does not wait behind, or hold up, work queued on the main one (API requests,
+   * the job engine). Closing a lane stops its workers only.
+   */
+  public Database lane(Vertx vertx, String name, int threads) {
+    return new Database(dataSource, vertx.createSharedWorkerExecutor(name, Math.min(threads, LANE_CONNECTIONS)),
+        dialect, false);
   }
 
   /** Opens the pool and migrates the schema (blocking: call at start-up, off the event loop). */
@@ -43,7 +57,7 @@ public final class Database implements AutoCloseable {
     if (password != null) {
       hc.setPassword(password);
     }
-    hc.setMaximumPoolSize(POOL_SIZE);
+    hc.setMaximumPoolSize(POOL_SIZE + LANE_CONNECTIONS);
     hc.setMinimumIdle(2);
     hc.setPoolName("flotilla-db");
     hc.setAutoCommit(true);
@@ -55,7 +69,7 @@ public final class Database implements AutoCloseable {
     Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
     LOG.info("Database ready ({})", dialect);
     WorkerExecutor workers = vertx.createSharedWorkerExecutor("flotilla-db", POOL_SIZE);
-    return new Database(ds, workers, dialect);
+    return new Database(ds, workers, dialect, true);
   }
 
   public Dialect dialect() {
@@ -117,7 +131,9 @@ public final class Database implements AutoCloseable {
   @Override
   public void close() {
     workers.close();
-    dataSource.close();
+    if (ownsPool) {
+      dataSource.close();
+    }
   }
 
   /** One unit of JDBC work. */
