@@ -10,8 +10,7 @@
 #   bench/run.sh --db-url jdbc:postgresql://host/db --db-user u --db-password p
 #   bench/run.sh --jfr                             # also record the server with JFR (bench/results/server-*.jfr)
 #   bench/run.sh -- --telemetry-seconds 30         # anything after -- goes to the load generator
-#   SERVER_JAVA_OPTS=... LOADGEN_JAVA_OPTS=... bench/run.sh   # JVM options (a profiler agent; the server's JIT);
-#                                                           # the load generator defaults to -XX:TieredStopAtLevel=1
+#   SERVER_JAVA_OPTS=... LOADGEN_JAVA_OPTS=... bench/run.sh   # JVM options (defaults: see SMALL_HOST_JVM below)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,7 +37,7 @@ while [[ $# -gt 0 ]]; do
     --no-build) BUILD=0; shift ;;
     --keep) KEEP=1; shift ;;
     --) shift; EXTRA=("$@"); break ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -79,7 +78,13 @@ if [[ $POSTGRES == 1 ]]; then
 fi
 
 DATA="$WORK/data"
-SERVER_OPTS=(-Xmx"$SERVER_HEAP" -XX:+UseG1GC ${SERVER_JAVA_OPTS:-})
+# On a small host (<= 2 cores) the server runs with the JVM options README recommends there: the client compiler only
+# (the C2 compiler otherwise takes most of a core for the first minutes: 43 % of the server's CPU samples during the
+# fifth command job of a fresh server) and a pre-touched heap (no page faults while the heap grows). SERVER_JAVA_OPTS
+# replaces them (SERVER_JAVA_OPTS=" " for the JVM's defaults).
+SMALL_HOST_JVM=""
+[[ $(nproc) -le 2 ]] && SMALL_HOST_JVM="-XX:TieredStopAtLevel=1 -Xms$SERVER_HEAP -XX:+AlwaysPreTouch"
+SERVER_OPTS=(-Xmx"$SERVER_HEAP" -XX:+UseG1GC ${SERVER_JAVA_OPTS:-$SMALL_HOST_JVM})
 [[ $JFR == 1 ]] && SERVER_OPTS+=("-XX:StartFlightRecording=filename=$OUT_DIR/server-$STAMP.jfr,settings=profile,dumponexit=true")
 DB_ARGS=()
 [[ -n "$DB_URL" ]] && DB_ARGS+=(--db-url "$DB_URL")
@@ -117,8 +122,9 @@ LABEL="database=h2"
 [[ -n "$DB_URL" ]] && LABEL="database=postgresql"
 OUT="$OUT_DIR/results-$STAMP.json"
 # The load generator stands in for thousands of independent devices: its own JIT warm-up (a C2 compiler busy for a
-# minute on one of two shared cores) is not the server's cost, so by default it runs with the client compiler only.
-java -Xmx"$LOADGEN_HEAP" ${LOADGEN_JAVA_OPTS:--XX:TieredStopAtLevel=1} -jar target/flotilla.jar loadgen --api "http://127.0.0.1:$HTTP_PORT" \
+# minute on one of two shared cores) is not the server's cost, so by default it runs with the client compiler only
+# and a pre-touched heap.
+java -Xmx"$LOADGEN_HEAP" ${LOADGEN_JAVA_OPTS:--XX:TieredStopAtLevel=1 -Xms$LOADGEN_HEAP -XX:+AlwaysPreTouch} -jar target/flotilla.jar loadgen --api "http://127.0.0.1:$HTTP_PORT" \
   --token-file "$DATA/admin-token" --ca "$DATA/certs/server-cert.pem" --mqtt-host 127.0.0.1 --mqtt-port "$MQTT_PORT" \
   --devices "$DEVICES" --registered "$REGISTERED" --scenario "$SCENARIO" --server-pid "$SERVER_PID" \
   --label "$LABEL" --out "$OUT" "${MOSQ_ARGS[@]}" "${EXTRA[@]}"
