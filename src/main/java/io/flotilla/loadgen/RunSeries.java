@@ -9,16 +9,21 @@ public record RunSeries(List<Double> rates) {
     rates = List.copyOf(rates);
   }
 
-  /** The middle rate (the mean of the two middle ones for an even count); NaN for no runs. */
+  /** The middle rate (the mean of the two middle ones for an even count), to 0.1; NaN for no runs. */
   public double median() {
+    double m = exactMedian();
+    return Double.isNaN(m) ? m : ScenarioResult.round(m, 1);
+  }
+
+  /** The median unrounded (for ratios). */
+  public double exactMedian() {
     if (rates.isEmpty()) {
       return Double.NaN;
     }
     List<Double> sorted = new ArrayList<>(rates);
     sorted.sort(null);
     int n = sorted.size();
-    double m = n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    return ScenarioResult.round(m, 1);
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
   public double min() {

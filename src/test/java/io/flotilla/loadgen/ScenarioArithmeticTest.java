@@ -58,6 +58,7 @@ class ScenarioArithmeticTest {
     assertThat(odd.reaching(10_000)).isEqualTo(2);
     assertThat(new RunSeries(java.util.List.of(10_000.0, 13_000.0, 11_000.0, 20_000.0)).median()).isEqualTo(12_000.0);
     assertThat(new RunSeries(java.util.List.of()).median()).isNaN();
+    assertThat(new RunSeries(java.util.List.of(0.4981, 0.5034, 0.52)).exactMedian()).isEqualTo(0.5034);
 
     Report report = new Report(new LoadOptions());
     report.add(new ScenarioResult("command-job").put("devices_per_s", 8_000.0));
