@@ -18,6 +18,7 @@ public final class PropertyJob implements Scenario {
 
   @Override
   public ScenarioResult run(Rig rig) {
+    rig.connectFleet(rig.options().rampConcurrency);
     rig.registeredDevices();
     FleetEvents events = rig.fleet().events();
     double value = ScenarioResult.round(10 + Math.random() * 10, 2);

@@ -37,6 +37,7 @@ final class DeviceSession {
   private final String deviceId;
   private final Instant expiry;
   private final Context context;
+  private final ContextMailbox mailbox;
   private final SessionRegistry registry;
   private final MqttDeviceChannel channel;
   private final SessionServices services;
@@ -51,6 +52,7 @@ final class DeviceSession {
     this.deviceId = deviceId;
     this.expiry = expiry;
     this.context = Vertx.currentContext();
+    this.mailbox = channel.mailbox(context);
     this.registry = registry;
     this.channel = channel;
     this.services = services;
@@ -130,11 +132,7 @@ final class DeviceSession {
   }
 
   private void onContext(Runnable r) {
-    if (Vertx.currentContext() == context) {
-      r.run();
-    } else {
-      context.runOnContext(v -> r.run());
-    }
+    mailbox.execute(r);
   }
 
   private void onPublish(MqttPublishMessage m) {

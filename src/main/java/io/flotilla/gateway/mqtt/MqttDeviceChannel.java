@@ -27,6 +27,7 @@ public final class MqttDeviceChannel implements DeviceChannel {
   private final GatewayMetrics metrics;
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private final AtomicLong rids = new AtomicLong();
+  private final ContextMailbox.Registry mailboxes = new ContextMailbox.Registry();
 
   MqttDeviceChannel(Vertx vertx, SessionRegistry registry, GatewayMetrics metrics) {
     this.vertx = vertx;
@@ -117,9 +118,15 @@ public final class MqttDeviceChannel implements DeviceChannel {
     return true;
   }
 
-  private static <T> Future<T> onCaller(Context caller, Future<T> f) {
+  private <T> Future<T> onCaller(Context caller, Future<T> f) {
     Promise<T> p = Promise.promise();
-    f.onComplete(ar -> caller.runOnContext(v -> p.handle(ar)));
+    ContextMailbox box = mailboxes.of(caller);
+    f.onComplete(ar -> box.execute(() -> p.handle(ar)));
     return p.future();
+  }
+
+  /** The mailbox through which work reaches {@code context} from other threads. */
+  ContextMailbox mailbox(Context context) {
+    return mailboxes.of(context);
   }
 }
