@@ -151,7 +151,9 @@ public final class JobEngine {
         yield Future.succeededFuture();
       }
     };
-    return Future.all(flushed, advanced).mapEmpty();
+    // Both halves finish before the step does (join, not all: a failed half must not let the next tick start while
+    // the other half still works on the job).
+    return Future.join(flushed, advanced).mapEmpty();
   }
 
   private Future<Void> start(ActiveJob a) {
@@ -171,7 +173,11 @@ public final class JobEngine {
             a.job = expanded;
             a.batch = 0;
             a.cursor = 0;
-            return crossedJobThreshold(a) ? finish(a, JobStatus.CANCELLED) : Future.<Void>succeededFuture();
+            if (crossedJobThreshold(a)) {
+              return finish(a, JobStatus.CANCELLED);
+            }
+            // The first devices go out in this step, not a tick later.
+            return a.job.status() == JobStatus.RUNNING ? advance(a) : Future.<Void>succeededFuture();
           });
     }).recover(e -> {
       if (e instanceof FlotillaException.NotFound) {
@@ -220,7 +226,11 @@ public final class JobEngine {
   }
 
   private Future<Void> endOfBatch(ActiveJob a, long from, long to) {
+    int batch = a.batch;
     return jobs.counts(a.job.id(), from, to).compose(counts -> {
+      if (a.batch != batch) {
+        return Future.succeededFuture(); // judged already
+      }
       if (!counts.done()) {
         a.cursor = from - 1;
         return Future.succeededFuture();
@@ -229,22 +239,21 @@ public final class JobEngine {
       if (t != null && t.perBatch() && t.crossedBy(counts.failed(), counts.total())) {
         return finish(a, JobStatus.CANCELLED);
       }
-      return reload(a).compose(v -> crossedJobThreshold(a) ? finish(a, JobStatus.CANCELLED) : nextBatch(a, to));
+      return reload(a).compose(v -> crossedJobThreshold(a) ? finish(a, JobStatus.CANCELLED) : nextBatch(a, batch, to));
     });
   }
 
-  private Future<Void> nextBatch(ActiveJob a, long to) {
-    {
-      if (a.job.status() != JobStatus.RUNNING) {
-        return Future.succeededFuture();
-      }
-      if (a.batch + 1 < a.job.batchCount()) {
-        a.batch++;
-        a.cursor = to;
-        return Future.succeededFuture();
-      }
-      return finish(a, JobStatus.COMPLETE);
+  /** Moves from batch {@code batch} (ending at {@code to}) to the next, or completes the job; once per batch. */
+  private Future<Void> nextBatch(ActiveJob a, int batch, long to) {
+    if (a.job.status() != JobStatus.RUNNING || a.batch != batch) {
+      return Future.succeededFuture();
     }
+    if (a.batch + 1 < a.job.batchCount()) {
+      a.batch++;
+      a.cursor = to;
+      return Future.succeededFuture();
+    }
+    return finish(a, JobStatus.COMPLETE);
   }
 
   private void dispatch(ActiveJob a, Claimed c) {
@@ -273,7 +282,19 @@ public final class JobEngine {
         .onComplete(ar -> a.flushing = false)
         .compose(v -> reload(a))
         .compose(v -> crossedJobThreshold(a) ? finish(a, JobStatus.CANCELLED) : crossedBatchThreshold(a)
-            .compose(crossed -> crossed ? finish(a, JobStatus.CANCELLED) : Future.<Void>succeededFuture()));
+            .compose(crossed -> crossed ? finish(a, JobStatus.CANCELLED) : endIfDrained(a)));
+  }
+
+  /** When these were the last results of a command batch, judges the batch now rather than a tick later. */
+  private Future<Void> endIfDrained(ActiveJob a) {
+    Job job = a.job;
+    if (job.status() != JobStatus.RUNNING || job.kind() != JobKind.COMMAND || a.inFlight.get() > 0
+        || !a.results.isEmpty() || a.flushing) {
+      return Future.succeededFuture();
+    }
+    long from = (long) a.batch * batchSize(job) + 1;
+    long to = Math.min(from + batchSize(job) - 1, job.progress().total());
+    return a.cursor >= to ? endOfBatch(a, from, to) : Future.succeededFuture();
   }
 
   /**
@@ -375,9 +396,11 @@ public final class JobEngine {
     return 0;
   }
 
+  /** Each command job's share of the in-flight limit: jobs about to start (pending) count, so they are not starved. */
   private int perJobCap() {
     long commandJobs = active.values().stream()
-        .filter(x -> x.job.kind() == JobKind.COMMAND && x.job.status() == JobStatus.RUNNING).count();
+        .filter(x -> x.job.kind() == JobKind.COMMAND
+            && (x.job.status() == JobStatus.RUNNING || x.job.status() == JobStatus.PENDING)).count();
     return (int) Math.max(1, limits.maxInFlight() / Math.max(1, commandJobs));
   }
 

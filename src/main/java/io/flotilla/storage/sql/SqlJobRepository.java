@@ -235,8 +235,8 @@ public final class SqlJobRepository implements JobRepository {
           + ", error_code = 'Interrupted', error_message = ?, updated_at = ? WHERE k BETWEEN ? AND ? AND status = "
           + JobDeviceRows.PENDING)) {
         JobSpan span = numbers.of(c, jobId);
-        ps.setString(1, "The server stopped after the command was sent and before its answer was recorded; "
-            + "it is not sent again.");
+        ps.setString(1, "The server stopped after the command was handed to the device's session and before its "
+            + "answer was recorded; it may have reached the device and is not sent again.");
         ps.setTimestamp(2, Timestamp.from(now));
         ps.setLong(3, span.first());
         ps.setLong(4, span.key(JobDeviceRows.dispatchMark(c, jobId)));

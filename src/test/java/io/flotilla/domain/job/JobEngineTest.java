@@ -127,6 +127,20 @@ class JobEngineTest {
   }
 
   @Test
+  void everyBatchIsSentWhenDevicesFailAtOnce() throws Exception {
+    try (EngineFixture fast = new EngineFixture(EngineLimits.DEFAULT)) {
+      List<String> ids = fast.fleet("off", 120, EngineFixture.TRUCK);
+      fast.channel.online.addAll(ids.subList(0, 10));
+      fast.create("batches", "off", reboot(), new JobBatch(Measure.NUMBER, 10), null);
+      fast.tickUntil(() -> fast.status("batches").isFinal(), 200);
+      Job job = fast.job("batches");
+      assertThat(job.status()).isEqualTo(JobStatus.COMPLETE);
+      assertThat(job.progress()).isEqualTo(new JobProgress(120, 0, 10, 110));
+      assertThat(fast.channel.invoked).hasSize(120).doesNotHaveDuplicates();
+    }
+  }
+
+  @Test
   void aPerBatchThresholdCancelsAsSoonAsTheBatchCrossesIt() throws Exception {
     try (EngineFixture small = new EngineFixture(new EngineLimits(100, 2, 100, java.time.Duration.ofSeconds(30)))) {
       List<String> ids = small.fleet("mid", 8, EngineFixture.TRUCK);
