@@ -7,7 +7,10 @@
 
 CREATE SEQUENCE job_numbers START WITH 1;
 ALTER TABLE jobs ADD COLUMN job_no BIGINT;
-UPDATE jobs SET job_no = -(SELECT COUNT(*) FROM jobs j2 WHERE j2.id <= jobs.id);
+CREATE TABLE job_numbering (id VARCHAR(255) PRIMARY KEY, n BIGINT NOT NULL);
+INSERT INTO job_numbering (id, n) SELECT id, ROW_NUMBER() OVER (ORDER BY id) FROM jobs;
+UPDATE jobs SET job_no = -(SELECT n FROM job_numbering WHERE job_numbering.id = jobs.id);
+DROP TABLE job_numbering;
 ALTER TABLE jobs ALTER COLUMN job_no SET NOT NULL;
 
 CREATE TABLE job_device_rows (

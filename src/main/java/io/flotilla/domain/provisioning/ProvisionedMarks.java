@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Records that devices connected ({@code provisioned}) with group commits: one write at a time, carrying every mark
@@ -15,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class ProvisionedMarks {
   static final int PER_WRITE = 2_000;
+  private static final Logger LOG = LoggerFactory.getLogger(ProvisionedMarks.class);
 
   private final DeviceRepository devices;
   private final ConcurrentLinkedQueue<Mark> waiting = new ConcurrentLinkedQueue<>();
@@ -50,6 +53,10 @@ final class ProvisionedMarks {
     }
     devices.markProvisioned(batch.stream().map(Mark::deviceId).toList()).onComplete(ar -> {
       writing.set(false);
+      if (ar.failed()) {
+        LOG.warn("Could not mark {} device(s) provisioned (they are marked when they next connect): {}",
+            batch.size(), ar.cause().toString());
+      }
       for (Mark done : batch) {
         if (ar.succeeded()) {
           done.promise().complete();

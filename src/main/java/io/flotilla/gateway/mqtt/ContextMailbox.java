@@ -2,6 +2,7 @@ package io.flotilla.gateway.mqtt;
 
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -13,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * Runs work on one Vert.x context, coalescing what other threads hand it: tasks queue up and one drain task per burst
  * runs them all, instead of one context task (and often one wake-up of the event loop) each. A command job hands ten
  * thousand method requests to a few session contexts, and their answers back to the engine's, this way. Tasks from
- * one thread run in the order given; a task given on the context itself runs at once.
+ * one thread run in the order given; a task given on the context itself runs at once. A mailbox belongs to an
+ * event loop's own context: the per-request and per-timer-firing duplicates Vert.x creates share their loop's.
  */
 final class ContextMailbox {
   private static final Logger LOG = LoggerFactory.getLogger(ContextMailbox.class);
@@ -27,11 +29,15 @@ final class ContextMailbox {
   }
 
   void execute(Runnable task) {
-    if (Vertx.currentContext() == context) {
+    if (root(Vertx.currentContext()) == context) {
       task.run();
       return;
     }
     tasks.add(task);
+    schedule();
+  }
+
+  private void schedule() {
     if (scheduled.compareAndSet(false, true)) {
       context.runOnContext(v -> drain());
     }
@@ -39,14 +45,25 @@ final class ContextMailbox {
 
   private void drain() {
     scheduled.set(false);
-    Runnable task;
-    while ((task = tasks.poll()) != null) {
-      try {
-        task.run();
-      } catch (RuntimeException e) {
-        LOG.warn("Task failed on {}", context, e);
+    try {
+      Runnable task;
+      while ((task = tasks.poll()) != null) {
+        try {
+          task.run();
+        } catch (RuntimeException e) {
+          LOG.warn("Task failed on {}", context, e);
+        }
+      }
+    } finally {
+      if (!tasks.isEmpty()) {
+        schedule(); // an Error left tasks behind: they still run
       }
     }
+  }
+
+  /** The event loop's own context behind {@code context} (null stays null). */
+  static Context root(Context context) {
+    return context instanceof ContextInternal internal ? internal.unwrap() : context;
   }
 
   /** One mailbox per context, for the life of a gateway. */
@@ -54,7 +71,11 @@ final class ContextMailbox {
     private final Map<Context, ContextMailbox> boxes = new ConcurrentHashMap<>();
 
     ContextMailbox of(Context context) {
-      return boxes.computeIfAbsent(context, ContextMailbox::new);
+      return boxes.computeIfAbsent(root(context), ContextMailbox::new);
+    }
+
+    int size() {
+      return boxes.size();
     }
   }
 }

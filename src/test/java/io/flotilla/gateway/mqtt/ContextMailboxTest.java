@@ -43,6 +43,29 @@ class ContextMailboxTest {
   }
 
   @Test
+  void callersOnPerFiringContextsShareTheirEventLoopsMailbox() throws Exception {
+    // Like the job engine: a periodic timer (a fresh duplicate context per firing), a database callback, then a
+    // method call whose answer comes back through the caller's mailbox.
+    MqttDeviceChannel channel = new MqttDeviceChannel(vertx, new SessionRegistry(vertx),
+        new GatewayMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
+    CountDownLatch answered = new CountDownLatch(40);
+    vertx.getOrCreateContext().runOnContext(v -> {
+      long[] n = {0};
+      vertx.setPeriodic(5, id -> vertx.executeBlocking(() -> 1).onComplete(ar -> {
+        channel.invokeMethod("offline-device", "reboot", "", java.time.Duration.ZERO, java.time.Duration.ofSeconds(1))
+            .onComplete(x -> answered.countDown());
+        if (++n[0] == 40) {
+          vertx.cancelTimer(id);
+        }
+      }));
+    });
+    assertThat(answered.await(10, TimeUnit.SECONDS)).isTrue();
+    java.lang.reflect.Field f = MqttDeviceChannel.class.getDeclaredField("mailboxes");
+    f.setAccessible(true);
+    assertThat(((ContextMailbox.Registry) f.get(channel)).size()).isEqualTo(1);
+  }
+
+  @Test
   void aTaskGivenOnTheContextRunsAtOnceAndAFailingTaskDoesNotStopTheRest() throws Exception {
     Context context = vertx.getOrCreateContext();
     ContextMailbox.Registry registry = new ContextMailbox.Registry();
