@@ -1,5 +1,6 @@
 package io.flotilla.loadgen;
 
+import io.flotilla.protocol.TopicParameters;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Context;
@@ -140,11 +141,11 @@ public final class SimulatedClient {
     String topic = m.topicName();
     if (topic.startsWith(METHOD_PREFIX)) {
       events.methodArrived();
-      String requestId = parameter(topic, "$rid");
+      String requestId = TopicParameters.get(topic, "$rid");
       client.publish("$iothub/methods/res/200/?$rid=" + requestId, EMPTY_JSON, MqttQoS.AT_MOST_ONCE, false, false);
     } else if (topic.startsWith(DESIRED_PREFIX)) {
       events.desiredArrived();
-      acknowledge(m.payload(), parameter(topic, "$version"));
+      acknowledge(m.payload(), TopicParameters.get(topic, "$version"));
     }
   }
 
@@ -170,18 +171,4 @@ public final class SimulatedClient {
     }
   }
 
-  /** A query parameter of a topic ({@code ...?$rid=1&$version=2}), or {@code null}. */
-  static String parameter(String topic, String name) {
-    int q = topic.indexOf('?');
-    if (q < 0) {
-      return null;
-    }
-    for (String pair : topic.substring(q + 1).split("&")) {
-      int eq = pair.indexOf('=');
-      if (eq > 0 && pair.substring(0, eq).equals(name)) {
-        return pair.substring(eq + 1);
-      }
-    }
-    return null;
-  }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotilla.domain.device.SymmetricKeys;
+import io.flotilla.protocol.TopicParameters;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -120,14 +121,15 @@ final class SimulatedDevice {
     String topic = m.topicName();
     try {
       if (topic.startsWith(TWIN_RESPONSES)) {
-        if (twinRid != null && twinRid.equals(param(topic, "$rid")) && topic.startsWith(TWIN_RESPONSES + "200/")) {
+        if (twinRid != null && twinRid.equals(TopicParameters.get(topic, "$rid"))
+            && topic.startsWith(TWIN_RESPONSES + "200/")) {
           twinRid = null;
           report(behaviour.afterTwin(JSON.readTree(m.payload().getBytes())));
           online.tryComplete();
         }
       } else if (topic.startsWith(DESIRED)) {
         JsonNode patch = JSON.readTree(m.payload().getBytes());
-        String v = param(topic, "$version");
+        String v = TopicParameters.get(topic, "$version");
         long version = v != null ? Long.parseLong(v) : patch.path("$version").asLong();
         report(behaviour.acknowledge(patch, version));
       } else if (topic.startsWith(METHODS)) {
@@ -135,7 +137,7 @@ final class SimulatedDevice {
         int slash = rest.indexOf('/');
         String method = slash < 0 ? rest : rest.substring(0, slash);
         DeviceBehaviour.Answer a = behaviour.command(method);
-        client.publish("$iothub/methods/res/" + a.status() + "/?$rid=" + param(topic, "$rid"),
+        client.publish("$iothub/methods/res/" + a.status() + "/?$rid=" + TopicParameters.get(topic, "$rid"),
             a.body() == null ? Buffer.buffer() : Buffer.buffer(a.body().toString()), MqttQoS.AT_MOST_ONCE, false, false);
       }
     } catch (IOException | RuntimeException e) {
@@ -151,20 +153,6 @@ final class SimulatedDevice {
         MqttQoS.AT_MOST_ONCE, false, false);
   }
 
-  /** The value of query parameter {@code name} in a topic's {@code ?a=b&c=d} tail, or null. */
-  static String param(String topic, String name) {
-    int q = topic.indexOf('?');
-    if (q < 0) {
-      return null;
-    }
-    for (String pair : topic.substring(q + 1).split("&")) {
-      int eq = pair.indexOf('=');
-      if (eq > 0 && pair.substring(0, eq).equals(name)) {
-        return pair.substring(eq + 1);
-      }
-    }
-    return null;
-  }
 
   private static String encode(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");

@@ -87,11 +87,11 @@ class ScenarioArithmeticTest {
 
   @Test
   void topicParametersAreReadInAnyOrder() {
-    assertThat(SimulatedClient.parameter("$iothub/methods/POST/reboot/?$rid=1f", "$rid")).isEqualTo("1f");
-    assertThat(SimulatedClient.parameter("$iothub/twin/PATCH/properties/desired/?$version=7", "$version"))
+    assertThat(io.flotilla.protocol.TopicParameters.get("$iothub/methods/POST/reboot/?$rid=1f", "$rid")).isEqualTo("1f");
+    assertThat(io.flotilla.protocol.TopicParameters.get("$iothub/twin/PATCH/properties/desired/?$version=7", "$version"))
         .isEqualTo("7");
-    assertThat(SimulatedClient.parameter("a/?x=1&$rid=2", "$rid")).isEqualTo("2");
-    assertThat(SimulatedClient.parameter("a/b", "$rid")).isNull();
+    assertThat(io.flotilla.protocol.TopicParameters.get("a/?x=1&$rid=2", "$rid")).isEqualTo("2");
+    assertThat(io.flotilla.protocol.TopicParameters.get("a/b", "$rid")).isNull();
   }
 
   @Test

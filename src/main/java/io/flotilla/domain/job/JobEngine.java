@@ -192,8 +192,8 @@ public final class JobEngine {
     if (job.progress().total() == 0) {
       return finish(a, JobStatus.COMPLETE);
     }
-    long from = (long) a.batch * batchSize(job) + 1;
-    long to = Math.min(from + batchSize(job) - 1, job.progress().total());
+    long from = a.batchFrom();
+    long to = a.batchTo();
     if (job.kind() != JobKind.COMMAND) {
       return jobs.applyRange(job, from, to, clock.instant())
           .compose(version -> job.kind() == JobKind.PROPERTY ? pushDesired(job, from, to, version)
@@ -292,9 +292,7 @@ public final class JobEngine {
         || !a.results.isEmpty() || a.flushing) {
       return Future.succeededFuture();
     }
-    long from = (long) a.batch * batchSize(job) + 1;
-    long to = Math.min(from + batchSize(job) - 1, job.progress().total());
-    return a.cursor >= to ? endOfBatch(a, from, to) : Future.succeededFuture();
+    return a.cursor >= a.batchTo() ? endOfBatch(a, a.batchFrom(), a.batchTo()) : Future.succeededFuture();
   }
 
   /**
@@ -306,9 +304,8 @@ public final class JobEngine {
     if (a.job.status() != JobStatus.RUNNING || t == null || !t.perBatch() || a.job.progress().failed() == 0) {
       return Future.succeededFuture(false);
     }
-    long from = (long) a.batch * batchSize(a.job) + 1;
-    long to = Math.min(from + batchSize(a.job) - 1, a.job.progress().total());
-    return jobs.counts(a.job.id(), from, to).map(counts -> t.crossedBy(counts.failed(), counts.total()));
+    return jobs.counts(a.job.id(), a.batchFrom(), a.batchTo())
+        .map(counts -> t.crossedBy(counts.failed(), counts.total()));
   }
 
   /** Whether the whole-job cancellation threshold is crossed by the recorded failures of a running job. */
@@ -421,6 +418,16 @@ public final class JobEngine {
 
     ActiveJob(Job job) {
       this.job = job;
+    }
+
+    /** First position of the current batch. */
+    long batchFrom() {
+      return (long) batch * batchSize(job) + 1;
+    }
+
+    /** Last position of the current batch. */
+    long batchTo() {
+      return Math.min(batchFrom() + batchSize(job) - 1, job.progress().total());
     }
   }
 

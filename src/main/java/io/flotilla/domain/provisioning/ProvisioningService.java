@@ -55,7 +55,7 @@ public final class ProvisioningService {
 
   /** The keys that may sign a registration's token: the device's own (if it exists) and group-derived ones. */
   public Future<List<CandidateKey>> registrationKeys(String registrationId) {
-    return keys(registrationId, true);
+    return keys(registrationId);
   }
 
   /**
@@ -125,9 +125,9 @@ public final class ProvisioningService {
     return templates.find(modelId).map(t -> t.map(DeviceTemplate::id).orElse(null));
   }
 
-  private Future<List<CandidateKey>> keys(String id, boolean withGroups) {
+  private Future<List<CandidateKey>> keys(String id) {
     Future<Optional<Attestation>> own = devices.attestation(id);
-    return own.compose(a -> enrollments.enabled().map(groups -> candidates(id, a, withGroups ? groups : List.of())));
+    return own.compose(a -> enrollments.enabled().map(groups -> candidates(id, a, groups)));
   }
 
   private static List<CandidateKey> candidates(String id, Optional<Attestation> own, List<EnrollmentGroup> groups) {
