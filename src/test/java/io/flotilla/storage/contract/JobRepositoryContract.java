@@ -34,6 +34,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -191,6 +192,22 @@ abstract class JobRepositoryContract extends RepositoryContract {
     assertThat(await(jobs.counts("j", 1, 7))).isEqualTo(new BatchCounts(5, 0, 0, 2));
     assertThat(await(jobs.counts("j", 1, 3))).isEqualTo(new BatchCounts(2, 0, 0, 1));
     assertThat(await(jobs.firstPending("j"))).isEqualTo(1);
+  }
+
+  @Test
+  void expandThroughAFilterStillNumbersDevicesInIdOrder() {
+    for (int i = 0; i < 40; i++) {
+      device(String.format("dev-%02d", (i * 7) % 40), i % 3 == 0 ? SENSOR : TRUCK);
+    }
+    Job expanded = insertAndExpand(job("j", JobKind.COMMAND, List.of(command(TRUCK))),
+        new DeviceSource.Matching(FilterParser.parse("SELECT * FROM devices WHERE $template = \"" + TRUCK + "\"")), 0);
+
+    List<String> trucks = IntStream.range(0, 40).filter(i -> i % 3 != 0).mapToObj(i -> String.format("dev-%02d", (i * 7) % 40))
+        .sorted().toList();
+    assertThat(expanded.progress().total()).isEqualTo(trucks.size());
+    assertThat(rows("j")).extracting(DeviceResult::deviceId).containsExactlyElementsOf(trucks);
+    assertThat(rows("j")).extracting(DeviceResult::seq)
+        .containsExactlyElementsOf(LongStream.rangeClosed(1, trucks.size()).boxed().toList());
   }
 
   @Test
