@@ -80,11 +80,11 @@ public final class LoadOptions {
   @Option(names = "--paging-job", description = "Job whose devices job-devices-paging reads (default: this run's property job).")
   public String pagingJob;
 
-  @Option(names = "--series-warmup", defaultValue = "5",
+  @Option(names = "--series-warmup", defaultValue = "20",
       description = "command-job-series: jobs run first to warm up, not judged (default: ${DEFAULT-VALUE}).")
   public int seriesWarmup;
 
-  @Option(names = "--series-runs", defaultValue = "5",
+  @Option(names = "--series-runs", defaultValue = "9",
       description = "command-job-series: measured jobs; their median is judged (default: ${DEFAULT-VALUE}).")
   public int seriesRuns;
 

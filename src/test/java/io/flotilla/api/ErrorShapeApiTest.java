@@ -43,6 +43,31 @@ class ErrorShapeApiTest extends ServerTest {
   }
 
   @Test
+  void requestsTheHttpDecoderRejectsGetTheErrorShapeToo() throws Exception {
+    for (String raw : List.of("GARBAGE\r\n\r\n", "GET /api/roles HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+        "GET /api/" + "x".repeat(10_000) + " HTTP/1.1\r\nHost: x\r\n\r\n")) {
+      String response = rawExchange(raw);
+      String head = response.substring(0, response.indexOf("\r\n"));
+      assertThat(head).as(raw.substring(0, Math.min(12, raw.length()))).matches("HTTP/1\\.[01] (400|414) .*");
+      assertThat(response.toLowerCase()).contains("content-type: application/json").contains("x-ms-error-code: ");
+      JsonNode error = ApiClient.JSON.readTree(response.substring(response.indexOf("\r\n\r\n") + 4))
+          .path("error");
+      assertThat(error.path("code").asText()).isIn("BadRequest", "RequestTooLarge");
+      assertThat(error.path("message").asText()).isNotBlank();
+      assertThat(error.path("requestId").asText()).isNotBlank();
+    }
+  }
+
+  private String rawExchange(String request) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", api.port())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().flush();
+      return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
   void everySupportedApiVersionIsServed() {
     for (String v : List.of("2022-07-31", "2022-10-31-preview", "2022-05-31", "1.0", "preview")) {
       JsonNode roles = assertOk(api.get("/api/roles?api-version=" + v));

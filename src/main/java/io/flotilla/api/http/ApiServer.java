@@ -5,10 +5,13 @@ import io.flotilla.domain.auth.TokenService;
 import io.flotilla.domain.common.FlotillaException;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -51,8 +54,26 @@ public final class ApiServer {
     router = router();
     return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true))
         .requestHandler(router)
+        .invalidRequestHandler(ApiServer::invalidRequest)
         .listen(port, host)
         .onSuccess(s -> server = s);
+  }
+
+  /**
+   * A request the HTTP decoder rejected (bad request line, oversized line or headers): answered in the API's error
+   * shape rather than the transport's bare status; the connection closes after it.
+   */
+  private static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    int status = cause instanceof TooLongHttpLineException ? 414 : cause instanceof TooLongHttpHeaderException ? 431 : 400;
+    String message = switch (status) {
+      case 414 -> "The request line is too long.";
+      case 431 -> "The request headers are too large.";
+      default -> "The request is not valid HTTP/1.x.";
+    };
+    String id = UUID.randomUUID().toString();
+    request.response().putHeader("x-ms-request-id", id).putHeader("connection", "close");
+    ErrorMapper.write(request.response(), status, status == 400 ? "BadRequest" : "RequestTooLarge", message, id);
   }
 
   /** The routes of the router {@link #listen} serves (empty before it), for tests that compare it with the docs. */

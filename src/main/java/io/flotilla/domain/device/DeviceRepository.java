@@ -12,8 +12,11 @@ public interface DeviceRepository {
   /** Inserts a device with its attestation and an empty twin; fails with {@code Conflict} if the id exists. */
   Future<Void> insert(Device device, Attestation attestation);
 
-  /** Replaces the device's attributes (not its attestation or twin); answers false when it does not exist. */
-  Future<Boolean> update(Device device);
+  /**
+   * Replaces the device's attributes (not its attestation, twin or {@code provisioned}, which only connections set)
+   * if its etag is still {@code expectedEtag}; answers false when it does not exist or changed meanwhile.
+   */
+  Future<Boolean> update(Device device, String expectedEtag);
 
   Future<Optional<Device>> find(String id);
 

@@ -5,15 +5,18 @@ import io.flotilla.domain.common.FlotillaException;
 import io.flotilla.domain.common.Ids;
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
+import io.flotilla.domain.common.SerialGate;
 import io.flotilla.domain.group.filter.DeviceFilter;
 import io.flotilla.domain.template.ComponentCapability;
 import io.flotilla.domain.template.TemplateService;
 import io.vertx.core.Future;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** Registers, changes, blocks and removes devices; their attestation and credentials. */
 public final class DeviceService {
   public static final int MAX_DISPLAY_NAME = 148;
+  private static final int WRITE_ATTEMPTS = 5;
 
   private final DeviceRepository devices;
   private final TemplateService templates;
@@ -21,6 +24,7 @@ public final class DeviceService {
   private final String idScope;
   private final DeviceListener listener;
   private final int maxSimulated;
+  private final SerialGate simulationStarts = new SerialGate();
 
   public DeviceService(DeviceRepository devices, TemplateService templates, DeviceChannel channel, String idScope) {
     this(devices, templates, channel, idScope, DeviceListener.NONE, Integer.MAX_VALUE);
@@ -55,22 +59,34 @@ public final class DeviceService {
    */
   public Future<Device> put(String id, Definition d) {
     Ids.deviceId(id);
-    return checkTemplate(d.template()).compose(v -> devices.find(id)).compose(existing -> {
+    return checkTemplate(d.template()).compose(v -> putAttempt(id, d, WRITE_ATTEMPTS));
+  }
+
+  private Future<Device> putAttempt(String id, Definition d, int attemptsLeft) {
+    return devices.find(id).compose(existing -> {
       if (existing.isEmpty()) {
         Device created = build(id, d, false);
-        return checkSimulationLimit(null, created)
-            .compose(x -> devices.insert(created, Attestation.generated()))
+        return guarded(null, created, () -> devices.insert(created, Attestation.generated()).map(true))
             .map(x -> afterChange(null, created));
       }
       Etags.check(d.etag(), existing.get().etag());
       Device replaced = build(id, d, existing.get().provisioned());
-      return checkSimulationLimit(existing.get(), replaced)
-          .compose(x -> devices.update(replaced)).map(x -> afterChange(existing.get(), replaced));
+      return guarded(existing.get(), replaced, () -> devices.update(replaced, existing.get().etag()))
+          .compose(written -> written ? Future.succeededFuture(afterChange(existing.get(), replaced))
+              : again(id, attemptsLeft, () -> putAttempt(id, d, attemptsLeft - 1)));
     });
   }
 
-  /** Merges the present fields into the device; {@code enabled: false} blocks it and closes its session. */
+  /**
+   * Merges the present fields into the device; {@code enabled: false} blocks it and closes its session. The merge is
+   * written only over the version it was made from (a concurrent change makes it read and merge again), and never
+   * touches {@code provisioned}, which only the device's connection sets.
+   */
   public Future<Device> patch(String id, Definition change) {
+    return patchAttempt(id, change, WRITE_ATTEMPTS);
+  }
+
+  private Future<Device> patchAttempt(String id, Definition change, int attemptsLeft) {
     return get(id).compose(current -> checkTemplate(change.template()).compose(v -> {
       Etags.check(change.etag(), current.etag());
       Definition merged = new Definition(
@@ -80,13 +96,19 @@ public final class DeviceService {
           change.simulated() != null ? change.simulated() : current.simulated(),
           change.organizations() != null ? change.organizations() : current.organizations(), null);
       Device updated = build(id, merged, current.provisioned());
-      return checkSimulationLimit(current, updated).compose(x -> devices.update(updated)).map(found -> {
-        if (!found) {
-          throw notFound(id);
-        }
-        return afterChange(current, updated);
-      });
+      return guarded(current, updated, () -> devices.update(updated, current.etag()))
+          .compose(written -> written ? Future.succeededFuture(afterChange(current, updated))
+              : again(id, attemptsLeft, () -> patchAttempt(id, change, attemptsLeft - 1)));
     }));
+  }
+
+  /** Another read-and-write after a concurrent change, or {@code Conflict} when changes keep winning. */
+  private static Future<Device> again(String id, int attemptsLeft, Supplier<Future<Device>> attempt) {
+    if (attemptsLeft <= 1) {
+      return Future.failedFuture(new FlotillaException.Conflict("Device \"" + id
+          + "\" kept changing while this request was applied; try again."));
+    }
+    return attempt.get();
   }
 
   public Future<Device> get(String id) {
@@ -158,18 +180,22 @@ public final class DeviceService {
     return after;
   }
 
-  /** Fails with {@code Invalid} when {@code after} starts a simulation and the limit is already reached. */
-  private Future<Void> checkSimulationLimit(Device before, Device after) {
+  /**
+   * Runs {@code write}; when it makes a device start simulating, the count against the limit and the write run
+   * through one gate, so two concurrent requests cannot both take the last place.
+   */
+  private Future<Boolean> guarded(Device before, Device after, Supplier<Future<Boolean>> write) {
     if (!after.simulated() || (before != null && before.simulated())) {
-      return Future.succeededFuture();
+      return write.get();
     }
-    return devices.countSimulated().map(count -> {
+    return simulationStarts.run(() -> devices.countSimulated().compose(count -> {
       if (count >= maxSimulated) {
-        throw new FlotillaException.Invalid("Cannot simulate device \"" + after.id() + "\": this application already has "
-            + count + " simulated devices, the most allowed (--sim-max-devices " + maxSimulated + ").");
+        return Future.failedFuture(new FlotillaException.Invalid("Cannot simulate device \"" + after.id()
+            + "\": this application already has " + count + " simulated devices, the most allowed (--sim-max-devices "
+            + maxSimulated + ")."));
       }
-      return null;
-    });
+      return write.get();
+    }));
   }
 
   private Future<Void> checkTemplate(String templateId) {

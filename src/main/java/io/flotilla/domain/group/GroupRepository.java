@@ -10,6 +10,9 @@ public interface GroupRepository {
   /** Inserts or replaces. */
   Future<Void> save(DeviceGroup group);
 
+  /** Replaces the group only if its etag is still {@code expectedEtag}; false when it is gone or changed meanwhile. */
+  Future<Boolean> replace(DeviceGroup group, String expectedEtag);
+
   Future<Optional<DeviceGroup>> find(String id);
 
   Future<Page<DeviceGroup>> list(PageRequest page);

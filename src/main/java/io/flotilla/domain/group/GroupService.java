@@ -18,6 +18,8 @@ public final class GroupService {
   public static final String DEFAULT_DESCRIPTION =
       "Default device group containing all the devices for this device template.";
 
+  private static final int PATCH_ATTEMPTS = 5;
+
   private final GroupRepository groups;
   private final DeviceRepository devices;
 
@@ -41,8 +43,15 @@ public final class GroupService {
     }).map(v -> group);
   }
 
-  /** Merges the present fields of {@code change} into the stored group. */
+  /**
+   * Merges the present fields of {@code change} into the stored group, written only over the version it was made from
+   * (a concurrent change makes it read and merge again; a group deleted meanwhile stays deleted: 404).
+   */
   public Future<DeviceGroup> patch(String id, Definition change) {
+    return patchAttempt(id, change, PATCH_ATTEMPTS);
+  }
+
+  private Future<DeviceGroup> patchAttempt(String id, Definition change, int attemptsLeft) {
     return get(id).compose(g -> {
       Etags.check(change.etag(), g.etag());
       Definition merged = new Definition(
@@ -51,7 +60,16 @@ public final class GroupService {
           change.filter() != null ? change.filter() : g.filter().text(),
           change.organizations() != null ? change.organizations() : g.organizations(), null);
       DeviceGroup updated = build(id, merged);
-      return groups.save(updated).map(v -> updated);
+      return groups.replace(updated, g.etag()).compose(written -> {
+        if (written) {
+          return Future.succeededFuture(updated);
+        }
+        if (attemptsLeft <= 1) {
+          return Future.failedFuture(new FlotillaException.Conflict("Device group \"" + id
+              + "\" kept changing while this request was applied; try again."));
+        }
+        return patchAttempt(id, change, attemptsLeft - 1);
+      });
     });
   }
 

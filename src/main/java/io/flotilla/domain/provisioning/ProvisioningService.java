@@ -96,7 +96,7 @@ public final class ProvisioningService {
     }
     Future<Boolean> assign = device.templateId() == null && templateId != null
         ? devices.update(new Device(device.id(), device.displayName(), templateId, device.enabled(),
-            device.simulated(), true, Etags.fresh(), device.organizations()))
+            device.simulated(), true, Etags.fresh(), device.organizations()), device.etag())
         : Future.succeededFuture(true);
     return assign.compose(x -> devices.markProvisioned(device.id()))
         .map(x -> assigned(device.id(), "reprovisionedToInitialAssignment", now));

@@ -52,18 +52,18 @@ public final class SqlDeviceRepository implements DeviceRepository {
   }
 
   @Override
-  public Future<Boolean> update(Device device) {
+  public Future<Boolean> update(Device device, String expectedEtag) {
     return db.transaction(c -> {
       try (PreparedStatement ps = c.prepareStatement("UPDATE devices SET display_name = ?, template_id = ?, "
-          + "enabled = ?, simulated = ?, provisioned = ?, etag = ?, organizations = ? WHERE id = ?")) {
+          + "enabled = ?, simulated = ?, etag = ?, organizations = ? WHERE id = ? AND etag = ?")) {
         ps.setString(1, device.displayName());
         ps.setString(2, device.templateId());
         ps.setBoolean(3, device.enabled());
         ps.setBoolean(4, device.simulated());
-        ps.setBoolean(5, device.provisioned());
-        ps.setString(6, device.etag());
-        ps.setString(7, Rows.joinOrgs(device.organizations()));
-        ps.setString(8, device.id());
+        ps.setString(5, device.etag());
+        ps.setString(6, Rows.joinOrgs(device.organizations()));
+        ps.setString(7, device.id());
+        ps.setString(8, expectedEtag);
         return ps.executeUpdate() > 0;
       }
     });

@@ -54,6 +54,23 @@ public final class SqlGroupRepository implements GroupRepository {
   }
 
   @Override
+  public Future<Boolean> replace(DeviceGroup g, String expectedEtag) {
+    return db.transaction(c -> {
+      try (PreparedStatement up = c.prepareStatement("UPDATE device_groups SET display_name = ?, description = ?, "
+          + "filter = ?, etag = ?, organizations = ? WHERE id = ? AND etag = ?")) {
+        up.setString(1, g.displayName());
+        up.setString(2, g.description());
+        up.setString(3, g.filter().text());
+        up.setString(4, g.etag());
+        up.setString(5, Rows.joinOrgs(g.organizations()));
+        up.setString(6, g.id());
+        up.setString(7, expectedEtag);
+        return up.executeUpdate() > 0;
+      }
+    });
+  }
+
+  @Override
   public Future<Optional<DeviceGroup>> find(String id) {
     return db.read(c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM device_groups WHERE id = ?")) {

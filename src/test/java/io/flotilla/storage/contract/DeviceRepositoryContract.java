@@ -99,14 +99,31 @@ abstract class DeviceRepositoryContract extends RepositoryContract {
     insert(device("u", TRUCK));
     Twin before = await(devices.updateTwin("u", t -> withReported(t, "{\"temp\":1}")).map(Optional::orElseThrow));
 
-    Device changed = new Device("u", UNICODE, null, false, true, true, "\"e9\"", List.of("org-z"));
-    assertThat(await(devices.update(changed))).isTrue();
+    Device changed = new Device("u", UNICODE, null, false, true, false, "\"e9\"", List.of("org-z"));
+    assertThat(await(devices.update(changed, "\"etag-u\""))).isTrue();
 
     assertThat(await(devices.find("u"))).contains(changed);
     assertThat(await(devices.attestation("u"))).contains(Attestation.symmetricKey("pk-u", "sk-u"));
     assertThat(await(devices.twin("u"))).contains(before);
-    assertThat(await(devices.update(device("absent", null)))).isFalse();
+    assertThat(await(devices.update(device("absent", null), "\"etag-absent\""))).isFalse();
     assertThat(await(devices.find("absent"))).isEmpty();
+  }
+
+  @Test
+  void updateOverAStaleEtagChangesNothingAndUpdateNeverTouchesProvisioned() {
+    insert(device("v", TRUCK));
+    Device first = new Device("v", "first", TRUCK, true, false, false, "\"e1\"", List.of());
+    assertThat(await(devices.update(first, "\"etag-v\""))).isTrue();
+
+    Device late = new Device("v", "late", null, false, false, false, "\"e2\"", List.of());
+    assertThat(await(devices.update(late, "\"etag-v\""))).as("written over a version that is gone").isFalse();
+    assertThat(await(devices.find("v"))).contains(first);
+
+    await(devices.markProvisioned("v"));
+    Device unprovisioned = new Device("v", "again", TRUCK, true, false, false, "\"e3\"", List.of());
+    assertThat(await(devices.update(unprovisioned, "\"e1\""))).isTrue();
+    assertThat(await(devices.find("v")).orElseThrow().provisioned()).as("set by a connection, kept").isTrue();
+    assertThat(await(devices.find("v")).orElseThrow().displayName()).isEqualTo("again");
   }
 
   @Test

@@ -37,6 +37,25 @@ abstract class GroupRepositoryContract extends RepositoryContract {
   }
 
   @Test
+  void replaceWritesOnlyOverTheExpectedVersionAndNeverCreates() {
+    DeviceGroup first = new DeviceGroup("g", "G", null, FilterParser.parse("SELECT * FROM devices"), "\"e1\"", List.of());
+    await(groups.save(first));
+    DeviceGroup second = new DeviceGroup("g", "G2", "d", FilterParser.parse(FILTER), "\"e2\"", List.of("org-a"));
+    assertThat(await(groups.replace(second, "\"e1\""))).isTrue();
+    assertThat(await(groups.find("g"))).contains(second);
+
+    DeviceGroup stale = new DeviceGroup("g", "stale", null, FilterParser.parse("SELECT * FROM devices"), "\"e3\"",
+        List.of());
+    assertThat(await(groups.replace(stale, "\"e1\""))).isFalse();
+    assertThat(await(groups.find("g"))).contains(second);
+
+    DeviceGroup absent = new DeviceGroup("absent", "A", null, FilterParser.parse("SELECT * FROM devices"), "\"e\"",
+        List.of());
+    assertThat(await(groups.replace(absent, "\"e\""))).isFalse();
+    assertThat(await(groups.find("absent"))).isEmpty();
+  }
+
+  @Test
   void listPagesEveryGroupOnceInIdOrderAndDeleteRemoves() {
     List<String> ids = new ArrayList<>();
     for (int i = 9; i >= 0; i--) {

@@ -69,7 +69,7 @@ abstract class TemplateRepositoryContract extends RepositoryContract {
     assertThatThrownBy(() -> await(templates.deleteUnused(t.id()))).isInstanceOf(FlotillaException.Conflict.class);
     assertThat(await(templates.find(t.id()))).contains(t);
 
-    await(devices.update(new Device("d", "d", null, true, false, false, "\"e\"", List.of())));
+    await(devices.update(new Device("d", "d", null, true, false, false, "\"e2\"", List.of()), "\"e\""));
     await(templates.deleteUnused(t.id()));
     assertThat(await(templates.find(t.id()))).isEmpty();
     assertThatThrownBy(() -> await(templates.deleteUnused(t.id()))).isInstanceOf(FlotillaException.NotFound.class);
