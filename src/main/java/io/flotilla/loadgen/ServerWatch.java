@@ -10,6 +10,7 @@ public final class ServerWatch {
   private final Rig rig;
   private final List<ServerSample> samples = new ArrayList<>();
   private final ServerSample before;
+  private final CpuTimes cpuBefore = CpuTimes.now();
   private final long timer;
 
   private ServerWatch(Rig rig) {
@@ -36,7 +37,9 @@ public final class ServerWatch {
       all.addAll(samples);
     }
     all.add(after);
-    return summary(all);
+    Map<String, Object> m = summary(all);
+    m.put("machine_steal_pct", CpuTimes.now().stealPercentSince(cpuBefore));
+    return m;
   }
 
   static Map<String, Object> summary(List<ServerSample> all) {
