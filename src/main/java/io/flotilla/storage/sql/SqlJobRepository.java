@@ -94,7 +94,7 @@ public final class SqlJobRepository implements JobRepository {
         mark.executeUpdate();
       }
       JobSpan span = numbers.of(c, job.id());
-      JobDeviceRows.expand(c, db.dialect(), span, job, source, JobDeviceRows.PENDING, 0, now, numbers);
+      JobDeviceRows.expand(c, span, job, source, JobDeviceRows.PENDING, 0, now, numbers);
       long[] t = JobDeviceRows.totals(c, span);
       int batchSize = batchSizeFor.applyAsInt((int) t[0]);
       try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = 'running', started_at = ?, total = ?, "
@@ -119,7 +119,7 @@ public final class SqlJobRepository implements JobRepository {
       }
       long version = nextDesiredVersion(c);
       JobSpan span = numbers.of(c, job.id());
-      JobDeviceRows.expand(c, db.dialect(), span, job, source, JobDeviceRows.COMPLETED, version, now, numbers);
+      JobDeviceRows.expand(c, span, job, source, JobDeviceRows.COMPLETED, version, now, numbers);
       long[] t = JobDeviceRows.totals(c, span);
       try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = 'complete', started_at = ?, "
           + "ended_at = ?, total = ?, failed = ?, completed = ?, desired_version = ? WHERE id = ?")) {
