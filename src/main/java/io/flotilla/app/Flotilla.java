@@ -1,7 +1,6 @@
 package io.flotilla.app;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import java.util.Map;
 
 /** A running server. {@link #start} blocks until it listens; {@link #close} stops it. */
@@ -15,8 +14,7 @@ public final class Flotilla implements AutoCloseable {
   }
 
   public static Flotilla start(Config config) {
-    // Linux epoll when its native library loads (fewer syscalls and copies per message than NIO), NIO elsewhere.
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    Vertx vertx = Vertx.vertx();
     try {
       Wiring wiring = Wiring.start(vertx, config);
       return new Flotilla(vertx, wiring);
@@ -24,11 +22,6 @@ public final class Flotilla implements AutoCloseable {
       vertx.close();
       throw e;
     }
-  }
-
-  /** Whether sockets use the native (Linux epoll) transport rather than Java NIO. */
-  public boolean nativeTransport() {
-    return vertx.isNativeTransportEnabled();
   }
 
   public int httpPort() {

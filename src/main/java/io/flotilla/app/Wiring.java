@@ -160,8 +160,7 @@ public final class Wiring implements AutoCloseable {
       });
       w.services = new Services(templates, groups, devices, properties, jobs);
       w.writePorts();
-      LOG.info("Flotilla listening: REST API on http://{}:{} ({} transport)", config.bind(), api.port(),
-          vertx.isNativeTransportEnabled() ? "native epoll" : "NIO");
+      LOG.info("Flotilla listening: REST API on http://{}:{}", config.bind(), api.port());
       return w;
     } catch (RuntimeException e) {
       if (simulator != null) {

@@ -74,7 +74,7 @@ public final class LoadGenerator {
       options.ca = Files.exists(guess) ? guess : null;
     }
     quietClientLogs();
-    Vertx vertx = Vertx.vertx(new VertxOptions().setBlockedThreadCheckInterval(10_000).setPreferNativeTransport(true));
+    Vertx vertx = Vertx.vertx(new VertxOptions().setBlockedThreadCheckInterval(10_000));
     Report report = new Report(options);
     try (FlotillaApi api = new FlotillaApi(vertx, URI.create(options.api), token, Math.max(8, options.createConcurrency));
          Rig rig = new Rig(options, vertx, api)) {
