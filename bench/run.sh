@@ -78,10 +78,10 @@ if [[ $POSTGRES == 1 ]]; then
 fi
 
 DATA="$WORK/data"
-# On a small host (<= 2 cores) the server runs with the JVM options README recommends there: the client compiler only
-# (the C2 compiler otherwise takes most of a core for the first minutes: 43 % of the server's CPU samples during the
-# fifth command job of a fresh server) and a pre-touched heap (no page faults while the heap grows). SERVER_JAVA_OPTS
-# replaces them (SERVER_JAVA_OPTS=" " for the JVM's defaults).
+# On a small host (<= 2 cores) the server runs with the client compiler only and a pre-touched heap: the restart
+# storm then stays well under 10 s (the C2 compiler otherwise takes most of a core for the first minutes, and the
+# storm took 10-12 s), at ~30 % lower steady-state command-job throughput than the JVM's defaults once warm (README,
+# docs/benchmarks.md). SERVER_JAVA_OPTS replaces them (SERVER_JAVA_OPTS=" " for the JVM's defaults).
 SMALL_HOST_JVM=""
 [[ $(nproc) -le 2 ]] && SMALL_HOST_JVM="-XX:TieredStopAtLevel=1 -Xms$SERVER_HEAP -XX:+AlwaysPreTouch"
 SERVER_OPTS=(-Xmx"$SERVER_HEAP" -XX:+UseG1GC ${SERVER_JAVA_OPTS:-$SMALL_HOST_JVM})

@@ -30,6 +30,7 @@ final class MosquittoRelay implements AutoCloseable {
   private final AtomicInteger replies = new AtomicInteger();
   private final Bounded.Tally connected;
   private volatile Promise<Long> allBack = Promise.promise();
+  private volatile long settledMillis;
 
   private MosquittoRelay(Rig rig) {
     this.options = rig.options();
@@ -66,8 +67,12 @@ final class MosquittoRelay implements AutoCloseable {
     return connected;
   }
 
-  /** One round: a request to every device, then every reply; answers devices/s (NaN when replies went missing). */
+  /**
+   * One round, once the machine is quiet (at most 15 % busy over 200 ms, waiting up to 10 s): a request to every
+   * device, then every reply; answers devices/s (NaN when replies went missing).
+   */
   double round() {
+    settledMillis = CpuTimes.settle(0.15, 200, 10_000);
     replies.set(0);
     allBack = Promise.promise();
     arrivals.reset();
@@ -89,6 +94,11 @@ final class MosquittoRelay implements AutoCloseable {
     } catch (Exception e) {
       return Double.NaN;
     }
+  }
+
+  /** How long the last round waited for the machine to be quiet before it started. */
+  long lastSettleMillis() {
+    return settledMillis;
   }
 
   /** Request arrival at the devices in the last round, from its first publish. */

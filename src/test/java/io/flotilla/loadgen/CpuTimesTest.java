@@ -11,6 +11,16 @@ class CpuTimesTest {
     CpuTimes t = CpuTimes.parse("cpu  100 5 50 800 10 0 15 20 0 0\ncpu0 50 2 25 400 5 0 7 10 0 0\nintr 1 2\n");
     assertThat(t.total()).isEqualTo(100 + 5 + 50 + 800 + 10 + 0 + 15 + 20);
     assertThat(t.steal()).isEqualTo(20);
+    assertThat(t.idle()).isEqualTo(800 + 10);
+  }
+
+  @Test
+  void busyIsOneMinusTheIdleShareOfElapsedTime() {
+    CpuTimes before = CpuTimes.parse("cpu  100 0 0 800 0 0 0 0 0 0\n");
+    CpuTimes after = CpuTimes.parse("cpu  250 0 50 1000 0 0 0 0 0 0\n");
+    // elapsed 400 ticks: 150 user + 50 system busy, 200 idle
+    assertThat(after.busySince(before)).isEqualTo(0.5);
+    assertThat(after.busySince(CpuTimes.UNKNOWN)).isNaN();
   }
 
   @Test

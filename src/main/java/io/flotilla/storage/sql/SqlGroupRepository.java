@@ -6,6 +6,7 @@ import io.flotilla.domain.group.DeviceGroup;
 import io.flotilla.domain.group.GroupRepository;
 import io.flotilla.domain.group.filter.FilterParser;
 import io.vertx.core.Future;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -26,17 +27,8 @@ public final class SqlGroupRepository implements GroupRepository {
   @Override
   public Future<Void> save(DeviceGroup g) {
     return db.transaction(c -> {
-      try (PreparedStatement up = c.prepareStatement("UPDATE device_groups SET display_name = ?, description = ?, "
-          + "filter = ?, etag = ?, organizations = ? WHERE id = ?")) {
-        up.setString(1, g.displayName());
-        up.setString(2, g.description());
-        up.setString(3, g.filter().text());
-        up.setString(4, g.etag());
-        up.setString(5, Rows.joinOrgs(g.organizations()));
-        up.setString(6, g.id());
-        if (up.executeUpdate() > 0) {
-          return null;
-        }
+      if (update(c, g, null)) {
+        return null;
       }
       try (PreparedStatement ins = c.prepareStatement("INSERT INTO device_groups (" + COLUMNS
           + ", created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
@@ -55,19 +47,24 @@ public final class SqlGroupRepository implements GroupRepository {
 
   @Override
   public Future<Boolean> replace(DeviceGroup g, String expectedEtag) {
-    return db.transaction(c -> {
-      try (PreparedStatement up = c.prepareStatement("UPDATE device_groups SET display_name = ?, description = ?, "
-          + "filter = ?, etag = ?, organizations = ? WHERE id = ? AND etag = ?")) {
-        up.setString(1, g.displayName());
-        up.setString(2, g.description());
-        up.setString(3, g.filter().text());
-        up.setString(4, g.etag());
-        up.setString(5, Rows.joinOrgs(g.organizations()));
-        up.setString(6, g.id());
+    return db.transaction(c -> update(c, g, expectedEtag));
+  }
+
+  /** Updates the stored group (only when its etag is {@code expectedEtag}, unless that is null). */
+  private static boolean update(Connection c, DeviceGroup g, String expectedEtag) throws SQLException {
+    try (PreparedStatement up = c.prepareStatement("UPDATE device_groups SET display_name = ?, description = ?, "
+        + "filter = ?, etag = ?, organizations = ? WHERE id = ?" + (expectedEtag == null ? "" : " AND etag = ?"))) {
+      up.setString(1, g.displayName());
+      up.setString(2, g.description());
+      up.setString(3, g.filter().text());
+      up.setString(4, g.etag());
+      up.setString(5, Rows.joinOrgs(g.organizations()));
+      up.setString(6, g.id());
+      if (expectedEtag != null) {
         up.setString(7, expectedEtag);
-        return up.executeUpdate() > 0;
       }
-    });
+      return up.executeUpdate() > 0;
+    }
   }
 
   @Override
