@@ -11,14 +11,41 @@ import java.sql.Timestamp;
 /**
  * Property-job rows are part of the device's desired state: they are applied in version order on every read, property
  * by property (a property keeps a newer value it already has), and written into {@code device_twins} with the next
- * twin write (the fold). Every row of the device is considered, not only those above the twin's version: a job whose
- * transaction took its version before a concurrent write but committed after it still lands.
+ * twin write (the fold), which also deletes the rows it folded. Every row of the device is considered, not only those
+ * above the twin's version: a job whose transaction took its version before a concurrent write but committed after it
+ * still lands.
  */
 final class DesiredOverlays {
   private DesiredOverlays() {
   }
 
   static Twin fold(Connection c, String deviceId, Twin twin) throws SQLException {
+    return fold(c, deviceId, twin, null);
+  }
+
+  /**
+   * Folds, and deletes exactly the rows it folded (by version read): for the transaction that stores the folded twin,
+   * after which those rows are part of {@code device_twins} (re-applying a row is a no-op: each property keeps its
+   * version). A row committed after the read is not among them and stays for the next fold.
+   */
+  static Twin foldAndPrune(Connection c, String deviceId, Twin twin) throws SQLException {
+    java.util.List<Long> folded = new java.util.ArrayList<>();
+    Twin result = fold(c, deviceId, twin, folded);
+    if (!folded.isEmpty()) {
+      try (PreparedStatement ps = c.prepareStatement(
+          "DELETE FROM desired_overlays WHERE device_id = ? AND desired_version = ?")) {
+        for (long version : folded) {
+          ps.setString(1, deviceId);
+          ps.setLong(2, version);
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+    }
+    return result;
+  }
+
+  private static Twin fold(Connection c, String deviceId, Twin twin, java.util.List<Long> read) throws SQLException {
     Twin result = twin;
     try (PreparedStatement ps = c.prepareStatement("SELECT o.desired_version, j.items, o.updated_at "
         + "FROM desired_overlays o JOIN jobs j ON j.id = o.job_id WHERE o.device_id = ? AND o.desired_version > ? "
@@ -28,6 +55,9 @@ final class DesiredOverlays {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           Timestamp at = rs.getTimestamp(3);
+          if (read != null) {
+            read.add(rs.getLong(1));
+          }
           result = result.withDesiredPatch(patch(rs.getString(2)), rs.getLong(1),
               at == null ? "" : at.toInstant().toString());
         }

@@ -170,7 +170,7 @@ public final class SqlDeviceRepository implements DeviceRepository {
       if (current.isEmpty()) {
         return current;
       }
-      Twin folded = DesiredOverlays.fold(c, id, current.get());
+      Twin folded = DesiredOverlays.foldAndPrune(c, id, current.get());
       Twin updated = change.apply(folded, () -> {
         try {
           return DesiredVersions.next(c, db.dialect());

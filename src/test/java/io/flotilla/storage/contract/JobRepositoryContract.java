@@ -519,6 +519,43 @@ abstract class JobRepositoryContract extends RepositoryContract {
   }
 
   @Test
+  void aTwinWriteDeletesTheOverlayRowsItFoldedAndOnlyThose() {
+    device("a", TRUCK);
+    device("b", TRUCK);
+    Job first = job("pj1", JobKind.PROPERTY, List.of(property(TRUCK, "targetTemp", 20)));
+    await(jobs.insert(first));
+    await(jobs.expandAndApplyProperties(first, ALL, NOW));
+    assertThat(overlays("a")).isEqualTo(1);
+
+    await(devices.updateTwin("a", t -> DeviceRepositoryContract.withReported(t, "{\"seen\":1}")));
+    assertThat(overlays("a")).as("folded into the stored twin").isZero();
+    assertThat(overlays("b")).as("another device's row waits for its own write").isEqualTo(1);
+    assertThat(await(devices.twin("a")).orElseThrow().desired().path("targetTemp").asInt()).isEqualTo(20);
+    assertThat(await(devices.twin("b")).orElseThrow().desired().path("targetTemp").asInt()).isEqualTo(20);
+
+    Job second = job("pj2", JobKind.PROPERTY, List.of(property(TRUCK, "mode", "eco")));
+    await(jobs.insert(second));
+    await(jobs.expandAndApplyProperties(second, ALL, NOW));
+    Twin a = await(devices.twin("a")).orElseThrow();
+    assertThat(a.desired().path("targetTemp").asInt()).as("kept in the stored twin").isEqualTo(20);
+    assertThat(a.desired().path("mode").asText()).isEqualTo("eco");
+    assertThat(overlays("a")).isEqualTo(1);
+    assertThat(overlays("b")).isEqualTo(2);
+  }
+
+  long overlays(String deviceId) {
+    return await(db.read(c -> {
+      try (var ps = c.prepareStatement("SELECT COUNT(*) FROM desired_overlays WHERE device_id = ?")) {
+        ps.setString(1, deviceId);
+        try (var rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getLong(1);
+        }
+      }
+    }));
+  }
+
+  @Test
   void applyRangeOfAPropertyJobAppliesOnlyItsPendingRows() {
     for (int i = 1; i <= 5; i++) {
       device("d-" + i, TRUCK);
