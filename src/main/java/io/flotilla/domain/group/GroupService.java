@@ -12,13 +12,14 @@ import io.flotilla.domain.group.filter.FilterParser;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /** Device groups: create, change, remove, and list their current members. */
 public final class GroupService {
   public static final String DEFAULT_DESCRIPTION =
       "Default device group containing all the devices for this device template.";
 
-  private static final int PATCH_ATTEMPTS = 5;
+  private static final int PATCH_ATTEMPTS = 5; // also for PUT
 
   private final GroupRepository groups;
   private final DeviceRepository devices;
@@ -37,10 +38,19 @@ public final class GroupService {
   public Future<DeviceGroup> put(String id, Definition d) {
     Ids.groupOrJobId("device group id", id);
     DeviceGroup group = build(id, d);
-    return groups.find(id).compose(existing -> {
-      Etags.check(d.etag(), existing.map(DeviceGroup::etag).orElse(null));
-      return groups.save(group);
-    }).map(v -> group);
+    return putAttempt(group, d.etag(), PATCH_ATTEMPTS);
+  }
+
+  /** A replace is written only over the version its etag was checked against (else it is checked again). */
+  private Future<DeviceGroup> putAttempt(DeviceGroup group, String sentEtag, int attemptsLeft) {
+    return groups.find(group.id()).compose(existing -> {
+      if (existing.isEmpty()) {
+        return groups.save(group).map(v -> group);
+      }
+      Etags.check(sentEtag, existing.get().etag());
+      return groups.replace(group, existing.get().etag()).compose(written -> written ? Future.succeededFuture(group)
+          : again(group.id(), attemptsLeft, () -> putAttempt(group, sentEtag, attemptsLeft - 1)));
+    });
   }
 
   /**
@@ -60,17 +70,18 @@ public final class GroupService {
           change.filter() != null ? change.filter() : g.filter().text(),
           change.organizations() != null ? change.organizations() : g.organizations(), null);
       DeviceGroup updated = build(id, merged);
-      return groups.replace(updated, g.etag()).compose(written -> {
-        if (written) {
-          return Future.succeededFuture(updated);
-        }
-        if (attemptsLeft <= 1) {
-          return Future.failedFuture(new FlotillaException.Conflict("Device group \"" + id
-              + "\" kept changing while this request was applied; try again."));
-        }
-        return patchAttempt(id, change, attemptsLeft - 1);
-      });
+      return groups.replace(updated, g.etag()).compose(written -> written ? Future.succeededFuture(updated)
+          : again(id, attemptsLeft, () -> patchAttempt(id, change, attemptsLeft - 1)));
     });
+  }
+
+  /** Another read-and-write after a concurrent change, or {@code Conflict} when changes keep winning. */
+  private static Future<DeviceGroup> again(String id, int attemptsLeft, Supplier<Future<DeviceGroup>> attempt) {
+    if (attemptsLeft <= 1) {
+      return Future.failedFuture(new FlotillaException.Conflict("Device group \"" + id
+          + "\" kept changing while this request was applied; try again."));
+    }
+    return attempt.get();
   }
 
   public Future<DeviceGroup> get(String id) {

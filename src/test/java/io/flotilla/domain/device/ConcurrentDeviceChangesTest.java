@@ -193,6 +193,18 @@ class ConcurrentDeviceChangesTest {
     assertThat(await(realGroups.find("g"))).contains(patched);
   }
 
+  @Test
+  void aGroupPutWithIfMatchRacingAnotherPutFailsThePrecondition() {
+    GroupService service = groups();
+    DeviceGroup original = await(service.put("g", new GroupService.Definition("one", null, "SELECT * FROM devices",
+        null, null)));
+    interloper = () -> service.put("g", new GroupService.Definition("two", null, "SELECT * FROM devices", null, null));
+
+    assertThatThrownBy(() -> await(service.put("g", new GroupService.Definition("three", null,
+        "SELECT * FROM devices", null, original.etag())))).isInstanceOf(FlotillaException.PreconditionFailed.class);
+    assertThat(await(realGroups.find("g")).orElseThrow().displayName()).isEqualTo("two");
+  }
+
   private static boolean succeeded(Future<?> f) {
     try {
       f.toCompletionStage().toCompletableFuture().join();
