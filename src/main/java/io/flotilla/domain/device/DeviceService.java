@@ -1,5 +1,6 @@
 package io.flotilla.domain.device;
 
+import io.flotilla.domain.common.ConcurrentChanges;
 import io.flotilla.domain.common.Etags;
 import io.flotilla.domain.common.FlotillaException;
 import io.flotilla.domain.common.Ids;
@@ -16,7 +17,7 @@ import java.util.function.Supplier;
 /** Registers, changes, blocks and removes devices; their attestation and credentials. */
 public final class DeviceService {
   public static final int MAX_DISPLAY_NAME = 148;
-  private static final int WRITE_ATTEMPTS = 5;
+  private static final int WRITE_ATTEMPTS = ConcurrentChanges.ATTEMPTS;
 
   private final DeviceRepository devices;
   private final TemplateService templates;
@@ -102,13 +103,8 @@ public final class DeviceService {
     }));
   }
 
-  /** Another read-and-write after a concurrent change, or {@code Conflict} when changes keep winning. */
   private static Future<Device> again(String id, int attemptsLeft, Supplier<Future<Device>> attempt) {
-    if (attemptsLeft <= 1) {
-      return Future.failedFuture(new FlotillaException.Conflict("Device \"" + id
-          + "\" kept changing while this request was applied; try again."));
-    }
-    return attempt.get();
+    return ConcurrentChanges.again("Device \"" + id + "\"", attemptsLeft, attempt);
   }
 
   public Future<Device> get(String id) {

@@ -1,5 +1,6 @@
 package io.flotilla.domain.group;
 
+import io.flotilla.domain.common.ConcurrentChanges;
 import io.flotilla.domain.common.Etags;
 import io.flotilla.domain.common.FlotillaException;
 import io.flotilla.domain.common.Ids;
@@ -19,7 +20,7 @@ public final class GroupService {
   public static final String DEFAULT_DESCRIPTION =
       "Default device group containing all the devices for this device template.";
 
-  private static final int PATCH_ATTEMPTS = 5; // also for PUT
+  private static final int PATCH_ATTEMPTS = ConcurrentChanges.ATTEMPTS; // also for PUT
 
   private final GroupRepository groups;
   private final DeviceRepository devices;
@@ -75,13 +76,8 @@ public final class GroupService {
     });
   }
 
-  /** Another read-and-write after a concurrent change, or {@code Conflict} when changes keep winning. */
   private static Future<DeviceGroup> again(String id, int attemptsLeft, Supplier<Future<DeviceGroup>> attempt) {
-    if (attemptsLeft <= 1) {
-      return Future.failedFuture(new FlotillaException.Conflict("Device group \"" + id
-          + "\" kept changing while this request was applied; try again."));
-    }
-    return attempt.get();
+    return ConcurrentChanges.again("Device group \"" + id + "\"", attemptsLeft, attempt);
   }
 
   public Future<DeviceGroup> get(String id) {
