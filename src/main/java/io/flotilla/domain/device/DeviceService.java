@@ -17,7 +17,6 @@ import java.util.function.Supplier;
 /** Registers, changes, blocks and removes devices; their attestation and credentials. */
 public final class DeviceService {
   public static final int MAX_DISPLAY_NAME = 148;
-  private static final int WRITE_ATTEMPTS = ConcurrentChanges.ATTEMPTS;
 
   private final DeviceRepository devices;
   private final TemplateService templates;
@@ -60,7 +59,7 @@ public final class DeviceService {
    */
   public Future<Device> put(String id, Definition d) {
     Ids.deviceId(id);
-    return checkTemplate(d.template()).compose(v -> putAttempt(id, d, WRITE_ATTEMPTS));
+    return checkTemplate(d.template()).compose(v -> putAttempt(id, d, ConcurrentChanges.ATTEMPTS));
   }
 
   private Future<Device> putAttempt(String id, Definition d, int attemptsLeft) {
@@ -84,7 +83,7 @@ public final class DeviceService {
    * touches {@code provisioned}, which only the device's connection sets.
    */
   public Future<Device> patch(String id, Definition change) {
-    return patchAttempt(id, change, WRITE_ATTEMPTS);
+    return patchAttempt(id, change, ConcurrentChanges.ATTEMPTS);
   }
 
   private Future<Device> patchAttempt(String id, Definition change, int attemptsLeft) {

@@ -20,7 +20,6 @@ public final class GroupService {
   public static final String DEFAULT_DESCRIPTION =
       "Default device group containing all the devices for this device template.";
 
-  private static final int PATCH_ATTEMPTS = ConcurrentChanges.ATTEMPTS; // also for PUT
 
   private final GroupRepository groups;
   private final DeviceRepository devices;
@@ -39,7 +38,7 @@ public final class GroupService {
   public Future<DeviceGroup> put(String id, Definition d) {
     Ids.groupOrJobId("device group id", id);
     DeviceGroup group = build(id, d);
-    return putAttempt(group, d.etag(), PATCH_ATTEMPTS);
+    return putAttempt(group, d.etag(), ConcurrentChanges.ATTEMPTS);
   }
 
   /** A replace is written only over the version its etag was checked against (else it is checked again). */
@@ -59,7 +58,7 @@ public final class GroupService {
    * (a concurrent change makes it read and merge again; a group deleted meanwhile stays deleted: 404).
    */
   public Future<DeviceGroup> patch(String id, Definition change) {
-    return patchAttempt(id, change, PATCH_ATTEMPTS);
+    return patchAttempt(id, change, ConcurrentChanges.ATTEMPTS);
   }
 
   private Future<DeviceGroup> patchAttempt(String id, Definition change, int attemptsLeft) {

@@ -7,6 +7,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Property-job rows are part of the device's desired state: they are applied in version order on every read, property
@@ -29,7 +31,7 @@ final class DesiredOverlays {
    * version). A row committed after the read is not among them and stays for the next fold.
    */
   static Twin foldAndPrune(Connection c, String deviceId, Twin twin) throws SQLException {
-    java.util.List<Long> folded = new java.util.ArrayList<>();
+    List<Long> folded = new ArrayList<>();
     Twin result = fold(c, deviceId, twin, folded);
     if (!folded.isEmpty()) {
       try (PreparedStatement ps = c.prepareStatement(
@@ -45,7 +47,7 @@ final class DesiredOverlays {
     return result;
   }
 
-  private static Twin fold(Connection c, String deviceId, Twin twin, java.util.List<Long> read) throws SQLException {
+  private static Twin fold(Connection c, String deviceId, Twin twin, List<Long> read) throws SQLException {
     Twin result = twin;
     try (PreparedStatement ps = c.prepareStatement("SELECT o.desired_version, j.items, o.updated_at "
         + "FROM desired_overlays o JOIN jobs j ON j.id = o.job_id WHERE o.device_id = ? AND o.desired_version > ? "
