@@ -12,6 +12,7 @@ import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.auth.IotHubSSLContext;
 import com.microsoft.azure.sdk.iot.device.twin.Twin;
 import io.flotilla.testing.ApiClient;
+import io.flotilla.testing.SdkTwinRequests;
 import io.flotilla.testing.TestServer;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -164,7 +166,7 @@ class FleetWalkthroughTest {
     try {
       client.open(false);
       client.subscribeToDesiredProperties((twin, context) -> { }, null);
-      Twin twin = client.getTwin();
+      Twin twin = SdkTwinRequests.twin(SdkTwinRequests.getTwin(client).get(30, TimeUnit.SECONDS));
       assertThat(((Number) twin.getDesiredProperties().get("TargetTemperature")).doubleValue()).isEqualTo(14.5);
     } finally {
       client.close();

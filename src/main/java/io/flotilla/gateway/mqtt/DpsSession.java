@@ -8,6 +8,7 @@ import io.flotilla.gateway.mqtt.DeviceTopic.DpsPollStatus;
 import io.flotilla.gateway.mqtt.DeviceTopic.DpsRegister;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttEndpoint;
 import io.vertx.mqtt.MqttTopicSubscription;
@@ -22,10 +23,16 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * One DPS registration connection: register answers 202 {@code assigning} at once, polls answer 202 until the
  * registration is done, then 200 with the registration state. Every reply answers one request (the Java SDK takes
- * the next message on {@code res/#} as the reply).
+ * the next message on {@code res/#} as the reply) and leaves {@value #REPLY_DELAY_MILLIS} ms after it, in order.
  */
 final class DpsSession {
   static final int RETRY_AFTER_SECONDS = 1;
+  /**
+   * How long a reply waits. The Java provisioning client (2.1.3) publishes a request and only then starts waiting
+   * for the reply, and a reply that arrives in between is missed: the registration times out. The real service never
+   * answers within a millisecond; this one did, so a busy client machine lost a reply every few dozen registrations.
+   */
+  static final long REPLY_DELAY_MILLIS = 100;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DpsSession.class);
 
@@ -35,9 +42,11 @@ final class DpsSession {
   private final SessionServices services;
   private final Map<String, Future<Registration>> operations = new ConcurrentHashMap<>();
   private final Map<String, JsonNode> payloads = new ConcurrentHashMap<>();
+  private final Vertx vertx;
 
   /** @param groupId the enrollment group whose derived key authenticated, null for the device's own key */
-  DpsSession(MqttEndpoint endpoint, String registrationId, String groupId, SessionServices services) {
+  DpsSession(Vertx vertx, MqttEndpoint endpoint, String registrationId, String groupId, SessionServices services) {
+    this.vertx = vertx;
     this.endpoint = endpoint;
     this.registrationId = registrationId;
     this.groupId = groupId;
@@ -167,9 +176,13 @@ final class DpsSession {
 
   private void reply(int status, String rid, Integer retryAfter, ObjectNode body) {
     LOG.debug("DPS {} reply {} rid {}", registrationId, status, rid);
-    if (endpoint.isConnected()) {
-      endpoint.publish(ServerTopics.dpsResponse(status, rid, retryAfter), Buffer.buffer(body.toString()),
-          MqttQoS.AT_MOST_ONCE, false, false);
-    }
+    Buffer payload = Buffer.buffer(body.toString());
+    // set on the connection's context (replies are made in its publish handler), so the timer fires there too
+    vertx.setTimer(REPLY_DELAY_MILLIS, t -> {
+      if (endpoint.isConnected()) {
+        endpoint.publish(ServerTopics.dpsResponse(status, rid, retryAfter), payload, MqttQoS.AT_MOST_ONCE, false,
+            false);
+      }
+    });
   }
 }

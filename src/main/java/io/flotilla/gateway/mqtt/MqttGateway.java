@@ -271,7 +271,7 @@ public final class MqttGateway {
     SasToken token = SasToken.parse(password);
     String groupId = candidates.stream().filter(k -> token.signatureMatches(k.key())).findFirst()
         .map(CandidateKey::groupId).orElse(null);
-    DpsSession session = new DpsSession(endpoint, username.registrationId(), groupId, services);
+    DpsSession session = new DpsSession(vertx, endpoint, username.registrationId(), groupId, services);
     accept(endpoint, session::start);
   }
 

@@ -17,6 +17,7 @@ import com.microsoft.azure.sdk.iot.device.Message;
 import com.microsoft.azure.sdk.iot.device.auth.IotHubSSLContext;
 import com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException;
 import com.microsoft.azure.sdk.iot.device.transport.IotHubConnectionStatus;
+import com.microsoft.azure.sdk.iot.device.transport.IotHubTransportMessage;
 import com.microsoft.azure.sdk.iot.device.twin.DirectMethodResponse;
 import com.microsoft.azure.sdk.iot.device.twin.Twin;
 import com.microsoft.azure.sdk.iot.device.twin.TwinCollection;
@@ -28,6 +29,7 @@ import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientT
 import com.microsoft.azure.sdk.iot.provisioning.security.SecurityProviderSymmetricKey;
 import io.flotilla.domain.device.SymmetricKeys;
 import io.flotilla.testing.ApiClient;
+import io.flotilla.testing.SdkTwinRequests;
 import io.flotilla.testing.TestServer;
 import java.time.Duration;
 import java.time.Instant;
@@ -129,7 +131,9 @@ class AzureSdkEndToEndTest {
       // twin: desired property through the service side, acknowledged by the device
       BlockingQueue<Twin> desired = new LinkedBlockingQueue<>();
       client.subscribeToDesiredProperties((twin, ctx) -> desired.add(twin), null);
-      Twin twin = client.getTwin();
+      IotHubTransportMessage got = SdkTwinRequests.getTwin(client).get(30, TimeUnit.SECONDS);
+      assertThat(got.getStatus()).isEqualTo("200");
+      Twin twin = SdkTwinRequests.twin(got);
       int initialVersion = twin.getDesiredProperties().getVersion();
       assertThat(initialVersion).isPositive();
       ObjectNode write = (ObjectNode) ApiClient.JSON.readTree("{\"targetTemperature\": 24.5}");
@@ -141,7 +145,9 @@ class AzureSdkEndToEndTest {
       assertThat(((Number) update.getDesiredProperties().get("targetTemperature")).doubleValue()).isEqualTo(24.5);
       TwinCollection ack = new TwinCollection();
       ack.put("targetTemperature", Map.of("value", 24.5, "ac", 200, "av", version, "ad", "applied"));
-      assertThat(client.updateReportedProperties(ack).getVersion()).isEqualTo(2);
+      IotHubTransportMessage acked = SdkTwinRequests.updateReported(client, ack).get(30, TimeUnit.SECONDS);
+      assertThat(acked.getStatus()).isEqualTo("204");
+      assertThat(acked.getVersion()).as("the new reported $version, read from the response topic").isEqualTo(2);
       JsonNode props = await(server.server().wiring().services().properties().get(regId, null));
       assertThat(props.path("$metadata").path("targetTemperature").path("ackState").asText()).isEqualTo("accepted");
 

@@ -56,9 +56,13 @@ class DpsRegistrationTest {
     String derived = SymmetricKeys.derive(groupKey("default-sas"), "dps-new-1");
     try (TestDevice d = registration(idScope, "dps-new-1", derived).connected()) {
       d.subscribe("$dps/registrations/res/#", 1);
+      long sent = System.nanoTime();
       d.publish("$dps/registrations/PUT/iotdps-register/?$rid=1",
           "{\"registrationId\":\"dps-new-1\",\"payload\":\"{\\\"modelId\\\":\\\"" + GatewayFixture.TEMPLATE_ID + "\\\"}\"}", 0);
       TestDevice.Received accepted = d.await(t -> t.startsWith("$dps/registrations/res/"));
+      assertThat(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent))
+          .as("a reply leaves no sooner than the Java provisioning client starts waiting for it")
+          .isGreaterThanOrEqualTo(DpsSession.REPLY_DELAY_MILLIS);
       assertThat(accepted.topic()).isEqualTo("$dps/registrations/res/202/?$rid=1&retry-after=1");
       JsonNode body = ApiClient.JSON.readTree(accepted.payload());
       assertThat(body.path("status").asText()).isEqualTo("assigning");
