@@ -104,18 +104,27 @@ if wants mosquitto-baseline; then
   command -v mosquitto >/dev/null || [[ -x /usr/sbin/mosquitto ]] || apt-get install -y mosquitto >/dev/null
   MOSQ=$(command -v mosquitto || echo /usr/sbin/mosquitto)
   MOSQ_PORT=$(free_port)
+  MOSQ_TLS_PORT=$(free_port)
+  # A second listener relays over TLS with Flotilla's own certificate and key (EC P-256), so the relay can use the
+  # devices' transport too; copies readable by the user Mosquitto drops to.
+  chmod 755 "$WORK"
+  install -m 644 "$DATA/certs/server-cert.pem" "$WORK/mosquitto-cert.pem"
+  install -m 644 "$DATA/certs/server-key.pem" "$WORK/mosquitto-key.pem"
   cat >"$WORK/mosquitto.conf" <<CONF
-listener $MOSQ_PORT 127.0.0.1
 allow_anonymous true
 persistence false
 max_queued_messages 0
 log_dest none
+listener $MOSQ_PORT 127.0.0.1
+listener $MOSQ_TLS_PORT 127.0.0.1
+certfile $WORK/mosquitto-cert.pem
+keyfile $WORK/mosquitto-key.pem
 CONF
   "$MOSQ" -c "$WORK/mosquitto.conf" >"$WORK/mosquitto.log" 2>&1 &
   MOSQ_PID=$!
   sleep 0.5
-  echo "mosquitto $("$MOSQ" -h 2>/dev/null | head -1 | awk '{print $3}') pid $MOSQ_PID on port $MOSQ_PORT"
-  MOSQ_ARGS=(--mosquitto-port "$MOSQ_PORT")
+  echo "mosquitto $("$MOSQ" -h 2>/dev/null | head -1 | awk '{print $3}') pid $MOSQ_PID on ports $MOSQ_PORT (plain), $MOSQ_TLS_PORT (TLS)"
+  MOSQ_ARGS=(--mosquitto-port "$MOSQ_PORT" --mosquitto-tls-port "$MOSQ_TLS_PORT")
 fi
 
 LABEL="database=h2"

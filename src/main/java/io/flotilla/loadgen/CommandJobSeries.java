@@ -1,7 +1,9 @@
 package io.flotilla.loadgen;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The {@code command-job} pattern repeated: {@code --series-warmup} jobs that warm both JVMs' compilers (reported,
@@ -26,9 +28,9 @@ public final class CommandJobSeries implements Scenario {
     }
     List<Double> measured = new ArrayList<>();
     List<Double> lastMethod = new ArrayList<>();
-    List<Double> relayed = new ArrayList<>();
-    List<Double> pairRatios = new ArrayList<>();
-    List<Double> settles = new ArrayList<>();
+    List<RelayBroker> brokers = rig.relayBrokers();
+    Map<RelayBroker, Pairs> pairs = new LinkedHashMap<>();
+    brokers.forEach(b -> pairs.put(b, new Pairs()));
     boolean allCompleted = true;
     // With a broker, each measured job is paired with a Mosquitto relay right after it, under the same conditions
     // (heaps, caches, whatever else the machine does): the ratio is judged per pair, not against one baseline taken
@@ -36,22 +38,21 @@ public final class CommandJobSeries implements Scenario {
     // fleets' sockets at once (file-descriptor limit), so the device fleet is closed for the relay (a warm-up round,
     // then the measured one) and reconnected by the next job. Each relay round waits for the machine to be quiet first:
     // the server's left-over work (tearing down 10,000 sessions, database housekeeping) is not the broker's cost.
-    boolean paired = o.mosquittoPort > 0;
+    // Given both, the relay runs over plain MQTT and over MQTT/TLS (the devices' transport), one after the other.
     for (int i = 0; i < o.seriesRuns; i++) {
       ScenarioResult one = single.run(rig);
       double rate = one.number("devices_per_s");
       measured.add(rate);
       lastMethod.add(one.number("last_method_after_put_ms"));
       allCompleted &= Boolean.TRUE.equals(one.checks().get("every device completed"));
-      if (paired) {
+      if (!brokers.isEmpty()) {
         Rig.await(rig.fleet().close(o.rampConcurrency));
-        try (MosquittoRelay relay = MosquittoRelay.open(rig)) {
+      }
+      for (RelayBroker broker : brokers) {
+        try (MosquittoRelay relay = MosquittoRelay.open(rig, broker)) {
           relay.round();
           ConnectStorm.pauseMillis(500);
-          double baseline = relay.round();
-          relayed.add(baseline);
-          settles.add((double) relay.lastSettleMillis());
-          pairRatios.add(ScenarioResult.ratio(rate, baseline));
+          pairs.get(broker).add(rate, relay.round(), relay.lastSettleMillis());
         }
       }
     }
@@ -62,16 +63,35 @@ public final class CommandJobSeries implements Scenario {
         .put("devices_per_s", series.median()).put("min_devices_per_s", series.min())
         .put("max_devices_per_s", series.max())
         .put("runs_reaching_target", series.reaching(CommandJob.TARGET_DEVICES_PER_S) + " of " + measured.size());
-    if (paired) {
-      RunSeries ratios = new RunSeries(pairRatios);
-      double medianRatio = ScenarioResult.round(ratios.exactMedian(), 3);
-      r.put("paired_mosquitto_devices_per_s", relayed).put("paired_settle_ms", settles).put("paired_ratios", pairRatios)
-          .put("paired_ratio_median", medianRatio);
-      r.check(">= 0.5 x Mosquitto relay rate (median of paired runs)", medianRatio >= 0.5);
-    }
+    pairs.forEach((broker, p) -> p.report(r, broker));
     r.check("every device completed in every run", allCompleted);
     r.check("median >= 10,000 devices/s", series.median() >= CommandJob.TARGET_DEVICES_PER_S);
     r.note("devices_per_s is the median of the measured runs, after " + warmup.size() + " warm-up job(s)");
     return r;
+  }
+
+  /** The relays paired with the measured jobs on one broker, and each job's ratio to its relay. */
+  static final class Pairs {
+    private final List<Double> relayed = new ArrayList<>();
+    private final List<Double> ratios = new ArrayList<>();
+    private final List<Double> settles = new ArrayList<>();
+
+    void add(double jobRate, double relayRate, long settleMillis) {
+      relayed.add(relayRate);
+      ratios.add(ScenarioResult.ratio(jobRate, relayRate));
+      settles.add((double) settleMillis);
+    }
+
+    /** The median ratio of the pairs, checked against 0.5. */
+    double median() {
+      return ScenarioResult.round(new RunSeries(ratios).exactMedian(), 3);
+    }
+
+    void report(ScenarioResult r, RelayBroker broker) {
+      double median = median();
+      r.put(broker.key("paired_mosquitto_devices_per_s"), relayed).put(broker.key("paired_settle_ms"), settles)
+          .put(broker.key("paired_ratios"), ratios).put(broker.key("paired_ratio_median"), median);
+      r.check(">= 0.5 x Mosquitto relay rate, " + broker.transport() + " (median of paired runs)", median >= 0.5);
+    }
   }
 }

@@ -67,6 +67,11 @@ public final class LoadOptions {
   @Option(names = "--mosquitto-port", defaultValue = "0", description = "Baseline broker plain MQTT port; 0 skips the baseline (default: ${DEFAULT-VALUE}).")
   public int mosquittoPort;
 
+  @Option(names = "--mosquitto-tls-port", defaultValue = "0",
+      description = "Baseline broker MQTT/TLS port, its certificate trusted through --ca like Flotilla's; 0 relays over "
+          + "plain MQTT only (default: ${DEFAULT-VALUE}).")
+  public int mosquittoTlsPort;
+
   @Option(names = "--server-pid", defaultValue = "0",
       description = "Server process id: run 'jcmd <pid> GC.run' before heap readings (same machine only).")
   public long serverPid;

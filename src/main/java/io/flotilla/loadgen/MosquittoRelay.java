@@ -16,9 +16,10 @@ import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
 /**
- * The command-job message pattern through a plain broker (Mosquitto, plain MQTT on loopback), kept open for several
- * rounds: N device clients each subscribed to their own request topic answer every request; one "server" client
- * publishes one request per device (QoS 0, like IoT Hub method requests) and waits for every reply.
+ * The command-job message pattern through a plain broker (Mosquitto on loopback, plain MQTT or MQTT/TLS: a
+ * {@link RelayBroker}), kept open for several rounds: N device clients each subscribed to their own request topic
+ * answer every request; one "server" client publishes one request per device (QoS 0, like IoT Hub method requests)
+ * and waits for every reply.
  */
 final class MosquittoRelay implements AutoCloseable {
   private final LoadOptions options;
@@ -32,17 +33,17 @@ final class MosquittoRelay implements AutoCloseable {
   private volatile Promise<Long> allBack = Promise.promise();
   private volatile long settledMillis;
 
-  private MosquittoRelay(Rig rig) {
+  private MosquittoRelay(Rig rig, RelayBroker broker) {
     this.options = rig.options();
     Vertx vertx = rig.vertx();
     int n = options.devices;
     base = options.prefix + "/mb/";
     for (int i = 0; i < n; i++) {
-      responders.add(new Responder(vertx, options.prefix + "-mb-" + i));
+      responders.add(new Responder(vertx, options.prefix + "-mb-" + i, broker));
     }
     connected = Rig.await(Bounded.run(n, options.connectConcurrency, i -> responders.get(i)
-        .start(options.mosquittoHost, options.mosquittoPort, base + i + "/req", base + i + "/res", arrivals, mark)));
-    server = new Responder(vertx, options.prefix + "-mb-server");
+        .start(broker.host(), broker.port(), base + i + "/req", base + i + "/res", arrivals, mark)));
+    server = new Responder(vertx, options.prefix + "-mb-server", broker);
     int expected = connected.ok();
     Promise<Void> subscribed = Promise.promise();
     server.context.runOnContext(v -> {
@@ -52,15 +53,15 @@ final class MosquittoRelay implements AutoCloseable {
         }
       });
       server.client.subscribeCompletionHandler(ack -> subscribed.tryComplete());
-      server.client.connect(options.mosquittoPort, options.mosquittoHost)
+      server.client.connect(broker.port(), broker.host())
           .compose(ack -> server.client.subscribe(base + "+/res", 0)).onFailure(subscribed::tryFail);
     });
     Rig.await(subscribed.future());
   }
 
-  /** Connects the responders and the publishing client (blocking). */
-  static MosquittoRelay open(Rig rig) {
-    return new MosquittoRelay(rig);
+  /** Connects the responders and the publishing client to {@code broker} (blocking). */
+  static MosquittoRelay open(Rig rig, RelayBroker broker) {
+    return new MosquittoRelay(rig, broker);
   }
 
   Bounded.Tally connected() {
@@ -117,11 +118,15 @@ final class MosquittoRelay implements AutoCloseable {
     final MqttClient client;
     final Context context;
 
-    Responder(Vertx vertx, String clientId) {
+    Responder(Vertx vertx, String clientId, RelayBroker broker) {
       this.context = vertx.getOrCreateContext();
       MqttClientOptions options = new MqttClientOptions().setClientId(clientId).setCleanSession(true)
           .setKeepAliveInterval(240);
       options.setConnectTimeout(60_000);
+      if (broker.tls()) {
+        options.setSslHandshakeTimeout(120);
+        ClientTls.apply(options, broker.trust());
+      }
       this.client = MqttClient.create(vertx, options);
     }
 

@@ -26,6 +26,7 @@ public final class Rig implements AutoCloseable {
   private final Vertx vertx;
   private final FlotillaApi api;
   private final DeviceFleet fleet;
+  private final TrustOptions trust;
   private final List<ScenarioResult> setup = new ArrayList<>();
   private List<DeviceIdentity> live;
   private boolean registeredReady;
@@ -35,7 +36,7 @@ public final class Rig implements AutoCloseable {
     this.options = options;
     this.vertx = vertx;
     this.api = api;
-    TrustOptions trust = options.ca == null ? null : trustOnly(options.ca);
+    this.trust = options.ca == null ? null : trustOnly(options.ca);
     this.fleet = new DeviceFleet(vertx, options.mqttHost, options.mqttPort, trust, new FleetEvents());
   }
 
@@ -75,6 +76,11 @@ public final class Rig implements AutoCloseable {
 
   public Vertx vertx() {
     return vertx;
+  }
+
+  /** The baseline brokers this run was given (plain, then TLS). */
+  List<RelayBroker> relayBrokers() {
+    return RelayBroker.of(options, trust);
   }
 
   public FlotillaApi api() {

@@ -56,10 +56,7 @@ public final class SimulatedClient {
     options.setConnectTimeout(60_000);
     options.setSslHandshakeTimeout(120);
     if (trust != null) {
-      options.setSsl(true).setTrustOptions(trust).setHostnameVerificationAlgorithm("");
-      if (io.vertx.core.net.OpenSSLEngineOptions.isAvailable()) {
-        options.setSslEngineOptions(new io.vertx.core.net.OpenSSLEngineOptions());
-      }
+      ClientTls.apply(options, trust);
     }
     this.client = MqttClient.create(vertx, options);
   }

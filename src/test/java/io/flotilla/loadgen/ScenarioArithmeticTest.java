@@ -71,6 +71,58 @@ class ScenarioArithmeticTest {
   }
 
   @Test
+  void theTlsRelayGetsItsOwnRatioBesideThePlainOne() {
+    Report report = new Report(new LoadOptions());
+    report.add(new ScenarioResult("command-job-series").put("devices_per_s", 15_000.0));
+    report.add(new ScenarioResult("mosquitto-baseline").put("devices_per_s", 32_000.0)
+        .put("devices_per_s_tls", 20_000.0));
+    report.addRatios();
+    ScenarioResult series = report.results().get(0);
+    assertThat(series.number("ratio_to_mosquitto")).isEqualTo(0.469);
+    assertThat(series.number("ratio_to_mosquitto_tls")).isEqualTo(0.75);
+    assertThat(series.checks()).containsEntry(">= 0.5 x Mosquitto relay rate", false)
+        .containsEntry(">= 0.5 x Mosquitto relay rate over MQTT/TLS", true);
+
+    Report plainOnly = new Report(new LoadOptions());
+    plainOnly.add(new ScenarioResult("command-job").put("devices_per_s", 15_000.0));
+    plainOnly.add(new ScenarioResult("mosquitto-baseline").put("devices_per_s", 20_000.0));
+    plainOnly.addRatios();
+    assertThat(plainOnly.results().get(0).metrics()).containsKey("ratio_to_mosquitto")
+        .doesNotContainKey("ratio_to_mosquitto_tls");
+  }
+
+  @Test
+  void pairedRelaysAreJudgedPerBrokerOnTheirMedianRatio() {
+    LoadOptions options = new LoadOptions();
+    options.mosquittoPort = 1883;
+    options.mosquittoTlsPort = 8883;
+    assertThat(RelayBroker.of(options, null)).as("no TLS relay without a certificate to trust")
+        .extracting(RelayBroker::tls).containsExactly(false);
+    java.util.List<RelayBroker> both = RelayBroker.of(options, new io.vertx.core.net.PemTrustOptions());
+    assertThat(both).extracting(RelayBroker::port).containsExactly(1883, 8883);
+    RelayBroker plain = both.get(0);
+    RelayBroker tls = both.get(1);
+
+    CommandJobSeries.Pairs plainPairs = new CommandJobSeries.Pairs();
+    CommandJobSeries.Pairs tlsPairs = new CommandJobSeries.Pairs();
+    double[][] runs = {{15_000, 34_000, 22_000}, {18_000, 30_000, 21_000}, {12_000, 31_000, 25_000}};
+    for (double[] run : runs) {
+      plainPairs.add(run[0], run[1], 0);
+      tlsPairs.add(run[0], run[2], 200);
+    }
+    ScenarioResult r = new ScenarioResult("command-job-series");
+    plainPairs.report(r, plain);
+    tlsPairs.report(r, tls);
+    // plain ratios 0.441, 0.6, 0.387 -> 0.441; TLS 0.682, 0.857, 0.48 -> 0.682
+    assertThat(r.number("paired_ratio_median")).isEqualTo(0.441);
+    assertThat(r.number("paired_ratio_median_tls")).isEqualTo(0.682);
+    assertThat(r.metrics().get("paired_settle_ms_tls")).isEqualTo(java.util.List.of(200.0, 200.0, 200.0));
+    assertThat(r.checks())
+        .containsEntry(">= 0.5 x Mosquitto relay rate, plain MQTT (median of paired runs)", false)
+        .containsEntry(">= 0.5 x Mosquitto relay rate, MQTT/TLS, like the devices (median of paired runs)", true);
+  }
+
+  @Test
   void boundedRunCountsSuccessesAndFailuresAndKeepsGoing() throws Exception {
     int[] inFlight = {0};
     int[] most = {0};
