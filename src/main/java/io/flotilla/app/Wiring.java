@@ -10,6 +10,7 @@ import io.flotilla.domain.job.JobEngine;
 import io.flotilla.domain.job.JobScheduler;
 import io.flotilla.domain.job.JobService;
 import io.flotilla.domain.job.ScheduledJobService;
+import io.flotilla.storage.sql.OverlayCompaction;
 import io.flotilla.storage.sql.SqlJobRepository;
 import io.flotilla.storage.sql.SqlScheduledJobRepository;
 import io.flotilla.api.http.PropertyRoutes;
@@ -54,6 +55,8 @@ public final class Wiring implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Wiring.class);
   private static final long ENGINE_TICK_MS = 10;
   private static final long SCHEDULER_TICK_MS = 1000;
+  /** How often a window of property-job rows is compacted ({@link OverlayCompaction}). */
+  private static final long COMPACTION_TICK_MS = 1000;
   private static final int SIM_MAX_CONNECTING = 64;
   private static final Duration SIM_TOKEN_LIFETIME = Duration.ofHours(24);
 
@@ -150,6 +153,8 @@ public final class Wiring implements AutoCloseable {
       JobScheduler scheduler = new JobScheduler(scheduledRepo, jobs, clock);
       long engineTimer = vertx.setPeriodic(ENGINE_TICK_MS, id -> engine.tick());
       long schedulerTimer = vertx.setPeriodic(SCHEDULER_TICK_MS, id -> scheduler.tick());
+      OverlayCompaction compaction = new OverlayCompaction(db);
+      long compactionTimer = vertx.setPeriodic(COMPACTION_TICK_MS, id -> compaction.tick());
       ApiServer api = new ApiServer(vertx, tokens, metrics, db::ping, config.maxBodyBytes(), resources);
       Bootstrap.await(api.listen(config.bind(), config.httpPort()));
       Bootstrap.await(simulator.start());
@@ -157,6 +162,8 @@ public final class Wiring implements AutoCloseable {
       Wiring w = new Wiring(config, metrics, db, api, adminToken, app, gateway, engine, scheduler, simulator, () -> {
         vertx.cancelTimer(schedulerTimer);
         vertx.cancelTimer(engineTimer);
+        vertx.cancelTimer(compactionTimer);
+        Bootstrap.await(compaction.idle());
       });
       w.services = new Services(templates, groups, devices, properties, jobs);
       w.writePorts();

@@ -100,6 +100,36 @@ class JobsApiTest {
   }
 
   @Test
+  void theServerFoldsTheRowsOfDevicesThatStayOfflineInTheBackground() {
+    for (int i = 1; i <= 4; i++) {
+      assertOk(api.put("/api/jobs/offline-temp-" + i, """
+          {"group": "%s", "data": [{"type": "property", "target": "%s", "path": "TargetTemperature", "value": %d}]}
+          """.formatted(group, template, 10 + i)));
+      assertThat(awaitFinal("offline-temp-" + i).get("status").asText()).isEqualTo("complete");
+    }
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(overlayRows(trucks))
+        .as("more than 3 rows per device are folded into the twins").isZero());
+    JsonNode props = assertOk(api.get("/api/devices/" + trucks.get(0) + "/properties"));
+    assertThat(props.at("/$metadata/TargetTemperature/desiredValue").asDouble()).isEqualTo(14);
+  }
+
+  private static long overlayRows(List<String> devices) {
+    return server.server().wiring().database().read(c -> {
+      long n = 0;
+      try (var ps = c.prepareStatement("SELECT COUNT(*) FROM desired_overlays WHERE device_id = ?")) {
+        for (String id : devices) {
+          ps.setString(1, id);
+          try (var rs = ps.executeQuery()) {
+            rs.next();
+            n += rs.getLong(1);
+          }
+        }
+      }
+      return n;
+    }).toCompletionStage().toCompletableFuture().join();
+  }
+
+  @Test
   void csvStreamsEveryDeviceByQueryOrAcceptHeader() {
     assertOk(api.put("/api/jobs/csv-job", commandJob("command")));
     awaitFinal("csv-job");

@@ -109,6 +109,7 @@ public final class SqlDeviceRepository implements DeviceRepository {
   @Override
   public Future<Boolean> delete(String id) {
     return db.transaction(c -> {
+      OverlayCompaction.removeAll(c, id); // property-job rows have no foreign key (they are written in bulk)
       try (PreparedStatement ps = c.prepareStatement("DELETE FROM devices WHERE id = ?")) {
         ps.setString(1, id);
         return ps.executeUpdate() > 0;

@@ -22,6 +22,7 @@ import io.flotilla.domain.job.JobItem;
 import io.flotilla.domain.job.JobKind;
 import io.flotilla.domain.job.JobProgress;
 import io.flotilla.domain.job.JobStatus;
+import io.flotilla.storage.sql.OverlayCompaction;
 import io.flotilla.storage.sql.SqlDeviceRepository;
 import io.flotilla.storage.sql.SqlJobRepository;
 import io.vertx.core.Future;
@@ -541,6 +542,59 @@ abstract class JobRepositoryContract extends RepositoryContract {
     assertThat(a.desired().path("mode").asText()).isEqualTo("eco");
     assertThat(overlays("a")).isEqualTo(1);
     assertThat(overlays("b")).isEqualTo(2);
+  }
+
+  @Test
+  void compactionFoldsDevicesThatGatheredManyRowsAndKeepsTheirDesiredState() {
+    device("a", TRUCK);
+    for (int i = 1; i <= 5; i++) {
+      if (i == 4) {
+        device("b", TRUCK); // created after three jobs: only the last two apply to it
+      }
+      Job j = job("pj" + i, JobKind.PROPERTY, List.of(property(TRUCK, "targetTemp", 20 + i)));
+      await(jobs.insert(j));
+      await(jobs.expandAndApplyProperties(j, ALL, NOW));
+    }
+    assertThat(overlays("a")).isEqualTo(5);
+    assertThat(overlays("b")).isEqualTo(2);
+    Twin before = await(devices.twin("a")).orElseThrow();
+    assertThat(before.desired().path("targetTemp").asInt()).isEqualTo(25);
+
+    // a window of 4 rows ends inside a's 5: already too many, so a is folded whole and the next window starts after it
+    OverlayCompaction compaction = new OverlayCompaction(db, 4, 3);
+    OverlayCompaction.Step first = await(compaction.step());
+    assertThat(first).isEqualTo(new OverlayCompaction.Step(4, 1, 0, false));
+    assertThat(overlays("a")).isZero();
+    OverlayCompaction.Step second = await(compaction.step());
+    assertThat(second).as("b's two rows are few enough to stay").isEqualTo(new OverlayCompaction.Step(2, 0, 0, true));
+    assertThat(overlays("b")).isEqualTo(2);
+
+    Twin after = await(devices.twin("a")).orElseThrow();
+    assertThat(tree(after.desired())).isEqualTo(tree(before.desired()));
+    assertThat(after.desiredVersion()).isEqualTo(before.desiredVersion());
+    assertThat(await(devices.twin("b")).orElseThrow().desired().path("targetTemp").asInt()).isEqualTo(25);
+  }
+
+  @Test
+  void compactionRemovesTheRowsOfDevicesThatNoLongerExistAndADeleteTakesItsOwn() {
+    device("a", TRUCK);
+    device("b", TRUCK);
+    Job j = job("pj1", JobKind.PROPERTY, List.of(property(TRUCK, "targetTemp", 20)));
+    await(jobs.insert(j));
+    await(jobs.expandAndApplyProperties(j, ALL, NOW));
+    await(devices.delete("b"));
+    assertThat(overlays("b")).as("deleted with the device").isZero();
+    await(db.transaction(c -> { // a row left by a device deleted before deletes took their rows
+      try (var ps = c.prepareStatement("INSERT INTO desired_overlays (device_id, desired_version, job_id) "
+          + "VALUES ('ghost', 1, 'pj1')")) {
+        return ps.executeUpdate();
+      }
+    }));
+
+    OverlayCompaction.Step step = await(new OverlayCompaction(db).step());
+    assertThat(step).isEqualTo(new OverlayCompaction.Step(2, 0, 1, true));
+    assertThat(overlays("ghost")).isZero();
+    assertThat(overlays("a")).as("one row is not worth a twin write").isEqualTo(1);
   }
 
   long overlays(String deviceId) {
