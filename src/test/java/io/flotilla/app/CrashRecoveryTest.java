@@ -3,6 +3,7 @@ package io.flotilla.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.flotilla.testing.ScratchDirectories;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.flotilla.gateway.mqtt.SasToken;
 import io.flotilla.testing.ApiClient;
@@ -51,7 +52,7 @@ class CrashRecoveryTest {
 
   @Test
   void aKilledServerResumesTheJobAndCountsEveryDeviceOnce() throws Exception {
-    Path dataDir = Files.createTempDirectory("flotilla-crash");
+    Path dataDir = ScratchDirectories.create("flotilla-crash");
     ServerProcess first = ServerProcess.start(dataDir);
     server = first.process;
     ApiClient api = new ApiClient(first.httpPort, Files.readString(dataDir.resolve("admin-token")).trim());

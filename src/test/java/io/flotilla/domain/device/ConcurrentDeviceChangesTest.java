@@ -12,13 +12,13 @@ import io.flotilla.storage.sql.Database;
 import io.flotilla.storage.sql.SqlDeviceRepository;
 import io.flotilla.storage.sql.SqlGroupRepository;
 import io.flotilla.storage.sql.SqlTemplateRepository;
+import io.flotilla.testing.ScratchDirectories;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletionException;
@@ -46,7 +46,7 @@ class ConcurrentDeviceChangesTest {
 
   @BeforeEach
   void open() throws Exception {
-    Path dir = Files.createTempDirectory("races");
+    Path dir = ScratchDirectories.create("races");
     db = Database.open(vertx, "jdbc:h2:file:" + dir.resolve("db"), null, null, null);
     realDevices = new SqlDeviceRepository(db);
     realGroups = new SqlGroupRepository(db);

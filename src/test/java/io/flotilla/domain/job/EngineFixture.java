@@ -14,9 +14,9 @@ import io.flotilla.storage.sql.SqlDeviceRepository;
 import io.flotilla.storage.sql.SqlGroupRepository;
 import io.flotilla.storage.sql.SqlJobRepository;
 import io.flotilla.storage.sql.SqlTemplateRepository;
+import io.flotilla.testing.ScratchDirectories;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,7 +51,7 @@ final class EngineFixture implements AutoCloseable {
 
   EngineFixture(EngineLimits limits) throws Exception {
     this.limits = limits;
-    Path dir = Files.createTempDirectory("engine-test");
+    Path dir = ScratchDirectories.create("engine-test");
     db = Database.open(vertx, "jdbc:h2:file:" + dir.resolve("db"), null, null, null);
     deviceRepo = new SqlDeviceRepository(db);
     jobRepo = new SqlJobRepository(db);

@@ -2,6 +2,7 @@ package io.flotilla.domain.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flotilla.testing.ScratchDirectories;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotilla.domain.common.Page;
@@ -57,7 +58,7 @@ class JobSchedulerTest {
   @BeforeEach
   void setUp() throws IOException {
     vertx = Vertx.vertx();
-    dir = Files.createTempDirectory("flotilla-scheduler");
+    dir = ScratchDirectories.create("flotilla-scheduler");
     db = open(vertx, dir);
     clock = new MutableClock(T0.minusSeconds(60));
     var deviceRepo = new SqlDeviceRepository(db);

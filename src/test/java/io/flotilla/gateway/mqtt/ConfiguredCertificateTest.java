@@ -2,10 +2,10 @@ package io.flotilla.gateway.mqtt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flotilla.testing.ScratchDirectories;
 import io.flotilla.testing.TestServer;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.vertx.core.Vertx;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class ConfiguredCertificateTest {
   @Test
   void theConfiguredCertificateIsServed() throws Exception {
-    Path own = Files.createTempDirectory("own-cert");
+    Path own = ScratchDirectories.create("own-cert");
     ServerCertificate cert = ServerCertificate.loadOrCreate(own, "127.0.0.1");
     Vertx vertx = Vertx.vertx();
     try (TestServer server = TestServer.start(c -> c.withMqttCertificate(cert.certificatePath(),
@@ -24,7 +24,7 @@ class ConfiguredCertificateTest {
           "own-cert-device", key);
       assertThat(trusting.connect()).isEqualTo(MqttConnectReturnCode.CONNECTION_ACCEPTED);
       trusting.close();
-      Path other = ServerCertificate.loadOrCreate(Files.createTempDirectory("other-cert"), "127.0.0.1")
+      Path other = ServerCertificate.loadOrCreate(ScratchDirectories.create("other-cert"), "127.0.0.1")
           .certificatePath();
       TestDevice distrusting = TestDevice.hub(vertx, server.server().mqttPort(), other, "own-cert-device", key);
       assertThat(catchConnect(distrusting)).isFalse();

@@ -2,10 +2,8 @@ package io.flotilla.storage.contract;
 
 import io.flotilla.storage.sql.Database;
 import io.flotilla.testing.PostgresDatabase;
+import io.flotilla.testing.ScratchDirectories;
 import io.vertx.core.Vertx;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The two databases every contract runs on. */
@@ -15,13 +13,8 @@ final class ContractDatabases {
 
   /** A fresh H2 file database in a new temporary directory (the embedded default). */
   static Database h2(Vertx vertx) {
-    try {
-      Path dir = Files.createTempDirectory("flotilla-contract");
-      dir.toFile().deleteOnExit();
-      return Database.open(vertx, "jdbc:h2:file:" + dir.resolve("db") + ";DB_CLOSE_ON_EXIT=FALSE", null, null, null);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    Path dir = ScratchDirectories.create("flotilla-contract");
+    return Database.open(vertx, "jdbc:h2:file:" + dir.resolve("db") + ";DB_CLOSE_ON_EXIT=FALSE", null, null, null);
   }
 
   /** A fresh database on the test JVM's embedded PostgreSQL. */

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.flotilla.domain.common.PageRequest;
 import io.flotilla.domain.job.DeviceResult;
 import io.flotilla.testing.PostgresDatabase;
+import io.flotilla.testing.ScratchDirectories;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -26,7 +26,7 @@ class JobDeviceKeysMigrationTest {
 
   @Test
   void upgradesJobRowsOnH2() throws Exception {
-    upgrade("jdbc:h2:file:" + Files.createTempDirectory("v7").resolve("db") + ";DB_CLOSE_ON_EXIT=FALSE", null, null);
+    upgrade("jdbc:h2:file:" + ScratchDirectories.create("v7").resolve("db") + ";DB_CLOSE_ON_EXIT=FALSE", null, null);
   }
 
   @Test
