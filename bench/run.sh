@@ -80,7 +80,9 @@ fi
 DATA="$WORK/data"
 # On a small host (<= 2 cores) the server runs with the client compiler only and a pre-touched heap: the restart
 # storm then stays well under 10 s (the C2 compiler otherwise takes most of a core for the first minutes, and the
-# storm took 10-12 s), at ~30 % lower steady-state command-job throughput than the JVM's defaults once warm (README,
+# storm took 10-12 s), at ~25 % lower steady-state command-job throughput once warm. The optimising compiler with its
+# threads at nice 19 (SERVER_JAVA_OPTS="-XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=19 -Xms2g
+# -XX:+AlwaysPreTouch") was faster once warm on H2 but its storm missed 10 s on PostgreSQL (README,
 # docs/benchmarks.md). SERVER_JAVA_OPTS replaces them (SERVER_JAVA_OPTS=" " for the JVM's defaults).
 SMALL_HOST_JVM=""
 [[ $(nproc) -le 2 ]] && SMALL_HOST_JVM="-XX:TieredStopAtLevel=1 -Xms$SERVER_HEAP -XX:+AlwaysPreTouch"

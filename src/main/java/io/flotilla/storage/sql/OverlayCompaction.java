@@ -71,18 +71,28 @@ public final class OverlayCompaction {
     return running.<Void>mapEmpty().otherwiseEmpty();
   }
 
-  /** Reads the next window and compacts it (one transaction; call it from one caller at a time). */
+  /**
+   * Reads the next window and compacts it (one transaction; call it from one caller at a time). The next step reads
+   * on from here only once this one committed.
+   */
   public Future<Step> step() {
-    return db.transaction(this::step);
+    String from = cursor;
+    return db.transaction(c -> compact(c, from)).map(done -> {
+      cursor = done.next();
+      return done.step();
+    });
   }
 
-  private Step step(Connection c) throws SQLException {
-    Map<String, Integer> rows = window(c, cursor);
+  /** A step and where the next one starts. */
+  private record Outcome(Step step, String next) {
+  }
+
+  private Outcome compact(Connection c, String from) throws SQLException {
+    Map<String, Integer> rows = window(c, from);
     int read = rows.values().stream().mapToInt(Integer::intValue).sum();
     boolean wrapped = read < windowRows;
     if (rows.isEmpty()) {
-      cursor = "";
-      return new Step(0, 0, 0, true);
+      return new Outcome(new Step(0, 0, 0, true), "");
     }
     String last = null;
     TreeSet<String> crowded = new TreeSet<>();
@@ -94,7 +104,7 @@ public final class OverlayCompaction {
     }
     // a window that ends inside a device's rows counts only some of them: unless that is already too many, the device
     // starts the next window
-    cursor = wrapped ? "" : crowded.contains(last) ? last : before(rows, last);
+    String next = wrapped ? "" : crowded.contains(last) ? last : before(rows, last);
     List<String> orphans = orphans(c, rows.keySet().iterator().next(), last);
     int folded = 0;
     for (String id : crowded) {
@@ -105,7 +115,7 @@ public final class OverlayCompaction {
     for (String id : orphans) {
       removeAll(c, id);
     }
-    return new Step(read, folded, orphans.size(), wrapped);
+    return new Outcome(new Step(read, folded, orphans.size(), wrapped), next);
   }
 
   /** Row counts per device for the next {@code windowRows} rows after {@code after}, in device order. */
