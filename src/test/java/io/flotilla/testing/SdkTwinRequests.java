@@ -28,68 +28,52 @@ public final class SdkTwinRequests {
 
   /** The twin GET's response: status {@code 200} and the twin's properties as its body. */
   public static CompletableFuture<IotHubTransportMessage> getTwin(DeviceClient client) {
-    CompletableFuture<IotHubTransportMessage> response = new CompletableFuture<>();
-    client.getTwinAsync(new GetTwinCorrelatingMessageCallback() {
-      @Override
-      public void onRequestQueued(Message message, Object context) {
-      }
-
-      @Override
-      public void onRequestSent(Message message, Object context) {
-      }
-
-      @Override
-      public void onRequestAcknowledged(Message message, Object context, IotHubClientException e) {
-        if (e != null) {
-          response.completeExceptionally(e);
-        }
-      }
-
-      @Override
-      public void onResponseReceived(Twin twin, Message message, Object context, IotHubStatusCode status,
-                                     IotHubClientException e) {
-        response.complete((IotHubTransportMessage) message);
-      }
-
-      @Override
-      public void onResponseAcknowledged(Message message, Object context) {
-        response.complete((IotHubTransportMessage) message);
-      }
-    }, null);
+    Response response = new Response();
+    client.getTwinAsync((GetTwinCorrelatingMessageCallback) response, null);
     return response;
   }
 
   /** The reported patch's response: status {@code 204} and the new reported {@code $version}. */
   public static CompletableFuture<IotHubTransportMessage> updateReported(DeviceClient client, TwinCollection patch) {
-    CompletableFuture<IotHubTransportMessage> response = new CompletableFuture<>();
-    client.updateReportedPropertiesAsync(patch, new ReportedPropertiesUpdateCorrelatingMessageCallback() {
-      @Override
-      public void onRequestQueued(Message message, Object context) {
-      }
-
-      @Override
-      public void onRequestSent(Message message, Object context) {
-      }
-
-      @Override
-      public void onRequestAcknowledged(Message message, Object context, IotHubClientException e) {
-        if (e != null) {
-          response.completeExceptionally(e);
-        }
-      }
-
-      @Override
-      public void onResponseReceived(Message message, Object context, IotHubStatusCode status,
-                                     ReportedPropertiesUpdateResponse update, IotHubClientException e) {
-        response.complete((IotHubTransportMessage) message);
-      }
-
-      @Override
-      public void onResponseAcknowledged(Message message, Object context) {
-        response.complete((IotHubTransportMessage) message);
-      }
-    }, null);
+    Response response = new Response();
+    client.updateReportedPropertiesAsync(patch, (ReportedPropertiesUpdateCorrelatingMessageCallback) response, null);
     return response;
+  }
+
+  /** Completed by whichever of the SDK's two response callbacks runs first; failed if the request was refused. */
+  private static final class Response extends CompletableFuture<IotHubTransportMessage>
+      implements GetTwinCorrelatingMessageCallback, ReportedPropertiesUpdateCorrelatingMessageCallback {
+    @Override
+    public void onRequestQueued(Message message, Object context) {
+    }
+
+    @Override
+    public void onRequestSent(Message message, Object context) {
+    }
+
+    @Override
+    public void onRequestAcknowledged(Message message, Object context, IotHubClientException e) {
+      if (e != null) {
+        completeExceptionally(e);
+      }
+    }
+
+    @Override
+    public void onResponseReceived(Twin twin, Message message, Object context, IotHubStatusCode status,
+                                   IotHubClientException e) {
+      complete((IotHubTransportMessage) message);
+    }
+
+    @Override
+    public void onResponseReceived(Message message, Object context, IotHubStatusCode status,
+                                   ReportedPropertiesUpdateResponse update, IotHubClientException e) {
+      complete((IotHubTransportMessage) message);
+    }
+
+    @Override
+    public void onResponseAcknowledged(Message message, Object context) {
+      complete((IotHubTransportMessage) message);
+    }
   }
 
   /** The twin in a GET response. */
