@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Reproduces the load-generator benchmarks (docs/benchmarks.md): builds the jar, starts a Flotilla server on free ports
-# in a fresh data directory, starts Mosquitto for the baseline, runs `flotilla loadgen` as a separate process, stops
-# everything. Small defaults finish in a few minutes; pass the target sizes to reproduce the published numbers:
+# in a fresh data directory, starts Mosquitto for the baseline (plain MQTT and MQTT/TLS listeners), runs
+# `flotilla loadgen` as a separate process, stops everything. Small defaults finish in a few minutes; pass the target sizes to reproduce the published numbers:
 #
 #   bench/run.sh                                   # 200 live devices, 5,000 registered, every scenario
 #   bench/run.sh --devices 10000 --registered 100000
