@@ -33,21 +33,28 @@ final class DesiredOverlays {
   static Twin foldAndPrune(Connection c, String deviceId, Twin twin) throws SQLException {
     List<Long> folded = new ArrayList<>();
     Twin result = fold(c, deviceId, twin, folded);
-    if (!folded.isEmpty()) {
-      try (PreparedStatement ps = c.prepareStatement(
-          "DELETE FROM desired_overlays WHERE device_id = ? AND desired_version = ?")) {
-        for (long version : folded) {
-          ps.setString(1, deviceId);
-          ps.setLong(2, version);
-          ps.addBatch();
-        }
-        ps.executeBatch();
-      }
-    }
+    prune(c, deviceId, folded);
     return result;
   }
 
-  private static Twin fold(Connection c, String deviceId, Twin twin, List<Long> read) throws SQLException {
+  /** Deletes the device's rows of these versions (those a fold read, once the twin it made is stored). */
+  static void prune(Connection c, String deviceId, List<Long> versions) throws SQLException {
+    if (versions.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(
+        "DELETE FROM desired_overlays WHERE device_id = ? AND desired_version = ?")) {
+      for (long version : versions) {
+        ps.setString(1, deviceId);
+        ps.setLong(2, version);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  /** Folds, adding the versions of the rows it read to {@code read} (when given). */
+  static Twin fold(Connection c, String deviceId, Twin twin, List<Long> read) throws SQLException {
     Twin result = twin;
     try (PreparedStatement ps = c.prepareStatement("SELECT o.desired_version, j.items, o.updated_at "
         + "FROM desired_overlays o JOIN jobs j ON j.id = o.job_id WHERE o.device_id = ? AND o.desired_version > ? "

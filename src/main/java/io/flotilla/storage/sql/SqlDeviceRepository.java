@@ -24,9 +24,11 @@ public final class SqlDeviceRepository implements DeviceRepository {
       "d.id, d.display_name, d.template_id, d.enabled, d.simulated, d.provisioned, d.etag, d.organizations";
   private static final int COLUMN_COUNT = 8;
   private final Database db;
+  private final TwinWrites twinWrites;
 
   public SqlDeviceRepository(Database db) {
     this.db = db;
+    this.twinWrites = new TwinWrites(db);
   }
 
   @Override
@@ -166,23 +168,7 @@ public final class SqlDeviceRepository implements DeviceRepository {
 
   @Override
   public Future<Optional<Twin>> updateTwin(String id, TwinChange change) {
-    return db.transaction(c -> {
-      Optional<Twin> current = TwinRows.find(c, id, true);
-      if (current.isEmpty()) {
-        return current;
-      }
-      Twin folded = DesiredOverlays.foldAndPrune(c, id, current.get());
-      Twin updated = change.apply(folded, () -> {
-        try {
-          return DesiredVersions.next(c, db.dialect());
-        } catch (SQLException e) {
-          throw new IllegalStateException(e);
-        }
-      });
-      TwinRows.update(c, id, updated);
-      PropertyIndex.refresh(c, id, updated);
-      return Optional.of(updated);
-    });
+    return twinWrites.submit(id, change);
   }
 
   @Override

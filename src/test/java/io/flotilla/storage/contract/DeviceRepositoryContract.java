@@ -241,6 +241,34 @@ abstract class DeviceRepositoryContract extends RepositoryContract {
     assertThat(t.reportedVersion()).isEqualTo(21);
   }
 
+  @Test
+  void twinWritesQueuedTogetherAllLandAndAChangeThatThrowsFailsOnlyItself() {
+    for (String id : List.of("b1", "b2", "b3")) {
+      insert(device(id, TRUCK));
+    }
+    List<io.vertx.core.Future<Optional<Twin>>> all = new ArrayList<>();
+    for (int i = 0; i < 300; i++) { // more than one batch, interleaved over three devices and a missing one
+      String id = List.of("b3", "b1", "b2", "missing").get(i % 4);
+      all.add(devices.updateTwin(id, twin -> withReported(twin, "{\"n\":" + (twin.reported().path("n").asInt() + 1)
+          + "}")));
+    }
+    io.vertx.core.Future<Optional<Twin>> refused = devices.updateTwin("b2", twin -> {
+      throw new IllegalArgumentException("refused by the change");
+    });
+    io.vertx.core.Future<Optional<Twin>> after = devices.updateTwin("b2", twin -> withReported(twin, "{\"last\":1}"));
+    all.forEach(RepositoryContract::await);
+    assertThat(await(all.get(3))).as("a device that does not exist").isEmpty();
+    assertThat(await(after)).isPresent();
+    assertThatThrownBy(() -> await(refused)).hasMessageContaining("refused by the change");
+    for (String id : List.of("b1", "b2", "b3")) {
+      Twin t = await(devices.twin(id)).orElseThrow();
+      assertThat(t.reported().path("n").asInt()).as(id + ": every write, none lost").isEqualTo(75);
+    }
+    Twin b2 = await(devices.twin("b2")).orElseThrow();
+    assertThat(b2.reported().path("last").asInt()).isEqualTo(1);
+    assertThat(b2.reportedVersion()).as("75 writes and the last; the refused one wrote nothing").isEqualTo(77);
+  }
+
   // ---- listing, filters and the property index ----
 
   @Test
