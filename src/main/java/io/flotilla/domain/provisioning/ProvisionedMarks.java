@@ -1,12 +1,10 @@
 package io.flotilla.domain.provisioning;
 
+import io.flotilla.domain.common.GroupCommit;
 import io.flotilla.domain.device.DeviceRepository;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,8 +18,7 @@ final class ProvisionedMarks {
   private static final Logger LOG = LoggerFactory.getLogger(ProvisionedMarks.class);
 
   private final DeviceRepository devices;
-  private final ConcurrentLinkedQueue<Mark> waiting = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean writing = new AtomicBoolean();
+  private final GroupCommit<Mark> writes = new GroupCommit<>(PER_WRITE, this::write);
 
   ProvisionedMarks(DeviceRepository devices) {
     this.devices = devices;
@@ -30,29 +27,12 @@ final class ProvisionedMarks {
   /** Completes once the device's mark is committed. */
   Future<Void> mark(String deviceId) {
     Promise<Void> done = Promise.promise();
-    waiting.add(new Mark(deviceId, done));
-    writeNext();
+    writes.submit(new Mark(deviceId, done));
     return done.future();
   }
 
-  private void writeNext() {
-    if (!writing.compareAndSet(false, true)) {
-      return;
-    }
-    List<Mark> batch = new ArrayList<>();
-    Mark m;
-    while (batch.size() < PER_WRITE && (m = waiting.poll()) != null) {
-      batch.add(m);
-    }
-    if (batch.isEmpty()) {
-      writing.set(false);
-      if (!waiting.isEmpty()) {
-        writeNext();
-      }
-      return;
-    }
-    devices.markProvisioned(batch.stream().map(Mark::deviceId).toList()).onComplete(ar -> {
-      writing.set(false);
+  private Future<Void> write(List<Mark> batch) {
+    return devices.markProvisioned(batch.stream().map(Mark::deviceId).toList()).onComplete(ar -> {
       if (ar.failed()) {
         LOG.warn("Could not mark {} device(s) provisioned (they are marked when they next connect): {}",
             batch.size(), ar.cause().toString());
@@ -64,7 +44,6 @@ final class ProvisionedMarks {
           done.promise().fail(ar.cause());
         }
       }
-      writeNext();
     });
   }
 

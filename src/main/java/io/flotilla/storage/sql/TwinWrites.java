@@ -1,5 +1,6 @@
 package io.flotilla.storage.sql;
 
+import io.flotilla.domain.common.GroupCommit;
 import io.flotilla.domain.device.DeviceRepository.TwinChange;
 import io.flotilla.domain.device.Twin;
 import io.vertx.core.Future;
@@ -12,8 +13,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Twin writes committed together. Each used to be its own transaction, and on H2 a commit stores a chunk of every page
@@ -28,8 +27,7 @@ final class TwinWrites {
   static final int MAX_BATCH = 256;
 
   private final Database db;
-  private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean draining = new AtomicBoolean();
+  private final GroupCommit<Pending> writes = new GroupCommit<>(MAX_BATCH, this::write);
 
   TwinWrites(Database db) {
     this.db = db;
@@ -38,54 +36,39 @@ final class TwinWrites {
   Future<Optional<Twin>> submit(String id, TwinChange change) {
     ContextInternal caller = (ContextInternal) Vertx.currentContext();
     Promise<Optional<Twin>> done = caller != null ? caller.promise() : Promise.promise();
-    queue.add(new Pending(id, change, done));
-    if (draining.compareAndSet(false, true)) {
-      drain();
-    }
+    writes.submit(new Pending(id, change, done));
     return done.future();
   }
 
-  private void drain() {
-    List<Pending> batch = new ArrayList<>();
-    Pending next;
-    while (batch.size() < MAX_BATCH && (next = queue.poll()) != null) {
-      batch.add(next);
-    }
-    if (batch.isEmpty()) {
-      draining.set(false);
-      if (!queue.isEmpty() && draining.compareAndSet(false, true)) {
-        drain(); // a write queued after the poll and before the flag was cleared
-      }
-      return;
-    }
+  private Future<Void> write(List<Pending> queued) {
+    List<Pending> batch = new ArrayList<>(queued);
     batch.sort(Comparator.comparing(Pending::id)); // stable: a device's writes stay in arrival order
-    db.transaction(c -> applyAll(c, batch)).onComplete(ar -> {
+    return db.transaction(c -> applyAll(c, batch)).transform(ar -> {
       if (ar.succeeded()) {
         ar.result().forEach(Outcome::complete);
-        drain();
-      } else if (batch.size() == 1) {
-        batch.get(0).done().fail(ar.cause());
-        drain();
-      } else {
-        oneByOne(batch, 0);
+        return Future.succeededFuture();
       }
+      if (batch.size() == 1) {
+        batch.get(0).done().fail(ar.cause());
+        return Future.succeededFuture();
+      }
+      return oneByOne(batch, 0);
     });
   }
 
-  /** After a failed batch: each write in a transaction of its own, in order, then the next batch. */
-  private void oneByOne(List<Pending> batch, int i) {
+  /** After a failed batch: each write in a transaction of its own, in order. */
+  private Future<Void> oneByOne(List<Pending> batch, int i) {
     if (i == batch.size()) {
-      drain();
-      return;
+      return Future.succeededFuture();
     }
     Pending p = batch.get(i);
-    db.transaction(c -> applyAll(c, List.of(p))).onComplete(ar -> {
+    return db.transaction(c -> applyAll(c, List.of(p))).transform(ar -> {
       if (ar.succeeded()) {
         ar.result().forEach(Outcome::complete);
       } else {
         p.done().fail(ar.cause());
       }
-      oneByOne(batch, i + 1);
+      return oneByOne(batch, i + 1);
     });
   }
 
