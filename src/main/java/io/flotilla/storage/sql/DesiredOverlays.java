@@ -7,7 +7,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -25,16 +24,12 @@ final class DesiredOverlays {
     return fold(c, deviceId, twin, null);
   }
 
-  /**
-   * Folds, and deletes exactly the rows it folded (by version read): for the transaction that stores the folded twin,
-   * after which those rows are part of {@code device_twins} (re-applying a row is a no-op: each property keeps its
-   * version). A row committed after the read is not among them and stays for the next fold.
-   */
-  static Twin foldAndPrune(Connection c, String deviceId, Twin twin) throws SQLException {
-    List<Long> folded = new ArrayList<>();
-    Twin result = fold(c, deviceId, twin, folded);
-    prune(c, deviceId, folded);
-    return result;
+  /** Deletes every row of the device (it is being deleted, or no longer exists). */
+  static void removeAll(Connection c, String deviceId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM desired_overlays WHERE device_id = ?")) {
+      ps.setString(1, deviceId);
+      ps.executeUpdate();
+    }
   }
 
   /** Deletes the device's rows of these versions (those a fold read, once the twin it made is stored). */

@@ -1,6 +1,5 @@
 package io.flotilla.storage.sql;
 
-import io.flotilla.domain.device.Twin;
 import io.vertx.core.Future;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -10,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -113,7 +111,7 @@ public final class OverlayCompaction {
       }
     }
     for (String id : orphans) {
-      removeAll(c, id);
+      DesiredOverlays.removeAll(c, id);
     }
     return new Outcome(new Step(read, folded, orphans.size(), wrapped), next);
   }
@@ -163,22 +161,8 @@ public final class OverlayCompaction {
     return ids;
   }
 
-  /** Folds the device's rows into its twin, as a twin write would; false if the twin is gone. */
+  /** Folds the device's rows into its twin, as a twin write does; false if the twin is gone. */
   private boolean fold(Connection c, String deviceId) throws SQLException {
-    Optional<Twin> current = TwinRows.find(c, deviceId, true);
-    if (current.isEmpty()) {
-      return false;
-    }
-    Twin folded = DesiredOverlays.foldAndPrune(c, deviceId, current.get());
-    TwinRows.update(c, deviceId, folded);
-    PropertyIndex.refresh(c, deviceId, folded);
-    return true;
-  }
-
-  static void removeAll(Connection c, String deviceId) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("DELETE FROM desired_overlays WHERE device_id = ?")) {
-      ps.setString(1, deviceId);
-      ps.executeUpdate();
-    }
+    return TwinWrites.write(c, db.dialect(), deviceId, (twin, versions) -> twin).isPresent();
   }
 }

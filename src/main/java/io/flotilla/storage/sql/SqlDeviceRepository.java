@@ -9,7 +9,6 @@ import io.flotilla.domain.device.DeviceRepository;
 import io.flotilla.domain.device.Twin;
 import io.flotilla.domain.group.filter.DeviceFilter;
 import io.vertx.core.Future;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -111,7 +110,7 @@ public final class SqlDeviceRepository implements DeviceRepository {
   @Override
   public Future<Boolean> delete(String id) {
     return db.transaction(c -> {
-      OverlayCompaction.removeAll(c, id); // property-job rows have no foreign key (they are written in bulk)
+      DesiredOverlays.removeAll(c, id); // property-job rows have no foreign key (they are written in bulk)
       try (PreparedStatement ps = c.prepareStatement("DELETE FROM devices WHERE id = ?")) {
         ps.setString(1, id);
         return ps.executeUpdate() > 0;

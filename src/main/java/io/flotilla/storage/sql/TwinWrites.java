@@ -80,30 +80,37 @@ final class TwinWrites {
     return outcomes;
   }
 
-  /** One write: read (folding property-job rows), change, then store; a change that throws writes nothing. */
+  /** One write of a batch; a change that throws fails only this write. */
   private Outcome apply(Connection c, Pending p) throws SQLException {
-    Optional<Twin> current = TwinRows.find(c, p.id(), true);
-    if (current.isEmpty()) {
-      return new Outcome(p, Optional.empty(), null);
-    }
-    List<Long> folded = new ArrayList<>();
-    Twin read = DesiredOverlays.fold(c, p.id(), current.get(), folded);
-    Twin updated;
     try {
-      updated = p.change().apply(read, () -> {
-        try {
-          return DesiredVersions.next(c, db.dialect());
-        } catch (SQLException e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      return new Outcome(p, write(c, db.dialect(), p.id(), p.change()), null);
     } catch (RuntimeException e) {
       return new Outcome(p, null, e);
     }
-    DesiredOverlays.prune(c, p.id(), folded);
-    TwinRows.update(c, p.id(), updated);
-    PropertyIndex.refresh(c, p.id(), updated);
-    return new Outcome(p, Optional.of(updated), null);
+  }
+
+  /**
+   * Reads a twin under its row lock (folding property-job rows), changes it and stores it, deleting the rows it
+   * folded; empty when the device is gone. A change that throws has written nothing.
+   */
+  static Optional<Twin> write(Connection c, Dialect dialect, String id, TwinChange change) throws SQLException {
+    Optional<Twin> current = TwinRows.find(c, id, true);
+    if (current.isEmpty()) {
+      return current;
+    }
+    List<Long> folded = new ArrayList<>();
+    Twin read = DesiredOverlays.fold(c, id, current.get(), folded);
+    Twin updated = change.apply(read, () -> {
+      try {
+        return DesiredVersions.next(c, dialect);
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    DesiredOverlays.prune(c, id, folded);
+    TwinRows.update(c, id, updated);
+    PropertyIndex.refresh(c, id, updated);
+    return Optional.of(updated);
   }
 
   private record Pending(String id, TwinChange change, Promise<Optional<Twin>> done) {
