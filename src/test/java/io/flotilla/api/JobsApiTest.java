@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.flotilla.storage.sql.OverlayCompaction;
 import io.flotilla.testing.ApiClient;
 import io.flotilla.testing.Devices;
 import io.flotilla.testing.Templates;
@@ -101,16 +102,17 @@ class JobsApiTest {
 
   @Test
   void theServerFoldsTheRowsOfDevicesThatStayOfflineInTheBackground() {
-    for (int i = 1; i <= 4; i++) {
+    int jobs = OverlayCompaction.DEFAULT_MAX_VERSIONS + 1;
+    for (int i = 1; i <= jobs; i++) {
       assertOk(api.put("/api/jobs/offline-temp-" + i, """
           {"group": "%s", "data": [{"type": "property", "target": "%s", "path": "TargetTemperature", "value": %d}]}
           """.formatted(group, template, 10 + i)));
       assertThat(awaitFinal("offline-temp-" + i).get("status").asText()).isEqualTo("complete");
     }
     await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(overlayRows(trucks))
-        .as("more than 3 rows per device are folded into the twins").isZero());
+        .as("once more versions than kept are outstanding, the oldest one's devices are folded").isZero());
     JsonNode props = assertOk(api.get("/api/devices/" + trucks.get(0) + "/properties"));
-    assertThat(props.at("/$metadata/TargetTemperature/desiredValue").asDouble()).isEqualTo(14);
+    assertThat(props.at("/$metadata/TargetTemperature/desiredValue").asDouble()).isEqualTo(10 + jobs);
   }
 
   private static long overlayRows(List<String> devices) {

@@ -1,5 +1,6 @@
 package io.flotilla.storage.sql;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotilla.domain.device.Twin;
 import io.flotilla.domain.job.DesiredPatch;
 import java.sql.Connection;
@@ -7,55 +8,66 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Property-job rows are part of the device's desired state: they are applied in version order on every read, property
  * by property (a property keeps a newer value it already has), and written into {@code device_twins} with the next
- * twin write (the fold), which also deletes the rows it folded. Every row of the device is considered, not only those
- * above the twin's version: a job whose transaction took its version before a concurrent write but committed after it
- * still lands.
+ * twin write (the fold), which also deletes the rows it folded. Every row of the device above the version its twin was
+ * created at is considered, not only those above the twin's current version: a job whose transaction took its version
+ * before a concurrent write but committed after it still lands.
+ *
+ * <p>Storage (V8): one {@code overlay_versions} row per version a property job applied (its job and time), and one
+ * {@code desired_overlays} row per device, indexed by (version, device), so a job appends its rows after all others.
+ * A read probes each outstanding version above the twin's baseline for the device; {@link OverlayCompaction} keeps
+ * those versions few.
  */
 final class DesiredOverlays {
   private DesiredOverlays() {
+  }
+
+  /**
+   * Makes the rows of a job's range that carry {@code version} part of their devices' desired state; answers how many
+   * devices that is.
+   */
+  static int add(Connection c, JobSpan span, long from, long to, long version, Instant now) throws SQLException {
+    int added;
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO desired_overlays (desired_version, device_id) "
+        + "SELECT desired_version, device_id FROM job_devices WHERE k BETWEEN ? AND ? AND desired_version = ?")) {
+      ps.setLong(1, span.key(from));
+      ps.setLong(2, span.key(to));
+      ps.setLong(3, version);
+      added = ps.executeUpdate();
+    }
+    if (added > 0) {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO overlay_versions (desired_version, job_id, "
+          + "updated_at) VALUES (?, ?, ?)")) {
+        ps.setLong(1, version);
+        ps.setString(2, span.jobId());
+        ps.setTimestamp(3, Timestamp.from(now));
+        ps.executeUpdate();
+      }
+    }
+    return added;
   }
 
   static Twin fold(Connection c, String deviceId, Twin twin) throws SQLException {
     return fold(c, deviceId, twin, null);
   }
 
-  /** Deletes every row of the device (it is being deleted, or no longer exists). */
-  static void removeAll(Connection c, String deviceId) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("DELETE FROM desired_overlays WHERE device_id = ?")) {
-      ps.setString(1, deviceId);
-      ps.executeUpdate();
-    }
-  }
-
-  /** Deletes the device's rows of these versions (those a fold read, once the twin it made is stored). */
-  static void prune(Connection c, String deviceId, List<Long> versions) throws SQLException {
-    if (versions.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement ps = c.prepareStatement(
-        "DELETE FROM desired_overlays WHERE device_id = ? AND desired_version = ?")) {
-      for (long version : versions) {
-        ps.setString(1, deviceId);
-        ps.setLong(2, version);
-        ps.addBatch();
-      }
-      ps.executeBatch();
-    }
-  }
-
   /** Folds, adding the versions of the rows it read to {@code read} (when given). */
   static Twin fold(Connection c, String deviceId, Twin twin, List<Long> read) throws SQLException {
     Twin result = twin;
-    try (PreparedStatement ps = c.prepareStatement("SELECT o.desired_version, j.items, o.updated_at "
-        + "FROM desired_overlays o JOIN jobs j ON j.id = o.job_id WHERE o.device_id = ? AND o.desired_version > ? "
-        + "ORDER BY o.device_id, o.desired_version")) {
-      ps.setString(1, deviceId);
-      ps.setLong(2, twin.baseline());
+    try (PreparedStatement ps = c.prepareStatement("SELECT v.desired_version, j.items, v.updated_at "
+        + "FROM overlay_versions v JOIN jobs j ON j.id = v.job_id WHERE v.desired_version > ? AND EXISTS "
+        + "(SELECT 1 FROM desired_overlays o WHERE o.desired_version = v.desired_version AND o.device_id = ?) "
+        + "ORDER BY v.desired_version")) {
+      ps.setLong(1, twin.baseline());
+      ps.setString(2, deviceId);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           Timestamp at = rs.getTimestamp(3);
@@ -70,11 +82,47 @@ final class DesiredOverlays {
     return result;
   }
 
-  private static final java.util.Map<String, com.fasterxml.jackson.databind.node.ObjectNode> PATCHES =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  /** Deletes the device's rows of these versions (those a fold read, once the twin it made is stored). */
+  static void prune(Connection c, String deviceId, List<Long> versions) throws SQLException {
+    if (versions.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(
+        "DELETE FROM desired_overlays WHERE desired_version = ? AND device_id = ?")) {
+      for (long version : versions) {
+        ps.setLong(1, version);
+        ps.setString(2, deviceId);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  /** Deletes every row of the device (it is being deleted, or no longer exists), version by version. */
+  static void removeAll(Connection c, String deviceId) throws SQLException {
+    prune(c, deviceId, versions(c, 0, Integer.MAX_VALUE));
+  }
+
+  /** Outstanding versions above {@code after}, oldest first, at most {@code limit}. */
+  static List<Long> versions(Connection c, long after, int limit) throws SQLException {
+    List<Long> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT desired_version FROM overlay_versions "
+        + "WHERE desired_version > ? ORDER BY desired_version LIMIT ?")) {
+      ps.setLong(1, after);
+      ps.setInt(2, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getLong(1));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static final Map<String, ObjectNode> PATCHES = new ConcurrentHashMap<>();
 
   /** A job's desired patch, parsed once per distinct items document (a job's items never change). */
-  private static com.fasterxml.jackson.databind.node.ObjectNode patch(String items) {
+  private static ObjectNode patch(String items) {
     if (PATCHES.size() > 1_000) {
       PATCHES.clear();
     }

@@ -33,10 +33,10 @@ final class JobDeviceRows {
 
   /**
    * One INSERT ... SELECT: positions in device-id order; devices of another template fail at once. {@code okStatus}
-   * is the status of the other rows, and {@code desiredVersion} (when > 0) is recorded on them.
+   * is the status of the other rows, and {@code desiredVersion} (when > 0) is recorded on them. Answers how many rows.
    */
-  static void expand(Connection c, JobSpan span, Job job, DeviceSource source, int okStatus, long desiredVersion,
-                     Instant now, JobSpan.Numbers numbers) throws SQLException {
+  static int expand(Connection c, JobSpan span, Job job, DeviceSource source, int okStatus, long desiredVersion,
+                    Instant now, JobSpan.Numbers numbers) throws SQLException {
     Set<String> targets = targets(job);
     String mismatch = targets.isEmpty() ? "1 = 0"
         : "(d.template_id IS NULL OR d.template_id NOT IN (" + placeholders(targets.size()) + "))";
@@ -55,9 +55,8 @@ final class JobDeviceRows {
     }
     // (Measured: H2's ROWNUM() over an id-ordered derived table is faster for 10,000 devices, 36 -> 21 ms, but no
     // faster at 110,000 — the derived table is materialised and sorted too — so the window function stays.)
-    String sql = "INSERT INTO job_devices (k, job_id, seq, device_id, status, error_code, error_message, "
-        + "desired_version, updated_at) SELECT ? + ROW_NUMBER() OVER (ORDER BY d.id), ?, ROW_NUMBER() OVER (ORDER BY "
-        + "d.id), d.id, "
+    String sql = "INSERT INTO job_devices (k, device_id, status, error_code, error_message, desired_version, "
+        + "updated_at) SELECT ? + ROW_NUMBER() OVER (ORDER BY d.id), d.id, "
         + "CASE WHEN " + mismatch + " THEN " + FAILED + " ELSE " + okStatus + " END, "
         + "CASE WHEN " + mismatch + " THEN 'TemplateMismatch' END, "
         + "CASE WHEN " + mismatch + " THEN '" + MISMATCH_MESSAGE + "' END, "
@@ -65,7 +64,6 @@ final class JobDeviceRows {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       int i = 1;
       ps.setLong(i++, span.base());
-      ps.setString(i++, job.id());
       for (int k = 0; k < 4; k++) {
         for (String t : targets) {
           ps.setString(i++, t);
@@ -78,22 +76,7 @@ final class JobDeviceRows {
       }
       ps.setTimestamp(i++, Timestamp.from(now));
       Rows.bind(ps, i, params);
-      ps.executeUpdate();
-    }
-    if (desiredVersion > 0) {
-      addOverlays(c, span, 1, JobSpan.SIZE - 1, desiredVersion);
-    }
-  }
-
-  /** Makes the rows of a range that carry {@code desiredVersion} part of their devices' desired state. */
-  static void addOverlays(Connection c, JobSpan span, long from, long to, long desiredVersion) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO desired_overlays (device_id, desired_version, job_id, "
-        + "updated_at) SELECT device_id, desired_version, job_id, updated_at FROM job_devices WHERE k BETWEEN ? AND ? "
-        + "AND desired_version = ?")) {
-      ps.setLong(1, span.key(from));
-      ps.setLong(2, span.key(to));
-      ps.setLong(3, desiredVersion);
-      ps.executeUpdate();
+      return ps.executeUpdate();
     }
   }
 
@@ -138,7 +121,7 @@ final class JobDeviceRows {
       done = ps.executeUpdate();
     }
     if (desiredVersion > 0 && done > 0) {
-      addOverlays(c, span, from, to, desiredVersion);
+      DesiredOverlays.add(c, span, from, to, desiredVersion, now);
     }
     return done;
   }
@@ -178,14 +161,14 @@ final class JobDeviceRows {
         }
       }
     }
-    try (PreparedStatement ps = c.prepareStatement("SELECT seq, device_id FROM job_devices WHERE k > ? AND k <= ? "
+    try (PreparedStatement ps = c.prepareStatement("SELECT k, device_id FROM job_devices WHERE k > ? AND k <= ? "
         + "AND status = " + PENDING + " ORDER BY k LIMIT ?")) {
       ps.setLong(1, span.key(Math.max(after, through)));
       ps.setLong(2, span.key(to));
       ps.setInt(3, limit);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(new Claimed(rs.getString(2), rs.getLong(1)));
+          out.add(new Claimed(rs.getString(2), span.seq(rs.getLong(1))));
         }
       }
     }
@@ -285,7 +268,7 @@ final class JobDeviceRows {
   static List<DeviceResult> page(Connection c, JobSpan span, long after, int limit) throws SQLException {
     long through = dispatchMark(c, span.jobId());
     List<DeviceResult> out = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT seq, device_id, status, error_code, error_message, "
+    try (PreparedStatement ps = c.prepareStatement("SELECT k, device_id, status, error_code, error_message, "
         + "response_code, updated_at FROM job_devices WHERE k > ? AND k <= ? ORDER BY k LIMIT ?")) {
       ps.setLong(1, span.key(after));
       ps.setLong(2, span.last());
@@ -294,7 +277,7 @@ final class JobDeviceRows {
         while (rs.next()) {
           Timestamp t = rs.getTimestamp(7);
           Integer code = rs.getObject(6) == null ? null : rs.getInt(6);
-          long seq = rs.getLong(1);
+          long seq = span.seq(rs.getLong(1));
           int status = rs.getInt(3) == PENDING && seq <= through ? DISPATCHED : rs.getInt(3);
           out.add(new DeviceResult(seq, rs.getString(2), DeviceJobStatus.of(status),
               rs.getString(4), rs.getString(5), code, t == null ? null : t.toInstant()));

@@ -20,6 +20,11 @@ record JobSpan(String jobId, long base) {
     return base + seq;
   }
 
+  /** The position of a row's key. */
+  long seq(long key) {
+    return key - base;
+  }
+
   long first() {
     return base + 1;
   }

@@ -6,50 +6,59 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Background housekeeping of property-job rows ({@code desired_overlays}). A twin write folds and deletes a device's
- * rows, but a device that stays offline writes nothing, so every property job would leave it one row more for good.
- * Each {@link #step} reads the next window of rows in device order (wrapping around at the end), folds the devices
- * that have gathered more than {@code maxRowsPerDevice} rows into their twins (the fold a twin write does, under the
- * same row lock) and deletes the rows of devices that no longer exist. The stored desired state is the same before
- * and after; only where it is kept changes. A window is bounded, so a step costs the same whatever the table holds.
+ * Background housekeeping of property-job rows ({@code desired_overlays}, see {@link DesiredOverlays}). A twin write
+ * folds and deletes a device's rows, but a device that stays offline writes nothing, so every property job would leave
+ * it one row more for good, and every twin read probes one version more. Once more than {@code maxVersions} versions
+ * are outstanding, each {@link #step} takes the next {@code windowDevices} devices of the oldest one (in device order,
+ * going on from where the last step stopped) and folds each into its twin (the fold a twin write does, under the same
+ * row lock: all of the device's versions at once), or deletes the version's row of a device that no longer exists.
+ * When a step reaches the version's end, the version is retired (with any row no fold took: a device re-created after
+ * the job). The stored desired state is the same before and after; only where it is kept changes. A step is bounded,
+ * so it costs the same whatever the tables hold.
  */
 public final class OverlayCompaction {
-  /** Rows read per step: at most 1,250 devices folded in one transaction. */
-  public static final int DEFAULT_WINDOW_ROWS = 5_000;
-  /** A device is folded once it has more rows than this (a few property jobs in a row cost nothing here). */
-  public static final int DEFAULT_MAX_ROWS_PER_DEVICE = 3;
+  /** Devices folded per step (one transaction). */
+  public static final int DEFAULT_WINDOW_DEVICES = 2_000;
+  /**
+   * Versions kept before the oldest is folded: a twin read probes each (cheap), and a device is folded once per this
+   * many property jobs (a fold is a twin write).
+   */
+  public static final int DEFAULT_MAX_VERSIONS = 8;
 
   private static final Logger LOG = LoggerFactory.getLogger(OverlayCompaction.class);
 
   private final Database db;
-  private final int windowRows;
-  private final int maxRowsPerDevice;
-  private volatile String cursor = "";
+  private final int windowDevices;
+  private final int maxVersions;
+  private volatile Position position = Position.START;
   private Future<Step> running = Future.succeededFuture();
 
   public OverlayCompaction(Database db) {
-    this(db, DEFAULT_WINDOW_ROWS, DEFAULT_MAX_ROWS_PER_DEVICE);
+    this(db, DEFAULT_WINDOW_DEVICES, DEFAULT_MAX_VERSIONS);
   }
 
-  public OverlayCompaction(Database db, int windowRows, int maxRowsPerDevice) {
-    if (windowRows <= maxRowsPerDevice) {
-      throw new IllegalArgumentException("a window must hold more rows than a device may keep");
+  public OverlayCompaction(Database db, int windowDevices, int maxVersions) {
+    if (windowDevices < 1 || maxVersions < 0) {
+      throw new IllegalArgumentException("a step folds at least one device; versions kept cannot be negative");
     }
     this.db = db;
-    this.windowRows = windowRows;
-    this.maxRowsPerDevice = maxRowsPerDevice;
+    this.windowDevices = windowDevices;
+    this.maxVersions = maxVersions;
   }
 
-  /** What one step did. */
-  public record Step(int rowsRead, int devicesFolded, int orphansRemoved, boolean wrapped) {
+  /** What one step did: devices read from the oldest version, folded, removed as gone, and versions retired. */
+  public record Step(int devicesRead, int devicesFolded, int orphansRemoved, int versionsRetired) {
+    public static final Step NOTHING_DONE = new Step(0, 0, 0, 0);
+  }
+
+  /** Where the next step starts: after {@code device} in {@code version}. */
+  private record Position(long version, String device) {
+    static final Position START = new Position(0, "");
   }
 
   /**
@@ -70,88 +79,55 @@ public final class OverlayCompaction {
   }
 
   /**
-   * Reads the next window and compacts it (one transaction; call it from one caller at a time). The next step reads
-   * on from here only once this one committed.
+   * Compacts the next window (one transaction; call it from one caller at a time). The next step goes on from here
+   * only once this one committed.
    */
   public Future<Step> step() {
-    String from = cursor;
+    Position from = position;
     return db.transaction(c -> compact(c, from)).map(done -> {
-      cursor = done.next();
+      position = done.next();
       return done.step();
     });
   }
 
   /** A step and where the next one starts. */
-  private record Outcome(Step step, String next) {
+  private record Outcome(Step step, Position next) {
   }
 
-  private Outcome compact(Connection c, String from) throws SQLException {
-    Map<String, Integer> rows = window(c, from);
-    int read = rows.values().stream().mapToInt(Integer::intValue).sum();
-    boolean wrapped = read < windowRows;
-    if (rows.isEmpty()) {
-      return new Outcome(new Step(0, 0, 0, true), "");
+  private Outcome compact(Connection c, Position from) throws SQLException {
+    List<Long> versions = DesiredOverlays.versions(c, 0, maxVersions + 1);
+    if (versions.size() <= maxVersions) {
+      return new Outcome(Step.NOTHING_DONE, Position.START);
     }
-    String last = null;
-    TreeSet<String> crowded = new TreeSet<>();
-    for (Map.Entry<String, Integer> e : rows.entrySet()) {
-      last = e.getKey();
-      if (e.getValue() > maxRowsPerDevice) {
-        crowded.add(e.getKey());
-      }
-    }
-    // a window that ends inside a device's rows counts only some of them: unless that is already too many, the device
-    // starts the next window
-    String next = wrapped ? "" : crowded.contains(last) ? last : before(rows, last);
-    List<String> orphans = orphans(c, rows.keySet().iterator().next(), last);
+    long oldest = versions.get(0);
+    String after = from.version() == oldest ? from.device() : "";
+    List<String> devices = window(c, oldest, after);
     int folded = 0;
-    for (String id : crowded) {
-      if (!orphans.contains(id) && fold(c, id)) {
+    int orphans = 0;
+    for (String id : devices) {
+      if (TwinWrites.write(c, db.dialect(), id, (twin, next) -> twin).isPresent()) {
         folded++;
+      } else {
+        DesiredOverlays.prune(c, id, List.of(oldest)); // the device is gone (its other versions: when they are oldest)
+        orphans++;
       }
     }
-    for (String id : orphans) {
-      DesiredOverlays.removeAll(c, id);
+    if (devices.size() < windowDevices) {
+      retire(c, oldest);
+      return new Outcome(new Step(devices.size(), folded, orphans, 1), Position.START);
     }
-    return new Outcome(new Step(read, folded, orphans.size(), wrapped), next);
+    return new Outcome(new Step(devices.size(), folded, orphans, 0),
+        new Position(oldest, devices.get(devices.size() - 1)));
   }
 
-  /** Row counts per device for the next {@code windowRows} rows after {@code after}, in device order. */
-  private Map<String, Integer> window(Connection c, String after) throws SQLException {
-    Map<String, Integer> counts = new LinkedHashMap<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT device_id FROM desired_overlays WHERE device_id > ? "
-        + "ORDER BY device_id, desired_version LIMIT ?")) {
-      ps.setString(1, after);
-      ps.setInt(2, windowRows);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          counts.merge(rs.getString(1), 1, Integer::sum);
-        }
-      }
-    }
-    return counts;
-  }
-
-  /** The device before {@code last} in the window (so the next window re-reads {@code last} whole), or "" if none. */
-  private static String before(Map<String, Integer> rows, String last) {
-    String previous = "";
-    for (String id : rows.keySet()) {
-      if (id.equals(last)) {
-        return previous;
-      }
-      previous = id;
-    }
-    return previous;
-  }
-
-  /** Devices in {@code [from, to]} that have rows but no longer exist. */
-  private static List<String> orphans(Connection c, String from, String to) throws SQLException {
+  /** The next {@code windowDevices} devices of {@code version} after {@code after}, in device order. */
+  private List<String> window(Connection c, long version, String after) throws SQLException {
     List<String> ids = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT o.device_id FROM desired_overlays o "
-        + "LEFT JOIN devices d ON d.id = o.device_id WHERE o.device_id >= ? AND o.device_id <= ? AND d.id IS NULL "
-        + "ORDER BY o.device_id")) {
-      ps.setString(1, from);
-      ps.setString(2, to);
+    try (PreparedStatement ps = c.prepareStatement("SELECT device_id FROM desired_overlays WHERE desired_version = ? "
+        + "AND device_id > ? ORDER BY desired_version, device_id LIMIT ?")) {
+      ps.setLong(1, version);
+      ps.setString(2, after);
+      ps.setInt(3, windowDevices);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           ids.add(rs.getString(1));
@@ -161,8 +137,14 @@ public final class OverlayCompaction {
     return ids;
   }
 
-  /** Folds the device's rows into its twin, as a twin write does; false if the twin is gone. */
-  private boolean fold(Connection c, String deviceId) throws SQLException {
-    return TwinWrites.write(c, db.dialect(), deviceId, (twin, versions) -> twin).isPresent();
+  /** Deletes a version every device of which was folded or removed, with any row no fold took. */
+  private static void retire(Connection c, long version) throws SQLException {
+    try (PreparedStatement rows = c.prepareStatement("DELETE FROM desired_overlays WHERE desired_version = ?");
+         PreparedStatement head = c.prepareStatement("DELETE FROM overlay_versions WHERE desired_version = ?")) {
+      rows.setLong(1, version);
+      rows.executeUpdate();
+      head.setLong(1, version);
+      head.executeUpdate();
+    }
   }
 }

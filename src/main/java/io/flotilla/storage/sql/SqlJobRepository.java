@@ -119,15 +119,16 @@ public final class SqlJobRepository implements JobRepository {
       }
       long version = nextDesiredVersion(c);
       JobSpan span = numbers.of(c, job.id());
-      JobDeviceRows.expand(c, span, job, source, JobDeviceRows.COMPLETED, version, now, numbers);
-      long[] t = JobDeviceRows.totals(c, span);
+      int total = JobDeviceRows.expand(c, span, job, source, JobDeviceRows.COMPLETED, version, now, numbers);
+      // the rows that carry the version are the completed ones; the others failed (another template)
+      int applied = DesiredOverlays.add(c, span, 1, JobSpan.SIZE - 1, version, now);
       try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = 'complete', started_at = ?, "
           + "ended_at = ?, total = ?, failed = ?, completed = ?, desired_version = ? WHERE id = ?")) {
         ps.setTimestamp(1, Timestamp.from(now));
         ps.setTimestamp(2, Timestamp.from(now));
-        ps.setLong(3, t[0]);
-        ps.setLong(4, t[1]);
-        ps.setLong(5, t[2]);
+        ps.setLong(3, total);
+        ps.setLong(4, total - applied);
+        ps.setLong(5, applied);
         ps.setLong(6, version);
         ps.setString(7, job.id());
         ps.executeUpdate();
@@ -216,12 +217,16 @@ public final class SqlJobRepository implements JobRepository {
   public Future<Long> firstPending(String jobId) {
     return db.read(c -> {
       JobSpan span = numbers.of(c, jobId);
-      try (PreparedStatement ps = c.prepareStatement("SELECT MIN(seq) FROM job_devices WHERE k > ? AND k <= ? AND "
+      try (PreparedStatement ps = c.prepareStatement("SELECT MIN(k) FROM job_devices WHERE k > ? AND k <= ? AND "
           + "status = " + JobDeviceRows.PENDING)) {
         ps.setLong(1, span.key(JobDeviceRows.dispatchMark(c, jobId)));
         ps.setLong(2, span.last());
         try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? rs.getLong(1) : 0L;
+          if (!rs.next()) {
+            return 0L;
+          }
+          long first = rs.getLong(1);
+          return rs.wasNull() ? 0L : span.seq(first);
         }
       }
     });

@@ -322,10 +322,14 @@ class JobEngineTest {
     await(f.properties.write("late-01", null, fan, false));
     assertThat(f.twin("late-01").desiredVersion()).isGreaterThan(early);
     // ... and only then does the job's row commit, with the older version.
-    try (var c = f.db.dataSource().getConnection(); var ps = c.prepareStatement("INSERT INTO desired_overlays "
-        + "(device_id, desired_version, job_id, updated_at) VALUES ('late-01', ?, 'slow-job', CURRENT_TIMESTAMP)")) {
-      ps.setLong(1, early);
-      ps.executeUpdate();
+    try (var c = f.db.dataSource().getConnection();
+         var head = c.prepareStatement("INSERT INTO overlay_versions (desired_version, job_id, updated_at) "
+             + "VALUES (?, 'slow-job', CURRENT_TIMESTAMP)");
+         var row = c.prepareStatement("INSERT INTO desired_overlays (desired_version, device_id) VALUES (?, 'late-01')")) {
+      head.setLong(1, early);
+      head.executeUpdate();
+      row.setLong(1, early);
+      row.executeUpdate();
     }
     assertThat(f.twin("late-01").desired().get("TargetTemperature").asDouble()).isEqualTo(21.5);
     assertThat(f.twin("late-01").desired().at("/settings/fan").asDouble()).isEqualTo(3.0);

@@ -545,8 +545,9 @@ abstract class JobRepositoryContract extends RepositoryContract {
   }
 
   @Test
-  void compactionFoldsDevicesThatGatheredManyRowsAndKeepsTheirDesiredState() {
+  void compactionFoldsTheDevicesOfTheOldestVersionsOnceTooManyAreOutstanding() {
     device("a", TRUCK);
+    device("c", TRUCK);
     for (int i = 1; i <= 5; i++) {
       if (i == 4) {
         device("b", TRUCK); // created after three jobs: only the last two apply to it
@@ -560,18 +561,24 @@ abstract class JobRepositoryContract extends RepositoryContract {
     Twin before = await(devices.twin("a")).orElseThrow();
     assertThat(before.desired().path("targetTemp").asInt()).isEqualTo(25);
 
-    // a window of 4 rows ends inside a's 5: already too many, so a is folded whole and the next window starts after it
-    OverlayCompaction compaction = new OverlayCompaction(db, 4, 3);
-    OverlayCompaction.Step first = await(compaction.step());
-    assertThat(first).isEqualTo(new OverlayCompaction.Step(4, 1, 0, false));
-    assertThat(overlays("a")).isZero();
-    OverlayCompaction.Step second = await(compaction.step());
-    assertThat(second).as("b's two rows are few enough to stay").isEqualTo(new OverlayCompaction.Step(2, 0, 0, true));
-    assertThat(overlays("b")).isEqualTo(2);
+    // five versions, three may stay: the oldest one's devices are folded, one per step here
+    OverlayCompaction compaction = new OverlayCompaction(db, 1, 3);
+    assertThat(await(compaction.step())).isEqualTo(new OverlayCompaction.Step(1, 1, 0, 0));
+    assertThat(overlays("a")).as("all of a's versions folded at once").isZero();
+    assertThat(overlays("c")).isEqualTo(5);
+    assertThat(await(compaction.step())).isEqualTo(new OverlayCompaction.Step(1, 1, 0, 0));
+    assertThat(overlays("c")).isZero();
+    assertThat(await(compaction.step())).as("the oldest version is done").isEqualTo(new OverlayCompaction.Step(0, 0,
+        0, 1));
+    assertThat(await(compaction.step())).as("the second one had only a's and c's rows")
+        .isEqualTo(new OverlayCompaction.Step(0, 0, 0, 1));
+    assertThat(await(compaction.step())).as("three versions left").isEqualTo(OverlayCompaction.Step.NOTHING_DONE);
+    assertThat(overlays("b")).as("b's versions are among the three kept").isEqualTo(2);
 
     Twin after = await(devices.twin("a")).orElseThrow();
     assertThat(tree(after.desired())).isEqualTo(tree(before.desired()));
     assertThat(after.desiredVersion()).isEqualTo(before.desiredVersion());
+    assertThat(await(devices.twin("c")).orElseThrow().desired().path("targetTemp").asInt()).isEqualTo(25);
     assertThat(await(devices.twin("b")).orElseThrow().desired().path("targetTemp").asInt()).isEqualTo(25);
   }
 
@@ -579,22 +586,33 @@ abstract class JobRepositoryContract extends RepositoryContract {
   void compactionRemovesTheRowsOfDevicesThatNoLongerExistAndADeleteTakesItsOwn() {
     device("a", TRUCK);
     device("b", TRUCK);
+    device("c", TRUCK);
     Job j = job("pj1", JobKind.PROPERTY, List.of(property(TRUCK, "targetTemp", 20)));
     await(jobs.insert(j));
-    await(jobs.expandAndApplyProperties(j, ALL, NOW));
+    long v1 = await(jobs.expandAndApplyProperties(j, ALL, NOW)).desiredVersion();
     await(devices.delete("b"));
     assertThat(overlays("b")).as("deleted with the device").isZero();
-    await(db.transaction(c -> { // a row left by a device deleted before deletes took their rows
-      try (var ps = c.prepareStatement("INSERT INTO desired_overlays (device_id, desired_version, job_id) "
-          + "VALUES ('ghost', 1, 'pj1')")) {
-        return ps.executeUpdate();
+    await(devices.delete("c"));
+    device("c", TRUCK); // a new device under the old id: the old job is not its desired state
+    await(db.transaction(c -> { // rows left behind (by a device deleted before deletes took their rows, or a race)
+      try (var ps = c.prepareStatement("INSERT INTO desired_overlays (desired_version, device_id) VALUES (?, ?)")) {
+        for (String id : List.of("ghost", "c")) {
+          ps.setLong(1, v1);
+          ps.setString(2, id);
+          ps.addBatch();
+        }
+        return ps.executeBatch();
       }
     }));
 
-    OverlayCompaction.Step step = await(new OverlayCompaction(db).step());
-    assertThat(step).isEqualTo(new OverlayCompaction.Step(2, 0, 1, true));
+    OverlayCompaction compaction = new OverlayCompaction(db, 100, 0);
+    assertThat(await(compaction.step())).isEqualTo(new OverlayCompaction.Step(3, 2, 1, 1));
     assertThat(overlays("ghost")).isZero();
-    assertThat(overlays("a")).as("one row is not worth a twin write").isEqualTo(1);
+    assertThat(overlays("a")).isZero();
+    assertThat(overlays("c")).as("retired with its version").isZero();
+    assertThat(await(devices.twin("a")).orElseThrow().desired().path("targetTemp").asInt()).isEqualTo(20);
+    assertThat(await(devices.twin("c")).orElseThrow().desired().has("targetTemp")).isFalse();
+    assertThat(await(compaction.step())).isEqualTo(OverlayCompaction.Step.NOTHING_DONE);
   }
 
   long overlays(String deviceId) {

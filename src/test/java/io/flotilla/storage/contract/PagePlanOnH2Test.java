@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 /**
  * H2 plans of the keyset page queries, as the repositories send them (captured from H2's query statistics): a page
  * walks an index in page order ({@code index sorted}) instead of sorting every match, so its cost does not grow with
- * the number of matching rows.
+ * the number of matching rows. A twin read's probe of property-job rows seeks one index entry per outstanding version.
  */
 class PagePlanOnH2Test extends RepositoryContract {
   static final String TRUCK = "dtmi:contoso:Truck;1";
@@ -119,6 +119,27 @@ class PagePlanOnH2Test extends RepositoryContract {
     String plan = explain(captured("FROM job_devices WHERE k > ? AND k <= ?"), jobKey("j", 50), jobKey("j", (1L << 32) - 1),
         11);
     assertThat(plan).containsIgnoringCase("PRIMARY_KEY").contains("index sorted");
+  }
+
+  @Test
+  void aTwinReadProbesEachOutstandingVersionThroughTheOverlayIndex() throws SQLException {
+    for (int n = 1; n <= 3; n++) {
+      Job job = new Job("p" + n, null, null, "g", JobKind.PROPERTY, List.of(new JobItem("property", TRUCK, "targetTemp",
+          com.fasterxml.jackson.databind.node.IntNode.valueOf(n), null)), null, null,
+          JobStatus.PENDING, null, List.of(), Instant.EPOCH, null, null, JobProgress.NONE, 0, 0, null, null);
+      await(jobs.insert(job));
+      await(jobs.expandAndApplyProperties(job, new DeviceSource.Matching(FilterParser.parse("SELECT * FROM devices")),
+          Instant.EPOCH));
+    }
+    try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+      s.execute("ANALYZE");
+    }
+
+    assertThat(await(devices.twin("dev-000")).orElseThrow().desired().path("targetTemp").asInt()).isEqualTo(3);
+    String plan = explain(captured("FROM overlay_versions v"), 0L, "dev-000");
+    // the versions by their primary key, and for each one an index seek on (version, device)
+    assertThat(plan).containsPattern("OVERLAY_VERSIONS\" \"V\"\\s+/\\* PUBLIC.PRIMARY_KEY_\\w+: DESIRED_VERSION > \\?1")
+        .containsPattern("DESIRED_OVERLAYS_VERSION_DEVICE: DEVICE_ID = \\?2\\s+AND DESIRED_VERSION = V.DESIRED_VERSION");
   }
 
   /** The {@code job_devices} key of a job's position (its number × 2^32 + the position). */

@@ -19,7 +19,8 @@ import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 /**
- * V7 re-keys {@code job_devices} by one BIGINT and moves property-job desired state to {@code desired_overlays}: a
+ * V7 re-keys {@code job_devices} by one BIGINT and moves property-job desired state to {@code desired_overlays}, V8
+ * keys that by (version, device) and drops the job rows' copies of job id and position: a
  * database holding jobs from before keeps every row, position and result, and new jobs take numbers after them.
  */
 class JobDeviceKeysMigrationTest {
@@ -48,7 +49,8 @@ class JobDeviceKeysMigrationTest {
           + "('old-b', 1, 'dev-1', 0, NULL, NULL)");
       s.execute("UPDATE job_devices SET error_code = 'TemplateMismatch' WHERE device_id = 'dev-2'");
     }
-    Flyway.configure().dataSource(url, user, password).locations("classpath:db/migration").load().migrate();
+    Flyway.configure().dataSource(url, user, password).locations("classpath:db/migration").target("7").load()
+        .migrate();
 
     try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
       assertThat(rows(s, "SELECT id, job_no FROM jobs ORDER BY id")).containsExactly("old-a -1", "old-b -2");
@@ -57,6 +59,24 @@ class JobDeviceKeysMigrationTest {
               (-1L << 32) + 1 + " old-a 1 dev-1 2 null", (-1L << 32) + 2 + " old-a 2 dev-2 3 TemplateMismatch");
       assertThat(rows(s, "SELECT device_id, desired_version, job_id FROM desired_overlays"))
           .containsExactly("dev-1 1500 old-a");
+    }
+
+    // V8: desired-state rows keyed (version, device) with one row per version; job rows lose their copies of the
+    // job id and position (both are in the key)
+    Flyway.configure().dataSource(url, user, password).locations("classpath:db/migration").load().migrate();
+    try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
+      assertThat(rows(s, "SELECT desired_version, job_id FROM overlay_versions")).containsExactly("1500 old-a");
+      assertThat(rows(s, "SELECT desired_version, device_id FROM desired_overlays")).containsExactly("1500 dev-1");
+      assertThat(rows(s, "SELECT k, device_id, status, error_code, desired_version FROM job_devices ORDER BY k"))
+          .containsExactly((-2L << 32) + 1 + " dev-1 0 null null", (-1L << 32) + 1 + " dev-1 2 null 1500",
+              (-1L << 32) + 2 + " dev-2 3 TemplateMismatch null");
+      List<String> columns = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery("SELECT * FROM job_devices")) {
+        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+          columns.add(rs.getMetaData().getColumnName(i).toLowerCase(java.util.Locale.ROOT));
+        }
+      }
+      assertThat(columns).contains("k", "device_id", "status").doesNotContain("job_id", "seq");
     }
 
     Vertx vertx = Vertx.vertx();
