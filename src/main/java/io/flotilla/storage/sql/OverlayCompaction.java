@@ -14,12 +14,13 @@ import org.slf4j.LoggerFactory;
  * Background housekeeping of property-job rows ({@code desired_overlays}, see {@link DesiredOverlays}). A twin write
  * folds and deletes a device's rows, but a device that stays offline writes nothing, so every property job would leave
  * it one row more for good, and every twin read probes one version more. Once more than {@code maxVersions} versions
- * are outstanding, each {@link #step} takes the next {@code windowDevices} devices of the oldest one (in device order,
- * going on from where the last step stopped) and folds each into its twin (the fold a twin write does, under the same
- * row lock: all of the device's versions at once), or deletes the version's row of a device that no longer exists.
- * When a step reaches the version's end, the version is retired (with any row no fold took: a device re-created after
- * the job). The stored desired state is the same before and after; only where it is kept changes. A step is bounded,
- * so it costs the same whatever the tables hold.
+ * are outstanding, each {@link #step} takes up to {@code windowDevices} devices of the oldest ones (in version, then
+ * device order, going on from where the last step stopped) and folds each into its twin (the fold a twin write does,
+ * under the same row lock: all of the device's versions at once), or deletes the version's row of a device that no
+ * longer exists. A version whose end a step reaches is retired (with any row no fold took: a device re-created after
+ * the job), and the step goes on with the next oldest while it has room: a batched job's many small versions go a
+ * window at a time. The stored desired state is the same before and after; only where it is kept changes. A step is
+ * bounded, so it costs the same whatever the tables hold.
  */
 public final class OverlayCompaction {
   /** Devices folded per step (one transaction). */
@@ -95,39 +96,46 @@ public final class OverlayCompaction {
   }
 
   private Outcome compact(Connection c, Position from) throws SQLException {
-    List<Long> versions = DesiredOverlays.versions(c, 0, maxVersions + 1);
-    if (versions.size() <= maxVersions) {
-      return new Outcome(Step.NOTHING_DONE, Position.START);
-    }
-    long oldest = versions.get(0);
-    String after = from.version() == oldest ? from.device() : "";
-    List<String> devices = window(c, oldest, after);
+    // every version handled costs at least one unit of the window, so a step is bounded however small they are
+    List<Long> versions = DesiredOverlays.versions(c, 0, maxVersions + windowDevices);
+    int budget = windowDevices;
+    int read = 0;
     int folded = 0;
     int orphans = 0;
-    for (String id : devices) {
-      if (TwinWrites.write(c, db.dialect(), id, (twin, next) -> twin).isPresent()) {
-        folded++;
-      } else {
-        DesiredOverlays.prune(c, id, List.of(oldest)); // the device is gone (its other versions: when they are oldest)
-        orphans++;
+    int retired = 0;
+    Position next = Position.START;
+    while (versions.size() - retired > maxVersions && budget > 0) {
+      long oldest = versions.get(retired);
+      String after = from.version() == oldest ? from.device() : "";
+      List<String> devices = window(c, oldest, after, budget);
+      for (String id : devices) {
+        if (TwinWrites.write(c, db.dialect(), id, (twin, versionSource) -> twin).isPresent()) {
+          folded++;
+        } else {
+          DesiredOverlays.prune(c, id, List.of(oldest)); // the device is gone (its other versions: when oldest)
+          orphans++;
+        }
       }
-    }
-    if (devices.size() < windowDevices) {
+      read += devices.size();
+      if (devices.size() == budget) {
+        next = new Position(oldest, devices.get(devices.size() - 1));
+        break;
+      }
       retire(c, oldest);
-      return new Outcome(new Step(devices.size(), folded, orphans, 1), Position.START);
+      retired++;
+      budget -= Math.max(1, devices.size());
     }
-    return new Outcome(new Step(devices.size(), folded, orphans, 0),
-        new Position(oldest, devices.get(devices.size() - 1)));
+    return new Outcome(new Step(read, folded, orphans, retired), next);
   }
 
-  /** The next {@code windowDevices} devices of {@code version} after {@code after}, in device order. */
-  private List<String> window(Connection c, long version, String after) throws SQLException {
+  /** The next {@code limit} devices of {@code version} after {@code after}, in device order. */
+  private static List<String> window(Connection c, long version, String after, int limit) throws SQLException {
     List<String> ids = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement("SELECT device_id FROM desired_overlays WHERE desired_version = ? "
         + "AND device_id > ? ORDER BY desired_version, device_id LIMIT ?")) {
       ps.setLong(1, version);
       ps.setString(2, after);
-      ps.setInt(3, windowDevices);
+      ps.setInt(3, limit);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           ids.add(rs.getString(1));

@@ -583,6 +583,37 @@ abstract class JobRepositoryContract extends RepositoryContract {
   }
 
   @Test
+  void aCompactionStepGoesOnWithTheNextVersionsWhileItHasRoom() {
+    device("a", TRUCK);
+    device("b", TRUCK);
+    for (int i = 1; i <= 4; i++) {
+      Job j = job("pj" + i, JobKind.PROPERTY, List.of(property(TRUCK, "targetTemp", 20 + i)));
+      await(jobs.insert(j));
+      await(jobs.expandAndApplyProperties(j, ALL, NOW));
+    }
+    // folding a and b empties the second and third versions too: one step retires all three, the newest one stays
+    OverlayCompaction compaction = new OverlayCompaction(db, 100, 1);
+    assertThat(await(compaction.step())).isEqualTo(new OverlayCompaction.Step(2, 2, 0, 3));
+    assertThat(overlays("a") + overlays("b")).isZero();
+    assertThat(await(compaction.step())).isEqualTo(OverlayCompaction.Step.NOTHING_DONE);
+    assertThat(await(devices.twin("b")).orElseThrow().desired().path("targetTemp").asInt()).isEqualTo(24);
+
+    // a window of 3: the emptied version left from before costs one unit, a and b of the next one fill the rest
+    for (int i = 5; i <= 8; i++) {
+      Job j = job("pj" + i, JobKind.PROPERTY, List.of(property(TRUCK, "targetTemp", 20 + i)));
+      await(jobs.insert(j));
+      await(jobs.expandAndApplyProperties(j, ALL, NOW));
+    }
+    OverlayCompaction small = new OverlayCompaction(db, 3, 1);
+    assertThat(await(small.step())).as("the version left from before, then a and b of the next")
+        .isEqualTo(new OverlayCompaction.Step(2, 2, 0, 1));
+    assertThat(await(small.step())).as("three emptied versions, one unit each")
+        .isEqualTo(new OverlayCompaction.Step(0, 0, 0, 3));
+    assertThat(await(small.step())).isEqualTo(OverlayCompaction.Step.NOTHING_DONE);
+    assertThat(await(devices.twin("a")).orElseThrow().desired().path("targetTemp").asInt()).isEqualTo(28);
+  }
+
+  @Test
   void compactionRemovesTheRowsOfDevicesThatNoLongerExistAndADeleteTakesItsOwn() {
     device("a", TRUCK);
     device("b", TRUCK);
