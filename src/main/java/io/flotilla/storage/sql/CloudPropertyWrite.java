@@ -34,6 +34,6 @@ final class CloudPropertyWrite {
     Twin updated = new Twin(t.desired(), t.desiredVersion(), t.desiredMetadata(), t.reported(), t.reportedVersion(),
         t.reportedMetadata(), MergePatch.apply(t.cloud(), patch), meta);
     TwinRows.update(c, deviceId, updated);
-    PropertyIndex.refresh(c, deviceId, updated);
+    PropertyIndex.refresh(c, deviceId, t, updated);
   }
 }

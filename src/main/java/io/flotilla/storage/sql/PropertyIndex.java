@@ -7,7 +7,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,20 +23,45 @@ final class PropertyIndex {
   private PropertyIndex() {
   }
 
-  static void refresh(Connection c, String deviceId, Twin twin) throws SQLException {
-    Map<String, JsonNode> values = new LinkedHashMap<>();
-    collect(twin.reported(), null, values);
-    collect(twin.cloud(), null, values);
-    try (PreparedStatement del = c.prepareStatement("DELETE FROM device_property_values WHERE device_id = ?")) {
-      del.setString(1, deviceId);
-      del.executeUpdate();
+  /**
+   * Brings the device's rows from what {@code before} indexed to what {@code after} does, touching only the names whose
+   * value changed (a twin write that changes only desired properties, like a property job's fold, writes nothing here).
+   */
+  static void refresh(Connection c, String deviceId, Twin before, Twin after) throws SQLException {
+    Map<String, JsonNode> old = values(before);
+    Map<String, JsonNode> now = values(after);
+    if (old.equals(now)) {
+      return;
     }
-    if (values.isEmpty()) {
+    List<String> gone = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> e : old.entrySet()) {
+      if (!e.getValue().equals(now.get(e.getKey()))) {
+        gone.add(e.getKey());
+      }
+    }
+    Map<String, JsonNode> added = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> e : now.entrySet()) {
+      if (!e.getValue().equals(old.get(e.getKey()))) {
+        added.put(e.getKey(), e.getValue());
+      }
+    }
+    if (!gone.isEmpty()) {
+      try (PreparedStatement del = c.prepareStatement("DELETE FROM device_property_values WHERE device_id = ? "
+          + "AND name = ?")) {
+        for (String name : gone) {
+          del.setString(1, deviceId);
+          del.setString(2, name);
+          del.addBatch();
+        }
+        del.executeBatch();
+      }
+    }
+    if (added.isEmpty()) {
       return;
     }
     try (PreparedStatement ins = c.prepareStatement("INSERT INTO device_property_values "
         + "(device_id, name, str_value, num_value, bool_value) VALUES (?, ?, ?, ?, ?)")) {
-      for (Map.Entry<String, JsonNode> e : values.entrySet()) {
+      for (Map.Entry<String, JsonNode> e : added.entrySet()) {
         JsonNode v = e.getValue();
         ins.setString(1, deviceId);
         ins.setString(2, e.getKey());
@@ -57,6 +84,14 @@ final class PropertyIndex {
       }
       ins.executeBatch();
     }
+  }
+
+  /** The indexed values of a twin by name: reported ones, then cloud ones over them. */
+  static Map<String, JsonNode> values(Twin twin) {
+    Map<String, JsonNode> values = new LinkedHashMap<>();
+    collect(twin.reported(), null, values);
+    collect(twin.cloud(), null, values);
+    return values;
   }
 
   private static void collect(ObjectNode doc, String component, Map<String, JsonNode> out) {

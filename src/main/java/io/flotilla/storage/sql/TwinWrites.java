@@ -109,7 +109,7 @@ final class TwinWrites {
     });
     DesiredOverlays.prune(c, id, folded);
     TwinRows.update(c, id, updated);
-    PropertyIndex.refresh(c, id, updated);
+    PropertyIndex.refresh(c, id, read, updated);
     return Optional.of(updated);
   }
 

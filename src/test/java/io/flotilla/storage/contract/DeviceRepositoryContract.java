@@ -297,6 +297,43 @@ abstract class DeviceRepositoryContract extends RepositoryContract {
   }
 
   @Test
+  void theIndexFollowsChangedRemovedAndAddedPropertiesAndCloudValuesWin() {
+    insert(device("d1", TRUCK));
+    await(devices.updateTwin("d1", t -> withReported(t, "{\"a\":1,\"b\":\"x\",\"c\":true}")));
+    await(devices.updateTwin("d1", t -> withReported(t, "{\"a\":2,\"b\":null,\"d\":\"new\"}")));
+    assertThat(ids(W + "a = 1", 10)).isEmpty();
+    assertThat(ids(W + "a = 2", 10)).containsExactly("d1");
+    assertThat(ids(W + "b = \"x\"", 10)).isEmpty();
+    assertThat(ids(W + "c = true", 10)).as("unchanged, kept").containsExactly("d1");
+    assertThat(ids(W + "d = \"new\"", 10)).containsExactly("d1");
+
+    await(devices.updateTwin("d1", t -> withCloud(t, "{\"c\":false}")));
+    assertThat(ids(W + "c = true", 10)).as("a cloud value wins over the reported one").isEmpty();
+    assertThat(ids(W + "c = false", 10)).containsExactly("d1");
+    await(devices.updateTwin("d1", t -> withCloud(t, "{\"c\":null}")));
+    assertThat(ids(W + "c = true", 10)).as("the reported one again").containsExactly("d1");
+    await(devices.updateTwin("d1", (t, versions) -> t.withDesiredPatch(json("{\"a\":5}"), versions.getAsLong(),
+        "2030-01-01T00:00:00Z")));
+    assertThat(ids(W + "a = 2", 10)).as("desired values are not indexed").containsExactly("d1");
+    assertThat(indexedNames("d1")).containsExactlyInAnyOrder("a", "c", "d");
+  }
+
+  List<String> indexedNames(String deviceId) {
+    return await(db.read(c -> {
+      List<String> names = new java.util.ArrayList<>();
+      try (var ps = c.prepareStatement("SELECT name FROM device_property_values WHERE device_id = ?")) {
+        ps.setString(1, deviceId);
+        try (var rs = ps.executeQuery()) {
+          while (rs.next()) {
+            names.add(rs.getString(1));
+          }
+        }
+      }
+      return names;
+    }));
+  }
+
+  @Test
   void listFiltersByTemplateAndFlags() {
     insert(new Device("a1", "a1", TRUCK, true, false, true, "\"e\"", List.of()));
     insert(new Device("a2", "a2", TRUCK, false, true, false, "\"e\"", List.of()));
