@@ -23,8 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Storage (V8): one {@code overlay_versions} row per version a property job applied (its job and time), and one
  * {@code desired_overlays} row per device, indexed by (version, device), so a job appends its rows after all others.
- * A read probes each outstanding version above the twin's baseline for the device; {@link OverlayCompaction} keeps
- * those versions few.
+ * A read probes each outstanding version for the device; {@link OverlayCompaction} keeps those versions few.
  */
 final class DesiredOverlays {
   private DesiredOverlays() {
@@ -55,31 +54,52 @@ final class DesiredOverlays {
     return added;
   }
 
-  static Twin fold(Connection c, String deviceId, Twin twin) throws SQLException {
-    return fold(c, deviceId, twin, null);
+  /** One outstanding version that has a row for the device: the job's patch, its version and time. */
+  record Overlay(long version, ObjectNode patch, String at) {
   }
 
-  /** Folds, adding the versions of the rows it read to {@code read} (when given). */
-  static Twin fold(Connection c, String deviceId, Twin twin, List<Long> read) throws SQLException {
-    Twin result = twin;
+  /**
+   * The device's rows, oldest first: every outstanding version that has one (those at or below a twin's baseline
+   * included: {@link #apply} skips them). Read them before the twin when not holding its row lock: a fold committed
+   * in between is then in both, and applying a version twice changes nothing, where the other order could miss it.
+   */
+  static List<Overlay> rows(Connection c, String deviceId) throws SQLException {
+    List<Overlay> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement("SELECT v.desired_version, j.items, v.updated_at "
-        + "FROM overlay_versions v JOIN jobs j ON j.id = v.job_id WHERE v.desired_version > ? AND EXISTS "
+        + "FROM overlay_versions v JOIN jobs j ON j.id = v.job_id WHERE EXISTS "
         + "(SELECT 1 FROM desired_overlays o WHERE o.desired_version = v.desired_version AND o.device_id = ?) "
         + "ORDER BY v.desired_version")) {
-      ps.setLong(1, twin.baseline());
-      ps.setString(2, deviceId);
+      ps.setString(1, deviceId);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           Timestamp at = rs.getTimestamp(3);
-          if (read != null) {
-            read.add(rs.getLong(1));
-          }
-          result = result.withDesiredPatch(patch(rs.getString(2)), rs.getLong(1),
-              at == null ? "" : at.toInstant().toString());
+          out.add(new Overlay(rs.getLong(1), patch(rs.getString(2)), at == null ? "" : at.toInstant().toString()));
         }
       }
     }
+    return out;
+  }
+
+  /**
+   * Applies the rows above the twin's baseline in version order, adding the version of every row (those it skipped
+   * too: they predate the twin) to {@code read} (when given).
+   */
+  static Twin apply(Twin twin, List<Overlay> rows, List<Long> read) {
+    Twin result = twin;
+    for (Overlay o : rows) {
+      if (read != null) {
+        read.add(o.version());
+      }
+      if (o.version() > twin.baseline()) {
+        result = result.withDesiredPatch(o.patch(), o.version(), o.at());
+      }
+    }
     return result;
+  }
+
+  /** Reads and applies the device's rows (under the twin's row lock, or where a stale read is harmless). */
+  static Twin fold(Connection c, String deviceId, Twin twin, List<Long> read) throws SQLException {
+    return apply(twin, rows(c, deviceId), read);
   }
 
   /** Deletes the device's rows of these versions (those a fold read, once the twin it made is stored). */

@@ -7,6 +7,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * under the same row lock: all of the device's versions at once), or deletes the version's row of a device that no
  * longer exists. A version whose end a step reaches is retired (with any row no fold took: a device re-created after
  * the job), and the step goes on with the next oldest while it has room: a batched job's many small versions go a
- * window at a time. The stored desired state is the same before and after; only where it is kept changes. A step is
+ * window at a time. A step reads its devices first and folds them in the order twin writes lock twins, so it never
+ * waits on a batch of twin writes that waits on it. The stored desired state is the same before and after; only where it is kept changes. A step is
  * bounded, so it costs the same whatever the tables hold.
  */
 public final class OverlayCompaction {
@@ -52,8 +55,11 @@ public final class OverlayCompaction {
     this.maxVersions = maxVersions;
   }
 
-  /** What one step did: devices read from the oldest version, folded, removed as gone, and versions retired. */
-  public record Step(int devicesRead, int devicesFolded, int orphansRemoved, int versionsRetired) {
+  /**
+   * What one step did: rows read from the oldest versions, devices folded and removed as gone (each once, however many
+   * of those versions it had rows in), and versions retired.
+   */
+  public record Step(int rowsRead, int devicesFolded, int orphansRemoved, int versionsRetired) {
     public static final Step NOTHING_DONE = new Step(0, 0, 0, 0);
   }
 
@@ -100,32 +106,39 @@ public final class OverlayCompaction {
     List<Long> versions = DesiredOverlays.versions(c, 0, maxVersions + windowDevices);
     int budget = windowDevices;
     int read = 0;
-    int folded = 0;
-    int orphans = 0;
-    int retired = 0;
+    List<Long> finished = new ArrayList<>();
+    // the devices of the step, with the versions they were read in, in the order twin writes lock twins (TwinWrites)
+    Map<String, List<Long>> devices = new TreeMap<>();
     Position next = Position.START;
-    while (versions.size() - retired > maxVersions && budget > 0) {
-      long oldest = versions.get(retired);
+    while (versions.size() - finished.size() > maxVersions && budget > 0) {
+      long oldest = versions.get(finished.size());
       String after = from.version() == oldest ? from.device() : "";
-      List<String> devices = window(c, oldest, after, budget);
-      for (String id : devices) {
-        if (TwinWrites.write(c, db.dialect(), id, (twin, versionSource) -> twin).isPresent()) {
-          folded++;
-        } else {
-          DesiredOverlays.prune(c, id, List.of(oldest)); // the device is gone (its other versions: when oldest)
-          orphans++;
-        }
+      List<String> window = window(c, oldest, after, budget);
+      for (String id : window) {
+        devices.computeIfAbsent(id, k -> new ArrayList<>()).add(oldest);
       }
-      read += devices.size();
-      if (devices.size() == budget) {
-        next = new Position(oldest, devices.get(devices.size() - 1));
+      read += window.size();
+      if (window.size() == budget) {
+        next = new Position(oldest, window.get(window.size() - 1));
         break;
       }
-      retire(c, oldest);
-      retired++;
-      budget -= Math.max(1, devices.size());
+      finished.add(oldest);
+      budget -= Math.max(1, window.size());
     }
-    return new Outcome(new Step(read, folded, orphans, retired), next);
+    int folded = 0;
+    int orphans = 0;
+    for (Map.Entry<String, List<Long>> d : devices.entrySet()) {
+      if (TwinWrites.write(c, db.dialect(), d.getKey(), (twin, versionSource) -> twin).isPresent()) {
+        folded++;
+      } else {
+        DesiredOverlays.prune(c, d.getKey(), d.getValue()); // gone (its other versions: when they are the oldest)
+        orphans++;
+      }
+    }
+    for (long version : finished) {
+      retire(c, version);
+    }
+    return new Outcome(new Step(read, folded, orphans, finished.size()), next);
   }
 
   /** The next {@code limit} devices of {@code version} after {@code after}, in device order. */

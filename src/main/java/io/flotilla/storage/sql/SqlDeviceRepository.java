@@ -110,6 +110,7 @@ public final class SqlDeviceRepository implements DeviceRepository {
   @Override
   public Future<Boolean> delete(String id) {
     return db.transaction(c -> {
+      TwinRows.find(c, id, true); // the twin's row lock first, as every twin write and fold takes them
       DesiredOverlays.removeAll(c, id); // property-job rows have no foreign key (they are written in bulk)
       try (PreparedStatement ps = c.prepareStatement("DELETE FROM devices WHERE id = ?")) {
         ps.setString(1, id);
@@ -160,8 +161,9 @@ public final class SqlDeviceRepository implements DeviceRepository {
   @Override
   public Future<Optional<Twin>> twin(String id) {
     return db.read(c -> {
+      List<DesiredOverlays.Overlay> rows = DesiredOverlays.rows(c, id); // first: see DesiredOverlays.rows
       Optional<Twin> stored = TwinRows.find(c, id, false);
-      return stored.isEmpty() ? stored : Optional.of(DesiredOverlays.fold(c, id, stored.get()));
+      return stored.isEmpty() ? stored : Optional.of(DesiredOverlays.apply(stored.get(), rows, null));
     });
   }
 

@@ -316,6 +316,19 @@ abstract class DeviceRepositoryContract extends RepositoryContract {
         "2030-01-01T00:00:00Z")));
     assertThat(ids(W + "a = 2", 10)).as("desired values are not indexed").containsExactly("d1");
     assertThat(indexedNames("d1")).containsExactlyInAnyOrder("a", "c", "d");
+
+    // only changed names are written: a row the twin does not explain survives writes that do not touch its name
+    await(db.transaction(c -> {
+      try (var ps = c.prepareStatement("INSERT INTO device_property_values (device_id, name, num_value) "
+          + "VALUES ('d1', 'stray', 1)")) {
+        return ps.executeUpdate();
+      }
+    }));
+    await(devices.updateTwin("d1", (t, versions) -> t.withDesiredPatch(json("{\"a\":6}"), versions.getAsLong(),
+        "2030-01-01T00:00:01Z")));
+    await(devices.updateTwin("d1", t -> withReported(t, "{\"a\":3}")));
+    assertThat(indexedNames("d1")).containsExactlyInAnyOrder("a", "c", "d", "stray");
+    assertThat(ids(W + "a = 3", 10)).containsExactly("d1");
   }
 
   List<String> indexedNames(String deviceId) {

@@ -136,10 +136,9 @@ class PagePlanOnH2Test extends RepositoryContract {
     }
 
     assertThat(await(devices.twin("dev-000")).orElseThrow().desired().path("targetTemp").asInt()).isEqualTo(3);
-    String plan = explain(captured("FROM overlay_versions v"), 0L, "dev-000");
-    // the versions by their primary key, and for each one an index seek on (version, device)
-    assertThat(plan).containsPattern("OVERLAY_VERSIONS\" \"V\"\\s+/\\* PUBLIC.PRIMARY_KEY_\\w+: DESIRED_VERSION > \\?1")
-        .containsPattern("DESIRED_OVERLAYS_VERSION_DEVICE: DEVICE_ID = \\?2\\s+AND DESIRED_VERSION = V.DESIRED_VERSION");
+    String plan = explain(captured("FROM overlay_versions v"), "dev-000");
+    // for each outstanding version, an index seek on (version, device)
+    assertThat(plan).containsPattern("DESIRED_OVERLAYS_VERSION_DEVICE: DEVICE_ID = \\?1\\s+AND DESIRED_VERSION = V.DESIRED_VERSION");
   }
 
   /** The {@code job_devices} key of a job's position (its number × 2^32 + the position). */
