@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.IntUnaryOperator;
 
 public final class SqlJobRepository implements JobRepository {
@@ -163,7 +164,8 @@ public final class SqlJobRepository implements JobRepository {
       if (job.kind() == JobKind.PROPERTY) {
         version = nextDesiredVersion(c);
       } else if (job.kind() == JobKind.CLOUD_PROPERTY) {
-        for (String deviceId : JobDeviceRows.pendingIds(c, span, fromSeq, toSeq)) {
+        // twins locked in the order twin-write batches lock them (Java's, not the database collation's)
+        for (String deviceId : new TreeSet<>(JobDeviceRows.pendingIds(c, span, fromSeq, toSeq))) {
           CloudPropertyWrite.apply(c, deviceId, DesiredPatch.of(job.items()), now);
         }
       } else if (job.kind() == JobKind.TEMPLATE_MIGRATION) {
