@@ -22,11 +22,11 @@ import org.slf4j.LoggerFactory;
  * longer exists. A version whose end a step reaches is retired (with any row no fold took: a device re-created after
  * the job), and the step goes on with the next oldest while it has room: a batched job's many small versions go a
  * window at a time. A step reads its devices first and folds them in the order twin writes lock twins, so it never
- * waits on a batch of twin writes that waits on it. The stored desired state is the same before and after; only where it is kept changes. A step is
- * bounded, so it costs the same whatever the tables hold.
+ * waits on a batch of twin writes that waits on it. The stored desired state is the same before and after; only
+ * where it is kept changes. A step is bounded, so it costs the same whatever the tables hold.
  */
 public final class OverlayCompaction {
-  /** Devices folded per step (one transaction). */
+  /** Rows read per step (one transaction), so at most this many devices folded. */
   public static final int DEFAULT_WINDOW_DEVICES = 2_000;
   /**
    * Versions kept before the oldest is folded: a twin read probes each (cheap), and a device is folded once per this
