@@ -614,6 +614,29 @@ abstract class JobRepositoryContract extends RepositoryContract {
   }
 
   @Test
+  void rowsFromBeforeADeviceWasCreatedAreSkippedOnReadAndDeletedByItsNextWrite() {
+    device("c", TRUCK);
+    Job j = job("pj1", JobKind.PROPERTY, List.of(property(TRUCK, "targetTemp", 20)));
+    await(jobs.insert(j));
+    long v1 = await(jobs.expandAndApplyProperties(j, ALL, NOW)).desiredVersion();
+    await(devices.delete("c"));
+    device("c", TRUCK); // a new device under the old id, created after the job's version
+    await(db.transaction(c -> { // a row of the old device left behind (a race with the delete)
+      try (var ps = c.prepareStatement("INSERT INTO desired_overlays (desired_version, device_id) VALUES (?, 'c')")) {
+        ps.setLong(1, v1);
+        return ps.executeUpdate();
+      }
+    }));
+
+    assertThat(await(devices.twin("c")).orElseThrow().desired().has("targetTemp")).as("not the new device's state")
+        .isFalse();
+    assertThat(overlays("c")).isEqualTo(1);
+    await(devices.updateTwin("c", t -> DeviceRepositoryContract.withReported(t, "{\"seen\":1}")));
+    assertThat(overlays("c")).as("pruned by the write that read it").isZero();
+    assertThat(await(devices.twin("c")).orElseThrow().desired().has("targetTemp")).isFalse();
+  }
+
+  @Test
   void compactionRemovesTheRowsOfDevicesThatNoLongerExistAndADeleteTakesItsOwn() {
     device("a", TRUCK);
     device("b", TRUCK);
