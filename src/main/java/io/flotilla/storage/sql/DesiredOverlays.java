@@ -3,6 +3,7 @@ package io.flotilla.storage.sql;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotilla.domain.device.Twin;
 import io.flotilla.domain.job.DesiredPatch;
+import io.flotilla.domain.job.DeviceJobStatus;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,16 +31,29 @@ final class DesiredOverlays {
   }
 
   /**
-   * Makes the rows of a job's range that carry {@code version} part of their devices' desired state; answers how many
-   * devices that is.
+   * Makes every completed row of a job applied whole (its rows were all written in this transaction) its device's
+   * desired state at {@code version}; answers how many devices that is.
    */
-  static int add(Connection c, JobSpan span, long from, long to, long version, Instant now) throws SQLException {
+  static int addJob(Connection c, JobSpan span, long version, Instant now) throws SQLException {
+    return add(c, span, version, now, "status = " + DeviceJobStatus.COMPLETED.code(), span.first(), span.last());
+  }
+
+  /**
+   * Makes the rows of a job's range that {@code version} completed (they carry it) their devices' desired state;
+   * answers how many devices that is.
+   */
+  static int addRange(Connection c, JobSpan span, long from, long to, long version, Instant now) throws SQLException {
+    return add(c, span, version, now, "desired_version = " + version, span.key(from), span.key(to));
+  }
+
+  private static int add(Connection c, JobSpan span, long version, Instant now, String rows, long fromKey, long toKey)
+      throws SQLException {
     int added;
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO desired_overlays (desired_version, device_id) "
-        + "SELECT desired_version, device_id FROM job_devices WHERE k BETWEEN ? AND ? AND desired_version = ?")) {
-      ps.setLong(1, span.key(from));
-      ps.setLong(2, span.key(to));
-      ps.setLong(3, version);
+        + "SELECT ?, device_id FROM job_devices WHERE k BETWEEN ? AND ? AND " + rows)) {
+      ps.setLong(1, version);
+      ps.setLong(2, fromKey);
+      ps.setLong(3, toKey);
       added = ps.executeUpdate();
     }
     if (added > 0) {

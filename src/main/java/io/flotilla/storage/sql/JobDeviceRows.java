@@ -33,10 +33,10 @@ final class JobDeviceRows {
 
   /**
    * One INSERT ... SELECT: positions in device-id order; devices of another template fail at once. {@code okStatus}
-   * is the status of the other rows, and {@code desiredVersion} (when > 0) is recorded on them. Answers how many rows.
+   * is the status of the other rows. Answers how many rows.
    */
-  static int expand(Connection c, JobSpan span, Job job, DeviceSource source, int okStatus, long desiredVersion,
-                    Instant now, JobSpan.Numbers numbers) throws SQLException {
+  static int expand(Connection c, JobSpan span, Job job, DeviceSource source, int okStatus, Instant now,
+                    JobSpan.Numbers numbers) throws SQLException {
     Set<String> targets = targets(job);
     String mismatch = targets.isEmpty() ? "1 = 0"
         : "(d.template_id IS NULL OR d.template_id NOT IN (" + placeholders(targets.size()) + "))";
@@ -55,24 +55,18 @@ final class JobDeviceRows {
     }
     // (Measured: H2's ROWNUM() over an id-ordered derived table is faster for 10,000 devices, 36 -> 21 ms, but no
     // faster at 110,000 — the derived table is materialised and sorted too — so the window function stays.)
-    String sql = "INSERT INTO job_devices (k, device_id, status, error_code, error_message, desired_version, "
-        + "updated_at) SELECT ? + ROW_NUMBER() OVER (ORDER BY d.id), d.id, "
+    String sql = "INSERT INTO job_devices (k, device_id, status, error_code, error_message, updated_at) "
+        + "SELECT ? + ROW_NUMBER() OVER (ORDER BY d.id), d.id, "
         + "CASE WHEN " + mismatch + " THEN " + FAILED + " ELSE " + okStatus + " END, "
         + "CASE WHEN " + mismatch + " THEN 'TemplateMismatch' END, "
-        + "CASE WHEN " + mismatch + " THEN '" + MISMATCH_MESSAGE + "' END, "
-        + "CASE WHEN " + mismatch + " THEN NULL ELSE ? END, ? " + from;
+        + "CASE WHEN " + mismatch + " THEN '" + MISMATCH_MESSAGE + "' END, ? " + from;
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       int i = 1;
       ps.setLong(i++, span.base());
-      for (int k = 0; k < 4; k++) {
+      for (int k = 0; k < 3; k++) {
         for (String t : targets) {
           ps.setString(i++, t);
         }
-      }
-      if (desiredVersion > 0) {
-        ps.setLong(i++, desiredVersion);
-      } else {
-        ps.setNull(i++, Types.BIGINT);
       }
       ps.setTimestamp(i++, Timestamp.from(now));
       Rows.bind(ps, i, params);
@@ -104,7 +98,10 @@ final class JobDeviceRows {
     }
   }
 
-  /** Marks the pending rows of a range with {@code status} (and a desired version); answers how many. */
+  /**
+   * Marks the pending rows of a range completed; answers how many. With a {@code desiredVersion} (> 0) they record it
+   * and become their devices' desired state at that version (a range may be applied again: only its pending rows).
+   */
   static int completeRange(Connection c, JobSpan span, long from, long to, long desiredVersion, Instant now)
       throws SQLException {
     int done;
@@ -121,7 +118,7 @@ final class JobDeviceRows {
       done = ps.executeUpdate();
     }
     if (desiredVersion > 0 && done > 0) {
-      DesiredOverlays.add(c, span, from, to, desiredVersion, now);
+      DesiredOverlays.addRange(c, span, from, to, desiredVersion, now);
     }
     return done;
   }

@@ -95,7 +95,7 @@ public final class SqlJobRepository implements JobRepository {
         mark.executeUpdate();
       }
       JobSpan span = numbers.of(c, job.id());
-      JobDeviceRows.expand(c, span, job, source, JobDeviceRows.PENDING, 0, now, numbers);
+      JobDeviceRows.expand(c, span, job, source, JobDeviceRows.PENDING, now, numbers);
       long[] t = JobDeviceRows.totals(c, span);
       int batchSize = batchSizeFor.applyAsInt((int) t[0]);
       try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = 'running', started_at = ?, total = ?, "
@@ -118,11 +118,13 @@ public final class SqlJobRepository implements JobRepository {
       if (notPending.isPresent()) {
         return notPending.get();
       }
-      long version = nextDesiredVersion(c);
       JobSpan span = numbers.of(c, job.id());
-      int total = JobDeviceRows.expand(c, span, job, source, JobDeviceRows.COMPLETED, version, now, numbers);
-      // the rows that carry the version are the completed ones; the others failed (another template)
-      int applied = DesiredOverlays.add(c, span, 1, JobSpan.SIZE - 1, version, now);
+      int total = JobDeviceRows.expand(c, span, job, source, JobDeviceRows.COMPLETED, now, numbers);
+      // The version is taken once the devices were read: every device the job holds took its twin's baseline before
+      // it, so none of them skips the job's value as older than itself.
+      long version = nextDesiredVersion(c);
+      // the completed rows carry the desired state; the others failed (another template)
+      int applied = DesiredOverlays.addJob(c, span, version, now);
       try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = 'complete', started_at = ?, "
           + "ended_at = ?, total = ?, failed = ?, completed = ?, desired_version = ? WHERE id = ?")) {
         ps.setTimestamp(1, Timestamp.from(now));
