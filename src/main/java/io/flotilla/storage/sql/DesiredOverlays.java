@@ -6,11 +6,9 @@ import io.flotilla.domain.job.DesiredPatch;
 import io.flotilla.domain.job.DeviceJobStatus;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -78,20 +76,13 @@ final class DesiredOverlays {
    * in between is then in both, and applying a version twice changes nothing, where the other order could miss it.
    */
   static List<Overlay> rows(Connection c, String deviceId) throws SQLException {
-    List<Overlay> out = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT v.desired_version, j.items, v.updated_at "
+    return Rows.query(c, "SELECT v.desired_version, j.items, v.updated_at "
         + "FROM overlay_versions v JOIN jobs j ON j.id = v.job_id WHERE EXISTS "
         + "(SELECT 1 FROM desired_overlays o WHERE o.desired_version = v.desired_version AND o.device_id = ?) "
-        + "ORDER BY v.desired_version")) {
-      ps.setString(1, deviceId);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
+        + "ORDER BY v.desired_version", rs -> {
           Timestamp at = rs.getTimestamp(3);
-          out.add(new Overlay(rs.getLong(1), patch(rs.getString(2)), at == null ? "" : at.toInstant().toString()));
-        }
-      }
-    }
-    return out;
+          return new Overlay(rs.getLong(1), patch(rs.getString(2)), at == null ? "" : at.toInstant().toString());
+        }, deviceId);
   }
 
   /**
@@ -134,23 +125,13 @@ final class DesiredOverlays {
 
   /** Deletes every row of the device (it is being deleted, or no longer exists), version by version. */
   static void removeAll(Connection c, String deviceId) throws SQLException {
-    prune(c, deviceId, versions(c, 0, Integer.MAX_VALUE));
+    prune(c, deviceId, versions(c, Integer.MAX_VALUE));
   }
 
-  /** Outstanding versions above {@code after}, oldest first, at most {@code limit}. */
-  static List<Long> versions(Connection c, long after, int limit) throws SQLException {
-    List<Long> out = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT desired_version FROM overlay_versions "
-        + "WHERE desired_version > ? ORDER BY desired_version LIMIT ?")) {
-      ps.setLong(1, after);
-      ps.setInt(2, limit);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(rs.getLong(1));
-        }
-      }
-    }
-    return out;
+  /** The outstanding versions, oldest first, at most {@code limit}. */
+  static List<Long> versions(Connection c, int limit) throws SQLException {
+    return Rows.query(c, "SELECT desired_version FROM overlay_versions ORDER BY desired_version LIMIT ?",
+        rs -> rs.getLong(1), limit);
   }
 
   private static final Map<String, ObjectNode> PATCHES = new ConcurrentHashMap<>();

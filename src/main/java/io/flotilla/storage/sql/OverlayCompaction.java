@@ -3,7 +3,6 @@ package io.flotilla.storage.sql;
 import io.vertx.core.Future;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,7 +102,7 @@ public final class OverlayCompaction {
 
   private Outcome compact(Connection c, Position from) throws SQLException {
     // every version handled costs at least one unit of the window, so a step is bounded however small they are
-    List<Long> versions = DesiredOverlays.versions(c, 0, maxVersions + windowDevices);
+    List<Long> versions = DesiredOverlays.versions(c, maxVersions + windowDevices);
     int budget = windowDevices;
     int read = 0;
     List<Long> finished = new ArrayList<>();
@@ -143,19 +142,8 @@ public final class OverlayCompaction {
 
   /** The next {@code limit} devices of {@code version} after {@code after}, in device order. */
   private static List<String> window(Connection c, long version, String after, int limit) throws SQLException {
-    List<String> ids = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT device_id FROM desired_overlays WHERE desired_version = ? "
-        + "AND device_id > ? ORDER BY desired_version, device_id LIMIT ?")) {
-      ps.setLong(1, version);
-      ps.setString(2, after);
-      ps.setInt(3, limit);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          ids.add(rs.getString(1));
-        }
-      }
-    }
-    return ids;
+    return Rows.query(c, "SELECT device_id FROM desired_overlays WHERE desired_version = ? AND device_id > ? "
+        + "ORDER BY desired_version, device_id LIMIT ?", rs -> rs.getString(1), version, after, limit);
   }
 
   /** Deletes a version every device of which was folded or removed, with any row no fold took. */
