@@ -6,12 +6,15 @@ import io.flotilla.api.http.GroupRoutes;
 import io.flotilla.api.http.JobRoutes;
 import io.flotilla.api.http.ScheduledJobRoutes;
 import io.flotilla.domain.job.EngineLimits;
+import io.flotilla.domain.job.EngineNode;
 import io.flotilla.domain.job.JobEngine;
+import io.flotilla.domain.job.JobKinds;
 import io.flotilla.domain.job.JobScheduler;
 import io.flotilla.domain.job.JobService;
 import io.flotilla.domain.job.ScheduledJobService;
 import io.flotilla.storage.sql.OverlayCompaction;
 import io.flotilla.storage.sql.SqlJobRepository;
+import io.flotilla.storage.sql.SqlJobWork;
 import io.flotilla.storage.sql.SqlScheduledJobRepository;
 import io.flotilla.api.http.PropertyRoutes;
 import io.flotilla.api.http.TemplateRoutes;
@@ -54,6 +57,8 @@ import org.slf4j.LoggerFactory;
 public final class Wiring implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Wiring.class);
   private static final long ENGINE_TICK_MS = 10;
+  /** The job engine's node name in its leases (one engine per database until the cluster issue adds --node-name). */
+  private static final String ENGINE_NODE_NAME = "local";
   private static final long SCHEDULER_TICK_MS = 1000;
   /** How often a window of property-job rows is compacted ({@link OverlayCompaction}). */
   private static final long COMPACTION_TICK_MS = 1000;
@@ -138,9 +143,12 @@ public final class Wiring implements AutoCloseable {
       resources.addAll(gateway.routes());
 
       var jobRepo = new SqlJobRepository(db);
-      JobEngine engine = new JobEngine(jobRepo, groups, channel, clock,
+      var jobWork = new SqlJobWork(db);
+      JobEngine engine = new JobEngine(jobRepo, jobWork, groups,
+          new JobKinds(jobWork, channel, config.jobCommandTimeout(), clock), clock,
           new EngineLimits(EngineLimits.DEFAULT.maxInFlight(), EngineLimits.DEFAULT.claimPerTick(),
-              EngineLimits.DEFAULT.resultsPerWrite(), config.jobCommandTimeout()));
+              EngineLimits.DEFAULT.resultsPerWrite(), config.jobCommandTimeout()),
+          EngineNode.start(ENGINE_NODE_NAME, EngineNode.DEFAULT_LEASE));
       Bootstrap.await(engine.recover());
       io.micrometer.core.instrument.Gauge.builder("flotilla.jobs.commands.in.flight", engine, JobEngine::inFlight)
           .description("Job commands sent and not yet answered").register(metrics);

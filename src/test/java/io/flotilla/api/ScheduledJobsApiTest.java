@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.flotilla.domain.job.Job;
 import io.flotilla.domain.job.JobItem;
-import io.flotilla.domain.job.JobKind;
+import io.flotilla.domain.job.JobType;
 import io.flotilla.domain.job.JobProgress;
 import io.flotilla.domain.job.JobStatus;
 import io.flotilla.storage.sql.SqlJobRepository;
@@ -204,7 +204,7 @@ class ScheduledJobsApiTest {
     // A run that is still going: stored directly (the engine is not watching it, so it stays running).
     SqlJobRepository jobs = new SqlJobRepository(server.server().wiring().database());
     String jobId = UUID.randomUUID().toString();
-    Job running = new Job(jobId, "Nightly reboot - 1", null, "sched-trucks", JobKind.COMMAND,
+    Job running = new Job(jobId, "Nightly reboot - 1", null, "sched-trucks", JobType.COMMAND,
         List.of(new JobItem("command", TEMPLATE, "reboot", null, null)), null, null, JobStatus.RUNNING, "sj-busy",
         List.of(), Instant.now(), Instant.now(), null, JobProgress.NONE, 0, 0, null, null);
     jobs.insert(running).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

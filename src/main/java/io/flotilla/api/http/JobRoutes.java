@@ -6,12 +6,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotilla.domain.auth.Permission;
 import io.flotilla.domain.common.FlotillaException;
 import io.flotilla.domain.common.PageRequest;
+import io.flotilla.domain.job.Attempt;
 import io.flotilla.domain.job.CancellationThreshold;
 import io.flotilla.domain.job.DeviceJobStatus;
 import io.flotilla.domain.job.DeviceResult;
 import io.flotilla.domain.job.Job;
 import io.flotilla.domain.job.JobBatch;
 import io.flotilla.domain.job.JobDefinition;
+import io.flotilla.domain.job.JobDevice;
 import io.flotilla.domain.job.JobItem;
 import io.flotilla.domain.job.JobService;
 import io.vertx.core.Future;
@@ -41,6 +43,9 @@ public final class JobRoutes implements ResourceRoutes {
         call -> jobs.create(call.path("jobId"), definition(call.objectBody())).map(j -> Reply.ok(dto(j))));
     t.add(HttpMethod.GET, ONE + "/devices", p, "Jobs_GetDevices", 200,
         "Per-device results (paged JSON; format=csv or Accept: text/csv streams CSV)", this::devices);
+    t.add(HttpMethod.GET, ONE + "/devices/{deviceId}", p, "Jobs_GetDevice", 200,
+        "One device's entry in the job with every attempt (a Flotilla extension)",
+        call -> jobs.device(call.path("jobId"), call.path("deviceId")).map(d -> Reply.ok(deviceDto(d))));
     t.add(HttpMethod.PUT, ONE + "/rerun/{rerunId}", p, "Jobs_Rerun", 200,
         "Create job rerunId over exactly the failed devices of this job",
         call -> jobs.rerun(call.path("jobId"), call.path("rerunId")).map(j -> Reply.ok(dto(j))));
@@ -71,7 +76,7 @@ public final class JobRoutes implements ResourceRoutes {
           List<String> lines = new ArrayList<>();
           if (!header[0]) {
             header[0] = true;
-            lines.add("id,status,errorCode,errorMessage,responseCode,updatedAt");
+            lines.add("id,status,errorCode,errorMessage,responseCode,updatedAt,attempts");
           }
           page.items().forEach(r -> lines.add(csvLine(r)));
           after[0] = page.nextKey().orElse(null);
@@ -195,26 +200,47 @@ public final class JobRoutes implements ResourceRoutes {
         ? Json.MAPPER.getNodeFactory().numberNode((long) v) : Json.MAPPER.getNodeFactory().numberNode(v);
   }
 
-  static ObjectNode deviceDto(DeviceResult r) {
+  static ObjectNode deviceDto(JobDevice d) {
+    DeviceResult r = d.result();
     ObjectNode o = Json.MAPPER.createObjectNode();
     o.put("id", r.deviceId());
     o.put("status", r.status().wire());
+    boolean fin = r.status().isFinal();
     if (r.status() == DeviceJobStatus.FAILED && r.errorCode() != null) {
       o.putObject("error").put("code", r.errorCode()).put("message", r.errorMessage());
     }
-    if (r.responseCode() != null) {
+    if (fin && r.responseCode() != null) {
       o.put("responseCode", r.responseCode());
     }
-    if (r.at() != null && r.status() != DeviceJobStatus.PENDING && r.status() != DeviceJobStatus.DISPATCHED) {
+    if (fin && r.at() != null) {
       o.put("updated", r.at().toString());
+    }
+    ArrayNode attempts = o.putArray("attempts");
+    for (Attempt a : d.attempts()) {
+      ObjectNode e = attempts.addObject().put("n", a.n());
+      if (a.at() != null) {
+        e.put("at", a.at().toString());
+      }
+      e.put("status", a.status().wire());
+      if (a.errorCode() != null) {
+        e.putObject("error").put("code", a.errorCode()).put("message", a.errorMessage());
+      }
+      if (a.responseCode() != null) {
+        e.put("responseCode", a.responseCode());
+      }
+    }
+    if (d.nextAttempt() != null) {
+      o.put("nextAttempt", d.nextAttempt().toString());
     }
     return o;
   }
 
-  private static String csvLine(DeviceResult r) {
-    boolean fin = r.status() == DeviceJobStatus.COMPLETED || r.status() == DeviceJobStatus.FAILED;
+  private static String csvLine(JobDevice d) {
+    DeviceResult r = d.result();
+    boolean fin = r.status().isFinal();
     return String.join(",", csv(r.deviceId()), r.status().wire(), csv(r.errorCode()), csv(r.errorMessage()),
-        r.responseCode() == null ? "" : r.responseCode().toString(), fin && r.at() != null ? r.at().toString() : "");
+        !fin || r.responseCode() == null ? "" : r.responseCode().toString(), fin && r.at() != null ? r.at().toString()
+        : "", Integer.toString(d.attempts().size()));
   }
 
   private static String csv(String s) {

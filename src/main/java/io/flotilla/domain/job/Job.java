@@ -8,14 +8,14 @@ import java.util.List;
  * is fixed then (0 = one batch). {@code desiredVersion} is the twin {@code $version} a property job gives every device.
  * {@code rerunOf} names the job whose failed devices a rerun covers (null: the group's devices).
  */
-public record Job(String id, String displayName, String description, String groupId, JobKind kind,
+public record Job(String id, String displayName, String description, String groupId, JobType type,
                   List<JobItem> items, JobBatch batch, CancellationThreshold cancellationThreshold,
                   JobStatus status, String scheduledJobId, List<String> organizations,
                   Instant created, Instant start, Instant end, JobProgress progress, int batchSize,
                   long desiredVersion, String failure, String rerunOf) {
 
   public Job withStatus(JobStatus s) {
-    return new Job(id, displayName, description, groupId, kind, items, batch, cancellationThreshold, s,
+    return new Job(id, displayName, description, groupId, type, items, batch, cancellationThreshold, s,
         scheduledJobId, organizations, created, start, end, progress, batchSize, desiredVersion, failure,
         rerunOf);
   }

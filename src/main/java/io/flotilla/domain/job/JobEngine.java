@@ -1,75 +1,118 @@
 package io.flotilla.domain.job;
 
 import io.flotilla.domain.common.FlotillaException;
-import io.flotilla.domain.device.DeviceChannel;
 import io.flotilla.domain.group.GroupService;
 import io.vertx.core.Future;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Advances every unfinished job, one {@link #tick()} at a time: expands pending jobs into per-device rows, applies
- * property, cloud-property and migration jobs range by range, dispatches command jobs up to the in-flight limit
- * (shared fairly between jobs), records results in batches, and moves jobs through batches, thresholds and their
- * final states. All durable state is in the {@link JobRepository}; memory holds cursors, in-flight counts and results
- * not yet written, so {@link #recover()} after a restart resumes every job.
+ * Advances every unfinished job, one {@link #tick()} at a time (docs/jobs.md has the lifecycle). Every decision is
+ * stored through {@link JobWork}: expansion, the batch running, which devices this engine holds (leases, renewed while
+ * it lives), each device's outcome. The kind of a job ({@link JobKind}) says what is done to a device; its policies
+ * ({@link JobPolicies}) are judged when results are recorded and when a batch ends. Memory holds only what is in
+ * flight and results not yet written, so after a crash {@link #recover()} (or, for another node's work, the expiry of
+ * its leases) resumes every job without sending anything twice.
  */
 public final class JobEngine {
   private static final Logger LOG = LoggerFactory.getLogger(JobEngine.class);
+  /** How soon a batch that still has waiting devices is looked at again. */
+  private static final Duration JUDGE_AGAIN = Duration.ofSeconds(1);
+  static final String INTERRUPTED_MESSAGE = "The server stopped after the command was handed to the device's session "
+      + "and before its answer was recorded; it may have reached the device and is not sent again.";
 
   private final JobRepository jobs;
+  private final JobWork work;
   private final GroupService groups;
-  private final DeviceChannel channel;
+  private final JobKinds kinds;
   private final Clock clock;
   private final EngineLimits limits;
-  private final Map<String, ActiveJob> active = new ConcurrentHashMap<>();
+  private final EngineNode node;
+  private final Map<String, JobRun> active = new ConcurrentHashMap<>();
   private final AtomicInteger inFlight = new AtomicInteger();
   private Future<Void> currentTick = Future.succeededFuture();
+  private Instant nextRenewal = Instant.MIN;
+  private Instant nextRecovery = Instant.MIN;
 
-  public JobEngine(JobRepository jobs, GroupService groups, DeviceChannel channel, Clock clock, EngineLimits limits) {
+  public JobEngine(JobRepository jobs, JobWork work, GroupService groups, JobKinds kinds, Clock clock,
+                   EngineLimits limits, EngineNode node) {
     this.jobs = jobs;
+    this.work = work;
     this.groups = groups;
-    this.channel = channel;
+    this.kinds = kinds;
     this.clock = clock;
     this.limits = limits;
+    this.node = node;
   }
 
-  /** Loads every unfinished job; commands sent before a crash but not answered fail as {@code Interrupted}. */
+  public EngineNode node() {
+    return node;
+  }
+
+  /**
+   * Takes over the work of dead engines (this node's earlier instance at once, other nodes' once their leases
+   * expired): devices they sent and never recorded fail {@code Interrupted}; then loads every unfinished job.
+   */
   public Future<Void> recover() {
-    return jobs.unfinished().compose(list -> {
-      List<Future<Void>> all = new ArrayList<>();
+    return recoverOrphans().compose(n -> jobs.unfinished()).map(list -> {
       for (Job job : list) {
-        ActiveJob a = new ActiveJob(job);
-        active.put(job.id(), a);
-        if (job.status() != JobStatus.PENDING) {
-          all.add(recoverRunning(a));
-        }
+        active.putIfAbsent(job.id(), new JobRun(job, kinds.of(job.type())));
       }
       if (!list.isEmpty()) {
         LOG.info("Resuming {} unfinished job(s)", list.size());
       }
-      return Future.join(all).mapEmpty();
+      return null;
     });
   }
 
-  private Future<Void> recoverRunning(ActiveJob a) {
-    Future<Integer> interrupted = a.job.kind() == JobKind.COMMAND
-        ? jobs.interruptDispatched(a.job.id(), clock.instant()) : Future.succeededFuture(0);
-    return interrupted.compose(n -> reload(a)).compose(v -> repositionCursor(a));
+  private Future<Integer> recoverOrphans() {
+    Instant now = clock.instant();
+    nextRecovery = now.plus(node.lease().dividedBy(2));
+    return work.orphanedLeases(node, now).compose(leases -> {
+      Future<Integer> chain = Future.succeededFuture(0);
+      for (Lease lease : leases) {
+        chain = chain.compose(n -> recoverOrphan(lease).map(m -> n + m));
+      }
+      return chain;
+    });
+  }
+
+  private Future<Integer> recoverOrphan(Lease lease) {
+    return work.heldBy(lease).compose(held -> {
+      Instant now = clock.instant();
+      List<Outcome> outcomes = new ArrayList<>();
+      for (Claimed c : held) {
+        outcomes.add(Outcome.last(c, DeviceResult.failed(c.seq(), c.deviceId(), "Interrupted", INTERRUPTED_MESSAGE,
+            null, now)));
+      }
+      return work.settleOrphan(lease, outcomes, now).map(settled -> {
+        if (settled && !held.isEmpty()) {
+          LOG.info("Job {}: {} device(s) sent by {} were not answered before it stopped: Interrupted", lease.jobId(),
+              held.size(), lease.holder());
+          JobRun run = active.get(lease.jobId());
+          if (run != null) {
+            run.batch = null; // read the batch again: its counts moved
+          }
+        }
+        return settled ? held.size() : 0;
+      });
+    });
   }
 
   /** Starts watching a job (a new one, or one loaded again). */
   public void watch(Job job) {
-    active.putIfAbsent(job.id(), new ActiveJob(job));
+    active.putIfAbsent(job.id(), new JobRun(job, kinds.of(job.type())));
   }
 
   /** Stops a pending or running job; in-flight devices finish and are recorded. */
@@ -80,8 +123,7 @@ public final class JobEngine {
             return Future.failedFuture(new FlotillaException.Conflict("Job \"" + jobId
                 + "\" is no longer pending or running."));
           }
-          ActiveJob a = active.computeIfAbsent(jobId, id -> new ActiveJob(updated.get()));
-          a.job = updated.get();
+          run(updated.get()).job = updated.get();
           return Future.<Void>succeededFuture();
         });
   }
@@ -96,10 +138,16 @@ public final class JobEngine {
       if (updated.isEmpty()) {
         return Future.failedFuture(new FlotillaException.Conflict("Job \"" + jobId + "\" is no longer stopped."));
       }
-      ActiveJob a = active.computeIfAbsent(jobId, id -> new ActiveJob(updated.get()));
-      a.job = updated.get();
-      return updated.get().status() == JobStatus.RUNNING ? repositionCursor(a) : Future.succeededFuture();
+      JobRun run = run(updated.get());
+      run.job = updated.get();
+      run.batch = null;
+      run.exhausted = false;
+      return Future.<Void>succeededFuture();
     });
+  }
+
+  private JobRun run(Job job) {
+    return active.computeIfAbsent(job.id(), id -> new JobRun(job, kinds.of(job.type())));
   }
 
   /** Commands in flight across all jobs. */
@@ -112,41 +160,49 @@ public final class JobEngine {
     return active.size();
   }
 
-  /** One pass over every job; a tick started while another runs joins it. */
+  /** One pass: lease upkeep when due, then a step of every job; a tick started while another runs joins it. */
   public synchronized Future<Void> tick() {
     if (!currentTick.isComplete()) {
       return currentTick;
     }
-    List<Future<Void>> steps = new ArrayList<>();
-    long now = System.nanoTime();
-    for (ActiveJob a : active.values()) {
-      if (now < a.retryAt) {
+    Instant now = clock.instant();
+    List<Future<?>> steps = new ArrayList<>();
+    if (!now.isBefore(nextRenewal)) {
+      nextRenewal = now.plus(node.lease().dividedBy(3));
+      steps.add(work.renew(node.holder(), now.plus(node.lease()))
+          .onFailure(e -> LOG.warn("Renewing the leases of {} failed: {}", node.holder(), e.toString())));
+    }
+    if (!now.isBefore(nextRecovery)) {
+      steps.add(recoverOrphans().onFailure(e -> LOG.warn("Recovering orphaned leases failed: {}", e.toString())));
+    }
+    for (JobRun run : active.values()) {
+      if (now.isBefore(run.retryAt)) {
         continue;
       }
-      steps.add(step(a).map(v -> {
-        a.failures = 0;
+      steps.add(step(run).map(v -> {
+        run.failures = 0;
         return v;
       }).recover(e -> {
-        a.failures++;
-        long backoffMs = Math.min(5_000, 50L << Math.min(a.failures, 7));
-        a.retryAt = System.nanoTime() + backoffMs * 1_000_000;
-        LOG.warn("Job {}: step failed (retry in {} ms): {}", a.job.id(), backoffMs, e.toString());
+        run.failures++;
+        long backoffMs = Math.min(5_000, 50L << Math.min(run.failures, 7));
+        run.retryAt = clock.instant().plusMillis(backoffMs);
+        LOG.warn("Job {}: step failed (retry in {} ms): {}", run.job.id(), backoffMs, e.toString());
         return Future.succeededFuture();
       }));
     }
-    currentTick = Future.join(steps).mapEmpty();
+    currentTick = Future.join(new ArrayList<>(steps)).<Void>mapEmpty().recover(e -> Future.succeededFuture());
     return currentTick;
   }
 
-  /** Writes the job's recorded results and, alongside, advances it (claims and dispatches the next devices). */
-  private Future<Void> step(ActiveJob a) {
-    Future<Void> flushed = flush(a);
-    Future<Void> advanced = switch (a.job.status()) {
-      case PENDING -> start(a);
-      case RUNNING -> advance(a);
+  /** Writes the job's recorded results and, alongside, advances it. */
+  private Future<Void> step(JobRun run) {
+    Future<Void> flushed = flush(run);
+    Future<Void> advanced = switch (run.job.status()) {
+      case PENDING -> start(run);
+      case RUNNING -> run.kind instanceof JobKind.Sent sent ? send(run, sent) : apply(run, (JobKind.Applied) run.kind);
       default -> {
-        if (a.job.status().isFinal() && a.inFlight.get() == 0 && a.results.isEmpty() && !a.flushing) {
-          active.remove(a.job.id());
+        if (run.job.status().isFinal() && run.idle()) {
+          active.remove(run.job.id());
         }
         yield Future.succeededFuture();
       }
@@ -156,226 +212,255 @@ public final class JobEngine {
     return Future.join(flushed, advanced).mapEmpty();
   }
 
-  private Future<Void> start(ActiveJob a) {
-    Job job = a.job;
+  private Future<Void> start(JobRun run) {
+    Job job = run.job;
     Future<DeviceSource> source = job.rerunOf() != null
         ? Future.succeededFuture(new DeviceSource.FailedIn(job.rerunOf()))
         : groups.get(job.groupId()).map(g -> new DeviceSource.Matching(g.filter()));
-    return source.compose(src -> {
-      if (job.kind() == JobKind.PROPERTY && job.batch() == null && job.cancellationThreshold() == null) {
-        return jobs.expandAndApplyProperties(job, src, clock.instant()).compose(done -> {
-          a.job = done;
-          return pushDesired(done, 1, done.progress().total(), done.desiredVersion());
-        });
+    return source.compose(src -> run.kind.start(job, src, clock.instant())).compose(started -> {
+      run.job = started;
+      if (started.status() != JobStatus.RUNNING) {
+        return Future.<Void>succeededFuture();
       }
-      return jobs.expand(job, src, total -> job.batch() == null ? 0 : job.batch().size(total), clock.instant())
-          .compose(expanded -> {
-            a.job = expanded;
-            a.batch = 0;
-            a.cursor = 0;
-            if (crossedJobThreshold(a)) {
-              return finish(a, JobStatus.CANCELLED);
-            }
-            // The first devices go out in this step, not a tick later.
-            return a.job.status() == JobStatus.RUNNING ? advance(a) : Future.<Void>succeededFuture();
-          });
+      return judgeResults(run).compose(goesOn -> goesOn ? advance(run) : Future.succeededFuture());
     }).recover(e -> {
       if (e instanceof FlotillaException.NotFound) {
-        return fail(a, "The job's device group no longer exists.");
+        return fail(run, "The job's device group no longer exists.");
       }
       return Future.failedFuture(e);
     });
   }
 
-  private Future<Void> advance(ActiveJob a) {
-    Job job = a.job;
-    if (job.progress().total() == 0) {
-      return finish(a, JobStatus.COMPLETE);
-    }
-    long from = a.batchFrom();
-    long to = a.batchTo();
-    if (job.kind() != JobKind.COMMAND) {
-      return jobs.applyRange(job, from, to, clock.instant())
-          .compose(version -> job.kind() == JobKind.PROPERTY ? pushDesired(job, from, to, version)
-              : Future.succeededFuture())
-          .compose(v -> reload(a))
-          .compose(v -> a.job.status() == JobStatus.RUNNING ? endOfBatch(a, from, to) : Future.succeededFuture());
-    }
-    if (a.cursor < to) {
-      int room = reserve(Math.min(limits.claimPerTick(), perJobCap() - a.inFlight.get()));
-      if (room <= 0) {
-        return Future.succeededFuture();
-      }
-      return jobs.claim(job.id(), Math.max(a.cursor, from - 1), to, room).map(claimed -> {
-        inFlight.addAndGet(claimed.size() - room);
-        for (Claimed c : claimed) {
-          a.cursor = Math.max(a.cursor, c.seq());
-          dispatch(a, c);
-        }
-        if (claimed.size() < room) {
-          a.cursor = to;
-        }
-        return claimed.isEmpty();
-      }).onFailure(e -> inFlight.addAndGet(-room))
-          .compose(none -> none ? reload(a) : Future.succeededFuture());
-    }
-    if (a.inFlight.get() == 0 && a.results.isEmpty() && !a.flushing) {
-      return endOfBatch(a, from, to);
-    }
-    return Future.succeededFuture();
+  /** The first devices go out in the step that started the job, not a tick later. */
+  private Future<Void> advance(JobRun run) {
+    return run.kind instanceof JobKind.Sent sent ? send(run, sent) : apply(run, (JobKind.Applied) run.kind);
   }
 
-  private Future<Void> endOfBatch(ActiveJob a, long from, long to) {
-    int batch = a.batch;
-    return jobs.counts(a.job.id(), from, to).compose(counts -> {
-      if (a.batch != batch) {
+  private Future<Void> apply(JobRun run, JobKind.Applied kind) {
+    return currentBatch(run).compose(b -> {
+      if (b == null) {
+        return Future.succeededFuture();
+      }
+      return kind.apply(run.job, b.first(), b.last(), clock.instant())
+          .compose(v -> reload(run))
+          .compose(v -> run.job.status() == JobStatus.RUNNING ? endOfBatch(run, b) : Future.succeededFuture());
+    });
+  }
+
+  private Future<Void> send(JobRun run, JobKind.Sent kind) {
+    return currentBatch(run).compose(b -> {
+      if (b == null) {
+        return Future.succeededFuture();
+      }
+      if (!run.exhausted) {
+        int room = reserve(Math.min(limits.claimPerTick(), perJobCap() - run.inFlight.get()));
+        if (room <= 0) {
+          return Future.succeededFuture();
+        }
+        Instant now = clock.instant();
+        return work.claim(run.job.id(), b.last(), room, node.holder(), now.plus(node.lease())).map(claim -> {
+          inFlight.addAndGet(claim.devices().size() - room);
+          dispatch(run, kind, claim.devices());
+          if (run.batch == b) {
+            run.exhausted = claim.exhausted();
+          }
+          return null;
+        }).onFailure(e -> inFlight.addAndGet(-room)).mapEmpty();
+      }
+      return run.idle() ? endOfBatch(run, b) : Future.succeededFuture();
+    });
+  }
+
+  private void dispatch(JobRun run, JobKind.Sent kind, List<Claimed> claimed) {
+    if (claimed.isEmpty()) {
+      return;
+    }
+    run.leased(claimed.get(0).leaseId(), claimed.size());
+    for (Claimed c : claimed) {
+      run.inFlight.incrementAndGet();
+      kind.send(run.job, c).onComplete(ar -> {
+        DeviceResult r = ar.succeeded() ? ar.result() : DeviceResult.failed(c.seq(), c.deviceId(), "InternalError",
+            String.valueOf(ar.cause()), null, clock.instant());
+        run.results.add(Outcome.last(c, r));
+        run.inFlight.decrementAndGet();
+        inFlight.decrementAndGet();
+      });
+    }
+  }
+
+  /** The batch the job works on: the stored running one, else the next one started now; null when none is left. */
+  private Future<BatchState> currentBatch(JobRun run) {
+    if (run.batch != null) {
+      return Future.succeededFuture(run.batch);
+    }
+    Job job = run.job;
+    return work.latestBatch(job.id()).compose(latest -> {
+      if (latest.isPresent() && latest.get().running()) {
+        return Future.succeededFuture(latest.get());
+      }
+      if (latest.isPresent()) {
+        int next = latest.get().no() + 1;
+        if (next >= job.batchCount()) {
+          return finish(run, JobStatus.COMPLETE).map((BatchState) null);
+        }
+        return startBatch(run, BatchState.of(job, next));
+      }
+      // No batch stored (a job from before batches were stored): the batch of its first device not final.
+      return work.firstUnfinished(job.id()).compose(first -> startBatch(run,
+          BatchState.of(job, first > 0 ? job.batchOf(first) : Math.max(0, job.batchCount() - 1))));
+    }).map(b -> {
+      if (b != null && run.job.status() == JobStatus.RUNNING) {
+        run.batch = b;
+        run.exhausted = false;
+      }
+      return run.batch;
+    });
+  }
+
+  private Future<BatchState> startBatch(JobRun run, BatchState b) {
+    return work.startBatch(run.job.id(), b, clock.instant())
+        .compose(started -> started ? Future.succeededFuture(b)
+            : work.latestBatch(run.job.id()).map(latest -> latest.filter(BatchState::running).orElse(null)));
+  }
+
+  /** Judges a batch whose devices were all started: once every one is final, its policies decide what comes next. */
+  private Future<Void> endOfBatch(JobRun run, BatchState b) {
+    Instant now = clock.instant();
+    if (now.isBefore(run.judgeNotBefore)) {
+      return Future.succeededFuture();
+    }
+    return work.counts(run.job.id(), b.first(), b.last()).compose(counts -> {
+      if (run.batch != b) {
         return Future.succeededFuture(); // judged already
       }
       if (!counts.done()) {
-        a.cursor = from - 1;
+        run.judgeNotBefore = clock.instant().plus(JUDGE_AGAIN);
+        if (counts.pending() > 0) {
+          run.exhausted = false; // devices of the batch were left unsent (a stop, a lost claim): send them
+        }
         return Future.succeededFuture();
       }
-      CancellationThreshold t = a.job.cancellationThreshold();
-      if (t != null && t.perBatch() && t.crossedBy(counts.failed(), counts.total())) {
-        return finish(a, JobStatus.CANCELLED);
-      }
-      return reload(a).compose(v -> crossedJobThreshold(a) ? finish(a, JobStatus.CANCELLED) : nextBatch(a, batch, to));
-    });
-  }
-
-  /** Moves from batch {@code batch} (ending at {@code to}) to the next, or completes the job; once per batch. */
-  private Future<Void> nextBatch(ActiveJob a, int batch, long to) {
-    if (a.job.status() != JobStatus.RUNNING || a.batch != batch) {
-      return Future.succeededFuture();
-    }
-    if (a.batch + 1 < a.job.batchCount()) {
-      a.batch++;
-      a.cursor = to;
-      return Future.succeededFuture();
-    }
-    return finish(a, JobStatus.COMPLETE);
-  }
-
-  private void dispatch(ActiveJob a, Claimed c) {
-    a.inFlight.incrementAndGet();
-    CommandRun.run(channel, c.seq(), c.deviceId(), a.job.items(), limits.commandTimeout(), clock).onComplete(ar -> {
-      DeviceResult r = ar.succeeded() ? ar.result()
-          : DeviceResult.failed(c.seq(), c.deviceId(), "InternalError", String.valueOf(ar.cause()), null, clock.instant());
-      a.results.add(r);
-      a.inFlight.decrementAndGet();
-      inFlight.decrementAndGet();
-    });
-  }
-
-  private Future<Void> flush(ActiveJob a) {
-    if (a.results.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    List<DeviceResult> batch = new ArrayList<>();
-    DeviceResult r;
-    while (batch.size() < limits.resultsPerWrite() && (r = a.results.poll()) != null) {
-      batch.add(r);
-    }
-    a.flushing = true;
-    return jobs.record(a.job.id(), batch)
-        .onFailure(e -> a.results.addAll(batch))
-        .onComplete(ar -> a.flushing = false)
-        .compose(v -> reload(a))
-        .compose(v -> crossedJobThreshold(a) ? finish(a, JobStatus.CANCELLED) : crossedBatchThreshold(a)
-            .compose(crossed -> crossed ? finish(a, JobStatus.CANCELLED) : endIfDrained(a)));
-  }
-
-  /** When these were the last results of a command batch, judges the batch now rather than a tick later. */
-  private Future<Void> endIfDrained(ActiveJob a) {
-    Job job = a.job;
-    if (job.status() != JobStatus.RUNNING || job.kind() != JobKind.COMMAND || a.inFlight.get() > 0
-        || !a.results.isEmpty() || a.flushing) {
-      return Future.succeededFuture();
-    }
-    return a.cursor >= a.batchTo() ? endOfBatch(a, a.batchFrom(), a.batchTo()) : Future.succeededFuture();
-  }
-
-  /**
-   * Whether the running batch's recorded failures already cross a per-batch threshold (judged as results arrive, so
-   * the batch's devices not yet sent stay pending; the batch's end judges it again with every result in).
-   */
-  private Future<Boolean> crossedBatchThreshold(ActiveJob a) {
-    CancellationThreshold t = a.job.cancellationThreshold();
-    if (a.job.status() != JobStatus.RUNNING || t == null || !t.perBatch() || a.job.progress().failed() == 0) {
-      return Future.succeededFuture(false);
-    }
-    return jobs.counts(a.job.id(), a.batchFrom(), a.batchTo())
-        .map(counts -> t.crossedBy(counts.failed(), counts.total()));
-  }
-
-  /** Whether the whole-job cancellation threshold is crossed by the recorded failures of a running job. */
-  private static boolean crossedJobThreshold(ActiveJob a) {
-    CancellationThreshold t = a.job.cancellationThreshold();
-    JobProgress p = a.job.progress();
-    return a.job.status() == JobStatus.RUNNING && t != null && !t.perBatch() && t.crossedBy(p.failed(), p.total());
-  }
-
-  /** Positions whose device ids are read and pushed at a time, so no callback walks a whole large job. */
-  private static final int PUSH_CHUNK = 5_000;
-
-  private Future<Void> pushDesired(Job job, long from, long to, long version) {
-    if (to < from || version <= 0) {
-      return Future.succeededFuture();
-    }
-    var patch = DesiredPatch.of(job.items());
-    long end = Math.min(to, from + PUSH_CHUNK - 1);
-    return jobs.deviceIds(job.id(), from, end).compose(ids -> {
-      for (String id : ids) {
-        if (channel.isConnected(id)) {
-          channel.pushDesired(id, patch, version);
+      return reload(run).compose(v -> {
+        if (run.job.status() != JobStatus.RUNNING || run.batch != b) {
+          return Future.succeededFuture();
         }
-      }
-      return end < to ? pushDesired(job, end + 1, to, version) : Future.succeededFuture();
-    });
-  }
-
-  private Future<Void> finish(ActiveJob a, JobStatus status) {
-    return jobs.transition(a.job.id(), EnumSet.of(JobStatus.RUNNING), status, clock.instant(), null)
-        .compose(updated -> {
-          if (updated.isPresent()) {
-            a.job = updated.get();
+        Verdict verdict = JobPolicies.of(run.job).afterBatch(run.job.progress(), counts);
+        BatchState next = verdict.goesOn() && b.no() + 1 < run.job.batchCount() ? BatchState.of(run.job, b.no() + 1)
+            : null;
+        String status = switch (verdict.action()) {
+          case CONTINUE -> BatchState.DONE;
+          case CANCEL -> BatchState.CANCELLED;
+          case PAUSE -> BatchState.GATED;
+        };
+        return work.endBatch(run.job.id(), b.no(), status, counts, next, clock.instant()).compose(ended -> {
+          run.batch = null;
+          if (!ended) {
             return Future.succeededFuture();
           }
-          return reload(a);
+          return switch (verdict.action()) {
+            case CANCEL -> finish(run, JobStatus.CANCELLED);
+            case PAUSE -> pause(run);
+            case CONTINUE -> {
+              if (next == null) {
+                yield finish(run, JobStatus.COMPLETE);
+              }
+              run.batch = next;
+              run.exhausted = false;
+              yield Future.succeededFuture();
+            }
+          };
+        });
+      });
+    });
+  }
+
+  private Future<Void> flush(JobRun run) {
+    if (run.results.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Outcome> batch = new ArrayList<>();
+    Outcome o;
+    while (batch.size() < limits.resultsPerWrite() && (o = run.results.poll()) != null) {
+      batch.add(o);
+    }
+    Set<Long> finished = run.finishedLeases(batch);
+    run.flushing = true;
+    return work.record(run.job.id(), batch, finished)
+        .onSuccess(n -> run.settled(batch))
+        .onFailure(e -> run.results.addAll(batch))
+        .onComplete(ar -> run.flushing = false)
+        .compose(n -> reload(run))
+        .compose(v -> judgeResults(run))
+        .compose(goesOn -> goesOn ? endIfDrained(run) : Future.succeededFuture());
+  }
+
+  /** Judges the job's policies on its recorded results; answers whether it goes on. */
+  private Future<Boolean> judgeResults(JobRun run) {
+    JobPolicies policies = JobPolicies.of(run.job);
+    if (run.job.status() != JobStatus.RUNNING || policies.all().isEmpty()) {
+      return Future.succeededFuture(true);
+    }
+    Future<BatchCounts> batchCounts = policies.needBatchCounts(run.job.progress()) ? currentBatch(run)
+        .compose(b -> b == null ? Future.succeededFuture((BatchCounts) null)
+            : work.counts(run.job.id(), b.first(), b.last()))
+        : Future.succeededFuture(null);
+    return batchCounts.compose(counts -> {
+      Verdict v = policies.afterResults(run.job.progress(), counts);
+      return switch (v.action()) {
+        case CONTINUE -> Future.succeededFuture(true);
+        case CANCEL -> finish(run, JobStatus.CANCELLED).map(false);
+        case PAUSE -> pause(run).map(false);
+      };
+    });
+  }
+
+  /** When these were the last results of a batch that was sent whole, judges the batch now rather than a tick later. */
+  private Future<Void> endIfDrained(JobRun run) {
+    BatchState b = run.batch;
+    if (run.job.status() != JobStatus.RUNNING || !(run.kind instanceof JobKind.Sent) || b == null || !run.exhausted
+        || !run.idle()) {
+      return Future.succeededFuture();
+    }
+    return endOfBatch(run, b);
+  }
+
+  private Future<Void> finish(JobRun run, JobStatus status) {
+    return jobs.transition(run.job.id(), EnumSet.of(JobStatus.RUNNING), status, clock.instant(), null)
+        .compose(updated -> {
+          if (updated.isPresent()) {
+            run.job = updated.get();
+            return Future.succeededFuture();
+          }
+          return reload(run);
         });
   }
 
-  private Future<Void> fail(ActiveJob a, String why) {
-    return jobs.transition(a.job.id(), EnumSet.of(JobStatus.PENDING), JobStatus.FAILED, clock.instant(), why)
-        .compose(updated -> updated.isPresent() ? Future.succeededFuture(updated) : jobs.find(a.job.id()))
+  private Future<Void> pause(JobRun run) {
+    return jobs.transition(run.job.id(), EnumSet.of(JobStatus.RUNNING), JobStatus.STOPPED, clock.instant(), null)
+        .compose(updated -> {
+          if (updated.isPresent()) {
+            run.job = updated.get();
+            run.batch = null;
+            return Future.succeededFuture();
+          }
+          return reload(run);
+        });
+  }
+
+  private Future<Void> fail(JobRun run, String why) {
+    return jobs.transition(run.job.id(), EnumSet.of(JobStatus.PENDING), JobStatus.FAILED, clock.instant(), why)
+        .compose(updated -> updated.isPresent() ? Future.succeededFuture(updated) : jobs.find(run.job.id()))
         .map(updated -> {
-          updated.ifPresent(j -> a.job = j);
+          updated.ifPresent(j -> run.job = j);
           return null;
         });
   }
 
-  private Future<Void> reload(ActiveJob a) {
-    return jobs.find(a.job.id()).map(found -> {
-      found.ifPresent(j -> a.job = j);
+  private Future<Void> reload(JobRun run) {
+    return jobs.find(run.job.id()).map(found -> {
+      found.ifPresent(j -> run.job = j);
       return null;
     });
-  }
-
-  /** Points the cursor at the first pending device, in its batch (after a restart or a resume). */
-  private Future<Void> repositionCursor(ActiveJob a) {
-    // The batch of the last device sent (its answers may still be in flight, or were interrupted by a crash) is
-    // finished — and its per-batch threshold checked — before the next batch starts.
-    return jobs.dispatchMark(a.job.id()).compose(mark -> jobs.firstPending(a.job.id()).map(first -> {
-      long anchor = mark > 0 ? mark : first;
-      if (anchor > 0) {
-        a.batch = a.job.batchOf(anchor);
-        a.cursor = (long) a.batch * batchSize(a.job);
-      } else {
-        a.batch = Math.max(0, a.job.batchCount() - 1);
-        a.cursor = a.job.progress().total();
-      }
-      return null;
-    }));
   }
 
   /** Reserves up to {@code wanted} places under the global in-flight limit (jobs claim concurrently). */
@@ -393,42 +478,12 @@ public final class JobEngine {
     return 0;
   }
 
-  /** Each command job's share of the in-flight limit: jobs about to start (pending) count, so they are not starved. */
+  /** Each sent job's share of the in-flight limit: jobs about to start (pending) count, so they are not starved. */
   private int perJobCap() {
-    long commandJobs = active.values().stream()
-        .filter(x -> x.job.kind() == JobKind.COMMAND
+    long sentJobs = active.values().stream()
+        .filter(x -> x.kind instanceof JobKind.Sent
             && (x.job.status() == JobStatus.RUNNING || x.job.status() == JobStatus.PENDING)).count();
-    return (int) Math.max(1, limits.maxInFlight() / Math.max(1, commandJobs));
-  }
-
-  private static int batchSize(Job job) {
-    return job.batchSize() <= 0 ? Math.max(1, job.progress().total()) : job.batchSize();
-  }
-
-  /** Engine-side state of one job. */
-  private static final class ActiveJob {
-    volatile Job job;
-    volatile long cursor;
-    volatile int batch;
-    final AtomicInteger inFlight = new AtomicInteger();
-    final ConcurrentLinkedQueue<DeviceResult> results = new ConcurrentLinkedQueue<>();
-    volatile boolean flushing;
-    volatile int failures;
-    volatile long retryAt;
-
-    ActiveJob(Job job) {
-      this.job = job;
-    }
-
-    /** First position of the current batch. */
-    long batchFrom() {
-      return (long) batch * batchSize(job) + 1;
-    }
-
-    /** Last position of the current batch. */
-    long batchTo() {
-      return Math.min(batchFrom() + batchSize(job) - 1, job.progress().total());
-    }
+    return (int) Math.max(1, limits.maxInFlight() / Math.max(1, sentJobs));
   }
 
   /** For tests and metrics: the job as the engine last saw it. */

@@ -1,32 +1,47 @@
 package io.flotilla.domain.job;
 
-import java.util.Optional;
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
-/** What a job does to each device; each kind has two accepted spellings of {@code data[].type} (D-b). */
-public enum JobKind {
-  COMMAND("command", "CommandJobData"),
-  PROPERTY("property", "PropertyJobData"),
-  CLOUD_PROPERTY("cloudProperty", "CloudPropertyJobData"),
-  TEMPLATE_MIGRATION("deviceTemplateMigration", "DeviceTemplateMigrationJobData");
+/**
+ * What one job type does to its devices (one handler per {@link JobType}); the engine owns claiming, leasing, pacing
+ * and judging. A kind is either {@link Applied} range by range in the database, or {@link Sent} to each device and
+ * answered later.
+ */
+public sealed interface JobKind permits JobKind.Applied, JobKind.Sent {
+  JobType type();
 
-  private final String spec;
-  private final String docs;
+  /**
+   * Starts a pending job over {@code source}: expands its devices (and may finish it at once); answers the job as
+   * stored afterwards.
+   */
+  Future<Job> start(Job job, DeviceSource source, Instant now);
 
-  JobKind(String spec, String docs) {
-    this.spec = spec;
-    this.docs = docs;
+  /** A kind applied to a range of positions in one transaction (property, cloud property, template migration). */
+  non-sealed interface Applied extends JobKind {
+    /** Applies the job to the pending devices of positions {@code [from, to]}, completing them. */
+    Future<Void> apply(Job job, long from, long to, Instant now);
   }
 
-  public static Optional<JobKind> bySpelling(String type) {
-    for (JobKind k : values()) {
-      if (k.spec.equals(type) || k.docs.equals(type)) {
-        return Optional.of(k);
-      }
+  /** A kind sent to each device under a lease, whose answer comes later (command). */
+  non-sealed interface Sent extends JobKind {
+    /** Does the job's work on one device; never fails: every outcome is a {@link DeviceResult}. */
+    Future<DeviceResult> send(Job job, Claimed device);
+  }
+
+  /** The templates named by the job's entries: devices of another template fail {@code TemplateMismatch}. */
+  static Set<String> targets(Job job) {
+    Set<String> out = new LinkedHashSet<>();
+    for (JobItem i : job.items()) {
+      out.add(i.target());
     }
-    return Optional.empty();
+    return out;
   }
 
-  public String specSpelling() {
-    return spec;
+  /** The usual start: expansion, with the job's batch size. */
+  static Future<Job> expand(JobWork work, Job job, DeviceSource source, Set<String> targets, Instant now) {
+    return work.expand(job, source, targets, total -> job.batch() == null ? 0 : job.batch().size(total), now);
   }
 }

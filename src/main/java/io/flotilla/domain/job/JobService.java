@@ -51,7 +51,7 @@ public final class JobService {
   public Future<Job> rerun(String id, String rerunId) {
     Ids.groupOrJobId("rerun id", rerunId);
     return get(id).compose(source -> {
-      Job job = new Job(rerunId, source.displayName(), source.description(), source.groupId(), source.kind(),
+      Job job = new Job(rerunId, source.displayName(), source.description(), source.groupId(), source.type(),
           source.items(), source.batch(), source.cancellationThreshold(), JobStatus.PENDING, null,
           source.organizations(), clock.instant(), null, null, JobProgress.NONE, 0, 0, null, id);
       return jobs.insert(job).map(v -> {
@@ -73,8 +73,14 @@ public final class JobService {
     return jobs.listByScheduledJob(scheduledJobId, page);
   }
 
-  public Future<Page<DeviceResult>> devices(String id, PageRequest page) {
+  public Future<Page<JobDevice>> devices(String id, PageRequest page) {
     return get(id).compose(j -> jobs.devices(id, page));
+  }
+
+  /** One device's entry in job {@code id} with every attempt; fails with {@code NotFound} for either. */
+  public Future<JobDevice> device(String id, String deviceId) {
+    return get(id).compose(j -> jobs.device(id, deviceId)).map(d -> d.orElseThrow(() ->
+        new FlotillaException.NotFound("Device \"" + deviceId + "\" is not part of job \"" + id + "\".")));
   }
 
   /** Stops a pending or running job: in-flight devices finish and are recorded, the rest stay pending. */

@@ -26,7 +26,7 @@ final class JobValidator {
   }
 
   /** Answers the kind shared by all entries, or fails with {@code Invalid}. */
-  Future<JobKind> check(JobDefinition d) {
+  Future<JobType> check(JobDefinition d) {
     if (d.groupId() == null || d.groupId().isBlank()) {
       throw new FlotillaException.Invalid("\"group\" is required: the id of a device group.");
     }
@@ -37,11 +37,11 @@ final class JobValidator {
     if (d.cancellationThreshold() != null) {
       checkRange("cancellationThreshold", d.cancellationThreshold().type(), d.cancellationThreshold().value());
     }
-    JobKind kind = kindOf(d.items());
-    if (kind == JobKind.TEMPLATE_MIGRATION && d.items().size() > 1) {
+    JobType kind = kindOf(d.items());
+    if (kind == JobType.TEMPLATE_MIGRATION && d.items().size() > 1) {
       throw new FlotillaException.Invalid("A template migration job takes exactly one \"data\" entry.");
     }
-    if (kind != JobKind.TEMPLATE_MIGRATION
+    if (kind != JobType.TEMPLATE_MIGRATION
         && d.items().stream().map(JobItem::target).filter(java.util.Objects::nonNull).distinct().count() > 1) {
       throw new FlotillaException.Invalid("All \"data\" entries of a job must have the same \"target\" template.");
     }
@@ -56,12 +56,12 @@ final class JobValidator {
     return Future.all(checks).map(x -> kind);
   }
 
-  private static JobKind kindOf(List<JobItem> items) {
-    Set<JobKind> kinds = new HashSet<>();
+  private static JobType kindOf(List<JobItem> items) {
+    Set<JobType> kinds = new HashSet<>();
     for (int i = 0; i < items.size(); i++) {
       String type = items.get(i).type();
       int index = i;
-      kinds.add(JobKind.bySpelling(type).orElseThrow(() -> new FlotillaException.Invalid("data[" + index
+      kinds.add(JobType.bySpelling(type).orElseThrow(() -> new FlotillaException.Invalid("data[" + index
           + "].type \"" + type + "\" is not one of command, property, cloudProperty, deviceTemplateMigration "
           + "(or CommandJobData, PropertyJobData, CloudPropertyJobData, DeviceTemplateMigrationJobData).")));
     }
@@ -71,8 +71,8 @@ final class JobValidator {
     return kinds.iterator().next();
   }
 
-  private Future<Void> checkItem(JobKind kind, JobItem item, String where) {
-    if (kind == JobKind.TEMPLATE_MIGRATION) {
+  private Future<Void> checkItem(JobType kind, JobItem item, String where) {
+    if (kind == JobType.TEMPLATE_MIGRATION) {
       if (item.template() == null || item.template().isEmpty()) {
         throw new FlotillaException.Invalid(where + ".template is required: the id of the target device template.");
       }
@@ -98,7 +98,7 @@ final class JobValidator {
     });
   }
 
-  private static void checkCapability(JobKind kind, CapabilityModel model, CapabilityPath path, JobItem item,
+  private static void checkCapability(JobType kind, CapabilityModel model, CapabilityPath path, JobItem item,
                                       String where) {
     Capability c = model.resolve(path).orElseThrow(() -> new FlotillaException.Invalid(
         where + ".path \"" + item.path() + "\" is not in template \"" + item.target() + "\"."));
@@ -113,9 +113,9 @@ final class JobValidator {
         }
       }
       case PROPERTY, CLOUD_PROPERTY -> {
-        if (!(c instanceof PropertyCapability p) || (kind == JobKind.PROPERTY ? !p.writable() || p.cloud() : !p.cloud())) {
+        if (!(c instanceof PropertyCapability p) || (kind == JobType.PROPERTY ? !p.writable() || p.cloud() : !p.cloud())) {
           throw new FlotillaException.Invalid(where + ".path \"" + item.path() + "\" is not a "
-              + (kind == JobKind.PROPERTY ? "writable device property." : "cloud property."));
+              + (kind == JobType.PROPERTY ? "writable device property." : "cloud property."));
         }
         if (item.value() == null || item.value().isNull()) {
           throw new FlotillaException.Invalid(where + ".value is required for a property job.");

@@ -1,13 +1,8 @@
 package io.flotilla.storage.sql;
 
 import io.flotilla.domain.job.BatchCounts;
-import io.flotilla.domain.job.Claimed;
 import io.flotilla.domain.job.DeviceJobStatus;
-import io.flotilla.domain.job.DeviceResult;
 import io.flotilla.domain.job.DeviceSource;
-import io.flotilla.domain.job.Job;
-import io.flotilla.domain.job.JobItem;
-import io.flotilla.domain.job.JobKind;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,7 +11,6 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -26,6 +20,9 @@ final class JobDeviceRows {
   static final int DISPATCHED = DeviceJobStatus.DISPATCHED.code();
   static final int COMPLETED = DeviceJobStatus.COMPLETED.code();
   static final int FAILED = DeviceJobStatus.FAILED.code();
+  static final int WAITING = DeviceJobStatus.WAITING.code();
+  /** Rows whose device is not final: pending (sent or not), dispatched again, waiting. */
+  static final String UNFINISHED = "(" + PENDING + ", " + DISPATCHED + ", " + WAITING + ")";
   private static final String MISMATCH_MESSAGE = "The device template is not the target template of the job.";
 
   private JobDeviceRows() {
@@ -35,9 +32,8 @@ final class JobDeviceRows {
    * One INSERT ... SELECT: positions in device-id order; devices of another template fail at once. {@code okStatus}
    * is the status of the other rows. Answers how many rows.
    */
-  static int expand(Connection c, JobSpan span, Job job, DeviceSource source, int okStatus, Instant now,
+  static int expand(Connection c, JobSpan span, Set<String> targets, DeviceSource source, int okStatus, Instant now,
                     JobSpan.Numbers numbers) throws SQLException {
-    Set<String> targets = targets(job);
     String mismatch = targets.isEmpty() ? "1 = 0"
         : "(d.template_id IS NULL OR d.template_id NOT IN (" + placeholders(targets.size()) + "))";
     List<Object> params = new ArrayList<>();
@@ -72,16 +68,6 @@ final class JobDeviceRows {
       Rows.bind(ps, i, params);
       return ps.executeUpdate();
     }
-  }
-
-  private static Set<String> targets(Job job) {
-    Set<String> out = new LinkedHashSet<>();
-    if (job.kind() != JobKind.TEMPLATE_MIGRATION) {
-      for (JobItem i : job.items()) {
-        out.add(i.target());
-      }
-    }
-    return out;
   }
 
   /** Total and failed counts of the whole job. */
@@ -144,82 +130,19 @@ final class JobDeviceRows {
     return out;
   }
 
-  static List<Claimed> claim(Connection c, JobSpan span, long after, long to, int limit) throws SQLException {
-    String jobId = span.jobId();
-    List<Claimed> out = new ArrayList<>();
-    // The job's dispatch mark is locked first, then its status read: a stop (whose transition also locks the mark)
-    // either commits before this claim (nothing is claimed) or waits for it. Recording results runs alongside.
-    long through = lockDispatchMark(c, jobId);
-    try (PreparedStatement ps = c.prepareStatement("SELECT status FROM jobs WHERE id = ?")) {
+  /** Positions up to the mark were sent: pending rows at or below it are dispatched. 0 when nothing was. */
+  static long dispatchMark(Connection c, String jobId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT through FROM job_dispatch WHERE job_id = ?")) {
       ps.setString(1, jobId);
       try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next() || !"running".equals(rs.getString(1))) {
-          return out;
-        }
+        return rs.next() ? rs.getLong(1) : 0;
       }
-    }
-    try (PreparedStatement ps = c.prepareStatement("SELECT k, device_id FROM job_devices WHERE k > ? AND k <= ? "
-        + "AND status = " + PENDING + " ORDER BY k LIMIT ?")) {
-      ps.setLong(1, span.key(Math.max(after, through)));
-      ps.setLong(2, span.key(to));
-      ps.setInt(3, limit);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(new Claimed(rs.getString(2), span.seq(rs.getLong(1))));
-        }
-      }
-    }
-    if (!out.isEmpty()) {
-      try (PreparedStatement ps = c.prepareStatement("UPDATE job_dispatch SET through = ? WHERE job_id = ?")) {
-        ps.setLong(1, out.get(out.size() - 1).seq());
-        ps.setString(2, jobId);
-        ps.executeUpdate();
-      }
-    }
-    return out;
-  }
-
-  /** Records results of dispatched rows; answers {completed, failed} actually recorded (never counts twice). */
-  static int[] record(Connection c, JobSpan span, List<DeviceResult> allResults) throws SQLException {
-    long through = dispatchMark(c, span.jobId());
-    List<DeviceResult> results = allResults.stream().filter(r -> r.seq() <= through).toList();
-    if (results.isEmpty()) {
-      return new int[] {0, 0};
-    }
-    try (PreparedStatement ps = c.prepareStatement("UPDATE job_devices SET status = ?, error_code = ?, "
-        + "error_message = ?, response_code = ?, updated_at = ? WHERE k = ? AND status = " + PENDING)) {
-      for (DeviceResult r : results) {
-        ps.setInt(1, r.status().code());
-        ps.setString(2, r.errorCode());
-        ps.setString(3, r.errorMessage() == null ? null : truncate(r.errorMessage(), 1000));
-        if (r.responseCode() == null) {
-          ps.setNull(4, Types.INTEGER);
-        } else {
-          ps.setInt(4, r.responseCode());
-        }
-        ps.setTimestamp(5, Timestamp.from(r.at()));
-        ps.setLong(6, span.key(r.seq()));
-        ps.addBatch();
-      }
-      int[] counts = ps.executeBatch();
-      int completed = 0;
-      int failed = 0;
-      for (int i = 0; i < counts.length; i++) {
-        if (counts[i] > 0 || counts[i] == java.sql.Statement.SUCCESS_NO_INFO) {
-          if (results.get(i).status() == DeviceJobStatus.COMPLETED) {
-            completed++;
-          } else {
-            failed++;
-          }
-        }
-      }
-      return new int[] {completed, failed};
     }
   }
 
   static BatchCounts counts(Connection c, JobSpan span, long from, long to) throws SQLException {
     long through = dispatchMark(c, span.jobId());
-    long[] n = new long[4];
+    long[] n = new long[5];
     try (PreparedStatement ps = c.prepareStatement("SELECT st, COUNT(*) FROM (SELECT CASE WHEN status = " + PENDING
         + " AND k <= ? THEN " + DISPATCHED + " ELSE status END AS st FROM job_devices WHERE k BETWEEN ? AND ?) x "
         + "GROUP BY st")) {
@@ -232,56 +155,7 @@ final class JobDeviceRows {
         }
       }
     }
-    return new BatchCounts(n[PENDING], n[DISPATCHED], n[COMPLETED], n[FAILED]);
-  }
-
-  /** Positions up to the mark were sent: pending rows at or below it are dispatched. 0 when nothing was. */
-  static long dispatchMark(Connection c, String jobId) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT through FROM job_dispatch WHERE job_id = ?")) {
-      ps.setString(1, jobId);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getLong(1) : 0;
-      }
-    }
-  }
-
-  /** Locks the job's dispatch mark (creating it at 0) so claims and transitions of one job run one at a time. */
-  static long lockDispatchMark(Connection c, String jobId) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT through FROM job_dispatch WHERE job_id = ? FOR UPDATE")) {
-      ps.setString(1, jobId);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (rs.next()) {
-          return rs.getLong(1);
-        }
-      }
-    }
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO job_dispatch (job_id, through) VALUES (?, 0)")) {
-      ps.setString(1, jobId);
-      ps.executeUpdate();
-    }
-    return 0;
-  }
-
-  static List<DeviceResult> page(Connection c, JobSpan span, long after, int limit) throws SQLException {
-    long through = dispatchMark(c, span.jobId());
-    List<DeviceResult> out = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT k, device_id, status, error_code, error_message, "
-        + "response_code, updated_at FROM job_devices WHERE k > ? AND k <= ? ORDER BY k LIMIT ?")) {
-      ps.setLong(1, span.key(after));
-      ps.setLong(2, span.last());
-      ps.setInt(3, limit);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          Timestamp t = rs.getTimestamp(7);
-          Integer code = rs.getObject(6) == null ? null : rs.getInt(6);
-          long seq = span.seq(rs.getLong(1));
-          int status = rs.getInt(3) == PENDING && seq <= through ? DISPATCHED : rs.getInt(3);
-          out.add(new DeviceResult(seq, rs.getString(2), DeviceJobStatus.of(status),
-              rs.getString(4), rs.getString(5), code, t == null ? null : t.toInstant()));
-        }
-      }
-    }
-    return out;
+    return new BatchCounts(n[PENDING], n[DISPATCHED], n[WAITING], n[COMPLETED], n[FAILED]);
   }
 
   static String placeholders(int n) {

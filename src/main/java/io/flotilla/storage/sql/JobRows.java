@@ -7,7 +7,7 @@ import io.flotilla.domain.job.CancellationThreshold;
 import io.flotilla.domain.job.Job;
 import io.flotilla.domain.job.JobBatch;
 import io.flotilla.domain.job.JobItem;
-import io.flotilla.domain.job.JobKind;
+import io.flotilla.domain.job.JobType;
 import io.flotilla.domain.job.JobProgress;
 import io.flotilla.domain.job.JobStatus;
 import java.sql.Connection;
@@ -38,7 +38,7 @@ final class JobRows {
       ps.setString(2, j.displayName());
       ps.setString(3, j.description());
       ps.setString(4, j.groupId());
-      ps.setString(5, j.kind().name());
+      ps.setString(5, j.type().name());
       ps.setString(6, writeItems(j.items()));
       setMeasure(ps, 7, j.batch() == null ? null : j.batch().type(), j.batch() == null ? 0 : j.batch().value());
       CancellationThreshold t = j.cancellationThreshold();
@@ -85,7 +85,7 @@ final class JobRows {
     int failed = rs.getInt(21);
     String cancelType = rs.getString(9);
     Boolean perBatch = rs.getObject(11) == null ? null : rs.getBoolean(11);
-    return new Job(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), JobKind.valueOf(rs.getString(5)),
+    return new Job(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), JobType.valueOf(rs.getString(5)),
         readItems(rs.getString(6)), batch(rs.getString(7), rs.getDouble(8)),
         cancelType == null ? null : new CancellationThreshold(JobBatch.Measure.valueOf(cancelType), rs.getDouble(10),
             Boolean.TRUE.equals(perBatch)),

@@ -25,6 +25,11 @@ record JobSpan(String jobId, long base) {
     return key - base;
   }
 
+  /** The job's number. */
+  long no() {
+    return Math.floorDiv(base, SIZE);
+  }
+
   long first() {
     return base + 1;
   }
@@ -35,7 +40,14 @@ record JobSpan(String jobId, long base) {
 
   /** Job numbers by job id (a job's number never changes and job ids are never reused), per database. */
   static final class Numbers {
+    private static final Map<Database, Numbers> BY_DATABASE = java.util.Collections.synchronizedMap(
+        new java.util.WeakHashMap<>());
     private final Map<String, Long> known = new ConcurrentHashMap<>();
+
+    /** The one cache of a database (its repositories share it). */
+    static Numbers of(Database db) {
+      return BY_DATABASE.computeIfAbsent(db, d -> new Numbers());
+    }
 
     JobSpan of(Connection c, String jobId) throws SQLException {
       Long no = known.get(jobId);

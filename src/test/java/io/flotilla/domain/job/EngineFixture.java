@@ -13,6 +13,7 @@ import io.flotilla.storage.sql.Database;
 import io.flotilla.storage.sql.SqlDeviceRepository;
 import io.flotilla.storage.sql.SqlGroupRepository;
 import io.flotilla.storage.sql.SqlJobRepository;
+import io.flotilla.storage.sql.SqlJobWork;
 import io.flotilla.storage.sql.SqlTemplateRepository;
 import io.flotilla.testing.ScratchDirectories;
 import io.vertx.core.Future;
@@ -40,6 +41,7 @@ final class EngineFixture implements AutoCloseable {
   final FakeChannel channel = new FakeChannel();
   final SqlDeviceRepository deviceRepo;
   final SqlJobRepository jobRepo;
+  final SqlJobWork jobWork;
   final GroupService groups;
   final TemplateService templates;
   final DeviceService devices;
@@ -55,6 +57,7 @@ final class EngineFixture implements AutoCloseable {
     db = Database.open(vertx, "jdbc:h2:file:" + dir.resolve("db"), null, null, null);
     deviceRepo = new SqlDeviceRepository(db);
     jobRepo = new SqlJobRepository(db);
+    jobWork = new SqlJobWork(db);
     groups = new GroupService(new SqlGroupRepository(db), deviceRepo);
     templates = new TemplateService(new SqlTemplateRepository(db), groups);
     devices = new DeviceService(deviceRepo, templates, channel, "0ne00000000");
@@ -70,7 +73,8 @@ final class EngineFixture implements AutoCloseable {
 
   /** A fresh engine over the same database (what a restart gets). */
   JobEngine newEngine() {
-    engine = new JobEngine(jobRepo, groups, channel, clock, limits);
+    engine = new JobEngine(jobRepo, jobWork, groups, new JobKinds(jobWork, channel, limits.commandTimeout(), clock),
+        clock, limits, EngineNode.start("test", EngineNode.DEFAULT_LEASE));
     jobs = new JobService(jobRepo, groups, templates, engine, clock);
     return engine;
   }
@@ -139,7 +143,7 @@ final class EngineFixture implements AutoCloseable {
   }
 
   List<DeviceResult> results(String id) {
-    return await(jobRepo.devices(id, PageRequest.first(100))).items();
+    return await(jobRepo.devices(id, PageRequest.first(100))).items().stream().map(JobDevice::result).toList();
   }
 
   Device device(String id) {

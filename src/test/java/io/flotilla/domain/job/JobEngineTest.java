@@ -196,7 +196,8 @@ class JobEngineTest {
     assertThat(f.channel.invoked).isEmpty();
     // A stale engine view (it still believes the job is pending) must not overwrite the stop either.
     Job stale = f.job("early").withStatus(JobStatus.PENDING);
-    Job after = await(f.jobRepo.expand(stale, new DeviceSource.FailedIn("none"), n -> 0, f.clock.instant()));
+    Job after = await(f.jobWork.expand(stale, new DeviceSource.FailedIn("none"), java.util.Set.of(), n -> 0,
+        f.clock.instant()));
     assertThat(after.status()).isEqualTo(JobStatus.STOPPED);
     await(f.jobs.resume("early"));
     f.tickUntil(() -> f.status("early").isFinal(), 30);

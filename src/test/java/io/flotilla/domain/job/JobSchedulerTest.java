@@ -65,7 +65,10 @@ class JobSchedulerTest {
     groups = new GroupService(new SqlGroupRepository(db), deviceRepo);
     TemplateService templates = new TemplateService(new SqlTemplateRepository(db), groups);
     var jobRepo = new SqlJobRepository(db);
-    JobEngine engine = new JobEngine(jobRepo, groups, DeviceChannel.NONE, clock, EngineLimits.DEFAULT);
+    var jobWork = new io.flotilla.storage.sql.SqlJobWork(db);
+    JobEngine engine = new JobEngine(jobRepo, jobWork, groups, new JobKinds(jobWork, DeviceChannel.NONE,
+        EngineLimits.DEFAULT.commandTimeout(), clock), clock, EngineLimits.DEFAULT,
+        EngineNode.start("test", EngineNode.DEFAULT_LEASE));
     jobs = new JobService(jobRepo, groups, templates, engine, clock);
     var scheduledRepo = new SqlScheduledJobRepository(db);
     scheduled = new ScheduledJobService(scheduledRepo, jobs, groups, templates);

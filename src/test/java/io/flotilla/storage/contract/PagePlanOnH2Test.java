@@ -9,12 +9,13 @@ import io.flotilla.domain.group.filter.FilterParser;
 import io.flotilla.domain.job.DeviceSource;
 import io.flotilla.domain.job.Job;
 import io.flotilla.domain.job.JobItem;
-import io.flotilla.domain.job.JobKind;
+import io.flotilla.domain.job.JobType;
 import io.flotilla.domain.job.JobProgress;
 import io.flotilla.domain.job.JobStatus;
 import io.flotilla.storage.sql.Database;
 import io.flotilla.storage.sql.SqlDeviceRepository;
 import io.flotilla.storage.sql.SqlJobRepository;
+import io.flotilla.storage.sql.SqlJobWork;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -99,23 +100,23 @@ class PagePlanOnH2Test extends RepositoryContract {
 
   @Test
   void aJobDevicePageWalksThePrimaryKeyInOrder() throws SQLException {
-    Job job = new Job("j", null, null, "g", JobKind.COMMAND, List.of(new JobItem("command", TRUCK, "reboot", null,
+    Job job = new Job("j", null, null, "g", JobType.COMMAND, List.of(new JobItem("command", TRUCK, "reboot", null,
         null)), null, null, JobStatus.PENDING, null, List.of(), Instant.EPOCH, null, null, JobProgress.NONE, 0, 0,
         null, null);
     await(jobs.insert(job));
-    await(jobs.expand(job, new DeviceSource.Matching(FilterParser.parse("SELECT * FROM devices")), n -> 0,
-        Instant.EPOCH));
-    Job other = new Job("k", null, null, "g", JobKind.COMMAND, job.items(), null, null, JobStatus.PENDING, null,
+    await(new SqlJobWork(db).expand(job, new DeviceSource.Matching(FilterParser.parse("SELECT * FROM devices")),
+        java.util.Set.of(TRUCK), n -> 0, Instant.EPOCH));
+    Job other = new Job("k", null, null, "g", JobType.COMMAND, job.items(), null, null, JobStatus.PENDING, null,
         List.of(), Instant.EPOCH, null, null, JobProgress.NONE, 0, 0, null, null);
     await(jobs.insert(other));
-    await(jobs.expand(other, new DeviceSource.Matching(FilterParser.parse("SELECT * FROM devices")), n -> 0,
-        Instant.EPOCH));
+    await(new SqlJobWork(db).expand(other, new DeviceSource.Matching(FilterParser.parse("SELECT * FROM devices")),
+        java.util.Set.of(TRUCK), n -> 0, Instant.EPOCH));
     try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
       s.execute("ANALYZE");
     }
 
     var page = await(jobs.devices("j", new PageRequest("50", 10)));
-    assertThat(page.items()).extracting(r -> r.seq()).first().isEqualTo(51L);
+    assertThat(page.items()).extracting(r -> r.result().seq()).first().isEqualTo(51L);
     String plan = explain(captured("FROM job_devices WHERE k > ? AND k <= ?"), jobKey("j", 50), jobKey("j", (1L << 32) - 1),
         11);
     assertThat(plan).containsIgnoringCase("PRIMARY_KEY").contains("index sorted");
@@ -124,11 +125,12 @@ class PagePlanOnH2Test extends RepositoryContract {
   @Test
   void aTwinReadProbesEachOutstandingVersionThroughTheOverlayIndex() throws SQLException {
     for (int n = 1; n <= 3; n++) {
-      Job job = new Job("p" + n, null, null, "g", JobKind.PROPERTY, List.of(new JobItem("property", TRUCK, "targetTemp",
+      Job job = new Job("p" + n, null, null, "g", JobType.PROPERTY, List.of(new JobItem("property", TRUCK, "targetTemp",
           com.fasterxml.jackson.databind.node.IntNode.valueOf(n), null)), null, null,
           JobStatus.PENDING, null, List.of(), Instant.EPOCH, null, null, JobProgress.NONE, 0, 0, null, null);
       await(jobs.insert(job));
-      await(jobs.expandAndApplyProperties(job, new DeviceSource.Matching(FilterParser.parse("SELECT * FROM devices")),
+      await(new SqlJobWork(db).expandAndApplyDesired(job,
+          new DeviceSource.Matching(FilterParser.parse("SELECT * FROM devices")), java.util.Set.of(TRUCK),
           Instant.EPOCH));
     }
     try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {

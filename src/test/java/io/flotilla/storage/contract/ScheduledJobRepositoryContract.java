@@ -9,7 +9,7 @@ import io.flotilla.domain.job.Job;
 import io.flotilla.domain.job.JobBatch;
 import io.flotilla.domain.job.JobDefinition;
 import io.flotilla.domain.job.JobItem;
-import io.flotilla.domain.job.JobKind;
+import io.flotilla.domain.job.JobType;
 import io.flotilla.domain.job.JobProgress;
 import io.flotilla.domain.job.JobSchedule;
 import io.flotilla.domain.job.JobStatus;
@@ -174,7 +174,7 @@ abstract class ScheduledJobRepositoryContract extends RepositoryContract {
   }
 
   static Job job(String id, String scheduledJobId, JobStatus status) {
-    return new Job(id, id, null, "g", JobKind.COMMAND, List.of(), null, null, status, scheduledJobId, List.of(), T0,
+    return new Job(id, id, null, "g", JobType.COMMAND, List.of(), null, null, status, scheduledJobId, List.of(), T0,
         null, null, JobProgress.NONE, 0, 0, null, null);
   }
 }

@@ -82,10 +82,11 @@ class JobDeviceKeysMigrationTest {
     Vertx vertx = Vertx.vertx();
     try (Database db = Database.open(vertx, url, user, password, null)) {
       SqlJobRepository jobs = new SqlJobRepository(db);
-      List<DeviceResult> page = await(jobs.devices("old-a", PageRequest.first(10))).items();
+      List<DeviceResult> page = await(jobs.devices("old-a", PageRequest.first(10))).items().stream()
+          .map(io.flotilla.domain.job.JobDevice::result).toList();
       assertThat(page).extracting(r -> r.seq() + " " + r.deviceId() + " " + r.errorCode())
           .containsExactly("1 dev-1 null", "2 dev-2 TemplateMismatch");
-      assertThat(await(jobs.devices("old-b", PageRequest.first(10))).items()).extracting(DeviceResult::deviceId)
+      assertThat(await(jobs.devices("old-b", PageRequest.first(10))).items()).extracting(d -> d.result().deviceId())
           .containsExactly("dev-1");
     } finally {
       vertx.close();

@@ -1,0 +1,364 @@
+package io.flotilla.storage.sql;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flotilla.domain.common.Etags;
+import io.flotilla.domain.job.BatchCounts;
+import io.flotilla.domain.job.BatchState;
+import io.flotilla.domain.job.Claim;
+import io.flotilla.domain.job.Claimed;
+import io.flotilla.domain.job.DeviceSource;
+import io.flotilla.domain.job.EngineNode;
+import io.flotilla.domain.job.Job;
+import io.flotilla.domain.job.JobWork;
+import io.flotilla.domain.job.Lease;
+import io.flotilla.domain.job.Outcome;
+import io.vertx.core.Future;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.IntUnaryOperator;
+
+/** {@link JobWork} on SQL: {@code job_devices} (set-based), leases and the exceptions of the lifecycle (V9). */
+public final class SqlJobWork implements JobWork {
+  private final Database db;
+  private final JobSpan.Numbers numbers;
+
+  public SqlJobWork(Database db) {
+    this.db = db;
+    this.numbers = JobSpan.Numbers.of(db);
+  }
+
+  @Override
+  public Future<Job> expand(Job job, DeviceSource source, Set<String> targets, IntUnaryOperator batchSizeFor,
+                            Instant now) {
+    return db.transaction(c -> {
+      Optional<Job> notPending = lockUnlessPending(c, job.id());
+      if (notPending.isPresent()) {
+        return notPending.get();
+      }
+      try (PreparedStatement clear = c.prepareStatement("DELETE FROM job_dispatch WHERE job_id = ?");
+           PreparedStatement mark = c.prepareStatement("INSERT INTO job_dispatch (job_id, through) VALUES (?, 0)")) {
+        clear.setString(1, job.id());
+        clear.executeUpdate();
+        mark.setString(1, job.id());
+        mark.executeUpdate();
+      }
+      JobSpan span = numbers.of(c, job.id());
+      JobDeviceRows.expand(c, span, targets, source, JobDeviceRows.PENDING, now, numbers);
+      long[] t = JobDeviceRows.totals(c, span);
+      int batchSize = batchSizeFor.applyAsInt((int) t[0]);
+      try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = 'running', started_at = ?, total = ?, "
+          + "failed = ?, completed = 0, batch_size = ? WHERE id = ?")) {
+        ps.setTimestamp(1, Timestamp.from(now));
+        ps.setLong(2, t[0]);
+        ps.setLong(3, t[1]);
+        ps.setInt(4, batchSize);
+        ps.setString(5, job.id());
+        ps.executeUpdate();
+      }
+      return JobRows.find(c, job.id()).orElseThrow();
+    });
+  }
+
+  @Override
+  public Future<Job> expandAndApplyDesired(Job job, DeviceSource source, Set<String> targets, Instant now) {
+    return db.transaction(c -> {
+      Optional<Job> notPending = lockUnlessPending(c, job.id());
+      if (notPending.isPresent()) {
+        return notPending.get();
+      }
+      JobSpan span = numbers.of(c, job.id());
+      int total = JobDeviceRows.expand(c, span, targets, source, JobDeviceRows.COMPLETED, now, numbers);
+      // The version is taken once the devices were read: every device the job holds took its twin's baseline before
+      // it, so none of them skips the job's value as older than itself.
+      long version = DesiredVersions.next(c, db.dialect());
+      // the completed rows carry the desired state; the others failed (another template)
+      int applied = DesiredOverlays.addJob(c, span, version, now);
+      try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = 'complete', started_at = ?, "
+          + "ended_at = ?, total = ?, failed = ?, completed = ?, desired_version = ? WHERE id = ?")) {
+        ps.setTimestamp(1, Timestamp.from(now));
+        ps.setTimestamp(2, Timestamp.from(now));
+        ps.setLong(3, total);
+        ps.setLong(4, total - applied);
+        ps.setLong(5, applied);
+        ps.setLong(6, version);
+        ps.setString(7, job.id());
+        ps.executeUpdate();
+      }
+      return JobRows.find(c, job.id()).orElseThrow();
+    });
+  }
+
+  /** The part of applying a range that differs by kind; answers the desired version it gave the range (or 0). */
+  @FunctionalInterface
+  private interface RangeWork {
+    long apply(Connection c, JobSpan span) throws SQLException;
+  }
+
+  /**
+   * One transaction: the job must be running and have pending devices in {@code [from, to]}; {@code work} acts on
+   * them, then they complete (with the version, if any) and count. Answers the version, -1 when nothing was pending.
+   */
+  private Future<Long> applyRange(String jobId, long from, long to, Instant now, RangeWork work) {
+    return db.transaction(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT status FROM jobs WHERE id = ? FOR UPDATE")) {
+        ps.setString(1, jobId);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next() || !"running".equals(rs.getString(1))) {
+            return -1L;
+          }
+        }
+      }
+      JobSpan span = numbers.of(c, jobId);
+      try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM job_devices WHERE k BETWEEN ? AND ? "
+          + "AND status = " + JobDeviceRows.PENDING + " LIMIT 1")) {
+        ps.setLong(1, span.key(from));
+        ps.setLong(2, span.key(to));
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return -1L;
+          }
+        }
+      }
+      long version = work.apply(c, span);
+      int done = JobDeviceRows.completeRange(c, span, from, to, version, now);
+      addCounts(c, jobId, done, 0);
+      return version;
+    });
+  }
+
+  @Override
+  public Future<Long> applyDesired(String jobId, long from, long to, Instant now) {
+    return applyRange(jobId, from, to, now, (c, span) -> DesiredVersions.next(c, db.dialect()))
+        .map(v -> Math.max(0, v));
+  }
+
+  @Override
+  public Future<Integer> applyCloudProperties(String jobId, long from, long to, ObjectNode patch, Instant now) {
+    return applyRange(jobId, from, to, now, (c, span) -> {
+      // twins locked in the order twin-write batches lock them (Java's, not the database collation's)
+      for (String deviceId : new TreeSet<>(JobDeviceRows.pendingIds(c, span, from, to))) {
+        CloudPropertyWrite.apply(c, deviceId, patch, now);
+      }
+      return 0;
+    }).map(v -> v < 0 ? 0 : 1);
+  }
+
+  @Override
+  public Future<Integer> migrateTemplate(String jobId, long from, long to, String templateId, Instant now) {
+    return applyRange(jobId, from, to, now, (c, span) -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE devices SET template_id = ?, etag = ? WHERE id IN "
+          + "(SELECT device_id FROM job_devices WHERE k BETWEEN ? AND ? AND status = " + JobDeviceRows.PENDING + ")")) {
+        ps.setString(1, templateId);
+        ps.setString(2, Etags.fresh());
+        ps.setLong(3, span.key(from));
+        ps.setLong(4, span.key(to));
+        ps.executeUpdate();
+      }
+      return 0;
+    }).map(v -> v < 0 ? 0 : 1);
+  }
+
+  @Override
+  public Future<List<String>> completedDeviceIds(String jobId, long from, long to) {
+    return db.read(c -> JobDeviceRows.ids(c, numbers.of(c, jobId), JobDeviceRows.COMPLETED, from, to));
+  }
+
+  @Override
+  public Future<Claim> claim(String jobId, long to, int limit, String holder, Instant expires) {
+    return db.transaction(c -> LeaseRows.claim(c, db.dialect(), numbers.of(c, jobId), to, limit, holder, expires));
+  }
+
+  @Override
+  public Future<Claim> claimDue(String jobId, Instant now, int limit, String holder, Instant expires) {
+    return db.transaction(c -> LeaseRows.claimDue(c, db.dialect(), numbers.of(c, jobId), now, limit, holder,
+        expires));
+  }
+
+  @Override
+  public Future<Integer> record(String jobId, List<Outcome> outcomes, Set<Long> finished) {
+    if (outcomes.isEmpty() && finished.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    return db.transaction(c -> {
+      Set<Long> leases = new HashSet<>(finished);
+      for (Outcome o : outcomes) {
+        leases.add(o.leaseId());
+      }
+      var live = LeaseRows.lockLive(c, leases);
+      int[] n = LeaseRows.write(c, numbers.of(c, jobId), LeaseRows.held(live, outcomes));
+      addCounts(c, jobId, n[0], n[1]);
+      LeaseRows.delete(c, finished.stream().filter(live::containsKey).toList());
+      return n[0] + n[1];
+    });
+  }
+
+  @Override
+  public Future<BatchCounts> counts(String jobId, long from, long to) {
+    return db.read(c -> JobDeviceRows.counts(c, numbers.of(c, jobId), from, to));
+  }
+
+  @Override
+  public Future<Boolean> hasWaiting(String jobId) {
+    return db.read(c -> !Rows.query(c, "SELECT 1 FROM job_device_waits WHERE job_no = ? FETCH FIRST 1 ROWS ONLY",
+        rs -> 1, numbers.of(c, jobId).no()).isEmpty());
+  }
+
+  @Override
+  public Future<Optional<BatchState>> latestBatch(String jobId) {
+    return db.read(c -> latest(c, jobId));
+  }
+
+  private static Optional<BatchState> latest(Connection c, String jobId) throws SQLException {
+    return Rows.query(c, "SELECT batch_no, first_seq, last_seq, status FROM job_batches WHERE job_id = ? "
+        + "ORDER BY job_id, batch_no DESC FETCH FIRST 1 ROWS ONLY",
+        rs -> new BatchState(rs.getInt(1), rs.getLong(2), rs.getLong(3), rs.getString(4)), jobId)
+        .stream().findFirst();
+  }
+
+  @Override
+  public Future<Long> firstUnfinished(String jobId) {
+    return db.read(c -> {
+      JobSpan span = numbers.of(c, jobId);
+      List<Long> min = Rows.query(c, "SELECT MIN(k) FROM job_devices WHERE k BETWEEN ? AND ? AND status IN "
+          + JobDeviceRows.UNFINISHED, rs -> rs.getObject(1) == null ? null : rs.getLong(1), span.first(), span.last());
+      return min.isEmpty() || min.get(0) == null ? 0L : span.seq(min.get(0));
+    });
+  }
+
+  @Override
+  public Future<Boolean> startBatch(String jobId, BatchState batch, Instant now) {
+    return db.transaction(c -> {
+      // one at a time per job: the dispatch mark's lock (a claim holds it briefly)
+      lockMark(c, jobId);
+      if (!Rows.query(c, "SELECT 1 FROM job_batches WHERE job_id = ? AND batch_no = ?", rs -> 1, jobId, batch.no())
+          .isEmpty()) {
+        return false;
+      }
+      insertBatch(c, jobId, batch, now);
+      return true;
+    });
+  }
+
+  @Override
+  public Future<Boolean> endBatch(String jobId, int no, String status, BatchCounts counts, BatchState next,
+                                  Instant now) {
+    return db.transaction(c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE job_batches SET status = ?, ended_at = ?, completed = ?, "
+          + "failed = ? WHERE job_id = ? AND batch_no = ? AND status = '" + BatchState.RUNNING + "'")) {
+        ps.setString(1, status);
+        ps.setTimestamp(2, Timestamp.from(now));
+        ps.setLong(3, counts.completed());
+        ps.setLong(4, counts.failed());
+        ps.setString(5, jobId);
+        ps.setInt(6, no);
+        if (ps.executeUpdate() == 0) {
+          return false;
+        }
+      }
+      if (next != null) {
+        insertBatch(c, jobId, next, now);
+      }
+      return true;
+    });
+  }
+
+  private static void insertBatch(Connection c, String jobId, BatchState b, Instant now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO job_batches (job_id, batch_no, first_seq, last_seq, "
+        + "status, started_at) VALUES (?, ?, ?, ?, '" + BatchState.RUNNING + "', ?)")) {
+      ps.setString(1, jobId);
+      ps.setInt(2, b.no());
+      ps.setLong(3, b.first());
+      ps.setLong(4, b.last());
+      ps.setTimestamp(5, Timestamp.from(now));
+      ps.executeUpdate();
+    }
+  }
+
+  /** Locks the job's dispatch mark, waiting for it (creating it at 0). */
+  private static void lockMark(Connection c, String jobId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT through FROM job_dispatch WHERE job_id = ? FOR UPDATE")) {
+      ps.setString(1, jobId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          return;
+        }
+      }
+    }
+    LeaseRows.lockMark(c, jobId);
+  }
+
+  @Override
+  public Future<Integer> renew(String holder, Instant expires) {
+    return db.transaction(c -> LeaseRows.renew(c, holder, expires));
+  }
+
+  @Override
+  public Future<List<Lease>> orphanedLeases(EngineNode node, Instant now) {
+    return db.read(c -> {
+      List<Lease> out = new ArrayList<>();
+      for (Lease l : LeaseRows.others(c, node.holder())) {
+        if (l.expires().isBefore(now) || node.sameNode(l.holder())) {
+          out.add(l);
+        }
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public Future<List<Claimed>> heldBy(Lease lease) {
+    return db.read(c -> LeaseRows.heldBy(c, numbers.of(c, lease.jobId()), lease));
+  }
+
+  @Override
+  public Future<Boolean> settleOrphan(Lease lease, List<Outcome> outcomes, Instant now) {
+    return db.transaction(c -> {
+      if (!LeaseRows.lockOrphan(c, lease)) {
+        return false;
+      }
+      int[] n = LeaseRows.write(c, numbers.of(c, lease.jobId()), outcomes);
+      addCounts(c, lease.jobId(), n[0], n[1]);
+      LeaseRows.delete(c, List.of(lease.id()));
+      return true;
+    });
+  }
+
+  /**
+   * Locks the job's row; answers the job when it is no longer pending (a stop won the race: expand nothing), empty
+   * when it is pending (expand it; a concurrent stop waits for this transaction).
+   */
+  private static Optional<Job> lockUnlessPending(Connection c, String jobId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT status FROM jobs WHERE id = ? FOR UPDATE")) {
+      ps.setString(1, jobId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next() && "pending".equals(rs.getString(1))) {
+          return Optional.empty();
+        }
+      }
+    }
+    return JobRows.find(c, jobId);
+  }
+
+  private static void addCounts(Connection c, String jobId, int completed, int failed) throws SQLException {
+    if (completed == 0 && failed == 0) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(
+        "UPDATE jobs SET completed = completed + ?, failed = failed + ? WHERE id = ?")) {
+      ps.setInt(1, completed);
+      ps.setInt(2, failed);
+      ps.setString(3, jobId);
+      ps.executeUpdate();
+    }
+  }
+}
