@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.flotilla.domain.job.Job;
+import io.flotilla.domain.job.JobOptions;
 import io.flotilla.domain.job.JobItem;
 import io.flotilla.domain.job.JobType;
 import io.flotilla.domain.job.JobProgress;
@@ -206,7 +207,7 @@ class ScheduledJobsApiTest {
     String jobId = UUID.randomUUID().toString();
     Job running = new Job(jobId, "Nightly reboot - 1", null, "sched-trucks", JobType.COMMAND,
         List.of(new JobItem("command", TEMPLATE, "reboot", null, null)), null, null, JobStatus.RUNNING, "sj-busy",
-        List.of(), Instant.now(), Instant.now(), null, JobProgress.NONE, 0, 0, null, null);
+        List.of(), Instant.now(), Instant.now(), null, JobProgress.NONE, 0, 0, null, null, JobOptions.NONE, null);
     jobs.insert(running).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
 
     Response conflict = api.patch("/api/scheduledJobs/sj-busy", "{\"enabled\": false}");

@@ -11,6 +11,7 @@ import io.flotilla.domain.job.CancellationThreshold;
 import io.flotilla.domain.job.DeviceJobStatus;
 import io.flotilla.domain.job.DeviceResult;
 import io.flotilla.domain.job.Job;
+import io.flotilla.domain.job.JobOptions;
 import io.flotilla.domain.job.JobBatch;
 import io.flotilla.domain.job.JobDefinition;
 import io.flotilla.domain.job.JobDevice;
@@ -99,7 +100,8 @@ public final class JobRoutes implements ResourceRoutes {
     }
     return new JobDefinition(Fields.optionalString(body, "displayName"), Fields.optionalString(body, "description"),
         Fields.requiredString(body, "group"), items, batch(Fields.optionalObject(body, "batch")),
-        threshold(Fields.optionalObject(body, "cancellationThreshold")), GroupRoutes.organizations(body));
+        threshold(Fields.optionalObject(body, "cancellationThreshold")), GroupRoutes.organizations(body),
+        JobOptions.fromJson(body));
   }
 
   private static JobBatch batch(ObjectNode o) {
@@ -138,7 +140,7 @@ public final class JobRoutes implements ResourceRoutes {
     ObjectNode o = Json.MAPPER.createObjectNode();
     o.put("id", j.id());
     putDefinition(o, new JobDefinition(j.displayName(), j.description(), j.groupId(), j.items(), j.batch(),
-        j.cancellationThreshold(), j.organizations()));
+        j.cancellationThreshold(), j.organizations(), j.options()));
     if (j.scheduledJobId() != null) {
       o.put("scheduledJobId", j.scheduledJobId());
     }
@@ -147,12 +149,17 @@ public final class JobRoutes implements ResourceRoutes {
     }
     if (j.end() != null) {
       o.put("end", j.end().toString());
+    } else if (j.options().until() != null) {
+      o.put("end", j.options().until().toString());
     }
     o.putObject("progress").put("total", j.progress().total()).put("pending", j.progress().pending())
         .put("completed", j.progress().completed()).put("failed", j.progress().failed());
     o.put("status", j.status().wire());
     if (j.failure() != null) {
       o.put("failure", j.failure());
+    }
+    if (j.statusReason() != null) {
+      o.put("statusReason", j.statusReason());
     }
     GroupRoutes.putOrganizations(o, j.organizations());
     return o;
@@ -176,6 +183,10 @@ public final class JobRoutes implements ResourceRoutes {
       ObjectNode c = o.putObject("cancellationThreshold").put("type", t.type().name().toLowerCase(Locale.ROOT));
       c.set("value", number(t.value()));
       c.put("batch", t.perBatch());
+    }
+    d.options().toJson(o);
+    if (d.options().until() != null) {
+      o.put("end", d.options().until().toString());
     }
     ArrayNode data = o.putArray("data");
     for (JobItem i : d.items()) {

@@ -4,5 +4,8 @@ import java.util.List;
 
 /** What a client asks for when it creates a job (or a scheduled job's template for its runs). */
 public record JobDefinition(String displayName, String description, String groupId, List<JobItem> items,
-                            JobBatch batch, CancellationThreshold cancellationThreshold, List<String> organizations) {
+                            JobBatch batch, CancellationThreshold cancellationThreshold, List<String> organizations, JobOptions options) {
+  public JobDefinition {
+    options = options == null ? JobOptions.NONE : options;
+  }
 }

@@ -102,7 +102,8 @@ public final class JobEngine {
               held.size(), lease.holder());
           JobRun run = active.get(lease.jobId());
           if (run != null) {
-            run.batch = null; // read the batch again: its counts moved
+            run.batch = null; // read the batch again and judge it now: its counts moved
+            run.judgeNotBefore = Instant.MIN;
           }
         }
         return settled ? held.size() : 0;
@@ -358,8 +359,8 @@ public final class JobEngine {
             return Future.succeededFuture();
           }
           return switch (verdict.action()) {
-            case CANCEL -> finish(run, JobStatus.CANCELLED);
-            case PAUSE -> pause(run);
+            case CANCEL -> finish(run, JobStatus.CANCELLED, verdict.reason());
+            case PAUSE -> pause(run, verdict.reason());
             case CONTINUE -> {
               if (next == null) {
                 yield finish(run, JobStatus.COMPLETE);
@@ -408,8 +409,8 @@ public final class JobEngine {
       Verdict v = policies.afterResults(run.job.progress(), counts);
       return switch (v.action()) {
         case CONTINUE -> Future.succeededFuture(true);
-        case CANCEL -> finish(run, JobStatus.CANCELLED).map(false);
-        case PAUSE -> pause(run).map(false);
+        case CANCEL -> finish(run, JobStatus.CANCELLED, v.reason()).map(false);
+        case PAUSE -> pause(run, v.reason()).map(false);
       };
     });
   }
@@ -425,7 +426,11 @@ public final class JobEngine {
   }
 
   private Future<Void> finish(JobRun run, JobStatus status) {
-    return jobs.transition(run.job.id(), EnumSet.of(JobStatus.RUNNING), status, clock.instant(), null)
+    return finish(run, status, null);
+  }
+
+  private Future<Void> finish(JobRun run, JobStatus status, String reason) {
+    return jobs.transition(run.job.id(), EnumSet.of(JobStatus.RUNNING), status, clock.instant(), null, reason)
         .compose(updated -> {
           if (updated.isPresent()) {
             run.job = updated.get();
@@ -435,8 +440,9 @@ public final class JobEngine {
         });
   }
 
-  private Future<Void> pause(JobRun run) {
-    return jobs.transition(run.job.id(), EnumSet.of(JobStatus.RUNNING), JobStatus.STOPPED, clock.instant(), null)
+  private Future<Void> pause(JobRun run, String reason) {
+    return jobs.transition(run.job.id(), EnumSet.of(JobStatus.RUNNING), JobStatus.STOPPED, clock.instant(), null,
+        reason)
         .compose(updated -> {
           if (updated.isPresent()) {
             run.job = updated.get();

@@ -10,6 +10,9 @@ public record JobPolicies(List<JobPolicy> all) {
     if (job.cancellationThreshold() != null) {
       out.add(job.cancellationThreshold());
     }
+    if (job.options().successGate() != null) {
+      out.add(job.options().successGate());
+    }
     return new JobPolicies(List.copyOf(out));
   }
 

@@ -35,5 +35,12 @@ public interface JobRepository {
    * Moves the job to {@code to} if its stored status is one of {@code from} (stamping {@code end} for final states);
    * answers the updated job, or empty when the status was something else (a concurrent change won).
    */
-  Future<Optional<Job>> transition(String jobId, Set<JobStatus> from, JobStatus to, Instant now, String failure);
+  default Future<Optional<Job>> transition(String jobId, Set<JobStatus> from, JobStatus to, Instant now,
+                                          String failure) {
+    return transition(jobId, from, to, now, failure, null);
+  }
+
+  /** As above, and the job's status reason becomes {@code reason} (null clears it: e.g. a resume). */
+  Future<Optional<Job>> transition(String jobId, Set<JobStatus> from, JobStatus to, Instant now, String failure,
+                                   String reason);
 }

@@ -39,7 +39,7 @@ public final class JobService {
       Job job = new Job(id, d.displayName(), d.description(), d.groupId(), kind, List.copyOf(d.items()), d.batch(),
           d.cancellationThreshold(), JobStatus.PENDING, scheduledJobId,
           d.organizations() == null ? List.of() : d.organizations(), clock.instant(), null, null,
-          JobProgress.NONE, 0, 0, null, null);
+          JobProgress.NONE, 0, 0, null, null, d.options(), null);
       return jobs.insert(job).map(v -> {
         engine.watch(job);
         return job;
@@ -53,7 +53,8 @@ public final class JobService {
     return get(id).compose(source -> {
       Job job = new Job(rerunId, source.displayName(), source.description(), source.groupId(), source.type(),
           source.items(), source.batch(), source.cancellationThreshold(), JobStatus.PENDING, null,
-          source.organizations(), clock.instant(), null, null, JobProgress.NONE, 0, 0, null, id);
+          source.organizations(), clock.instant(), null, null, JobProgress.NONE, 0, 0, null, id, source.options(),
+          null);
       return jobs.insert(job).map(v -> {
         engine.watch(job);
         return job;

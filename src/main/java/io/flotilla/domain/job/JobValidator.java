@@ -45,6 +45,7 @@ final class JobValidator {
         && d.items().stream().map(JobItem::target).filter(java.util.Objects::nonNull).distinct().count() > 1) {
       throw new FlotillaException.Invalid("All \"data\" entries of a job must have the same \"target\" template.");
     }
+    checkOptions(kind, d.options());
     Future<Void> group = groups.get(d.groupId()).<Void>map(g -> null).recover(e -> Future.failedFuture(
         e instanceof FlotillaException.NotFound
             ? new FlotillaException.Invalid("Device group \"" + d.groupId() + "\" does not exist.") : e));
@@ -54,6 +55,23 @@ final class JobValidator {
       checks.add(checkItem(kind, d.items().get(i), "data[" + i + "]"));
     }
     return Future.all(checks).map(x -> kind);
+  }
+
+  /** Extensions that only make sense for some job types, and combinations that need another field. */
+  private static void checkOptions(JobType kind, JobOptions o) {
+    if (o.waitForConnection() != null && kind != JobType.COMMAND && !(kind == JobType.PROPERTY && o.confirm())) {
+      throw new FlotillaException.Invalid("\"delivery.waitForConnection\" applies to command jobs and to confirmed "
+          + "property jobs.");
+    }
+    if (o.retry() != null && kind != JobType.COMMAND) {
+      throw new FlotillaException.Invalid("\"delivery.retry\" applies to command jobs.");
+    }
+    if (o.confirm() && kind != JobType.PROPERTY) {
+      throw new FlotillaException.Invalid("\"delivery.confirm\" applies to property jobs.");
+    }
+    if (o.until() != null && !o.continuous()) {
+      throw new FlotillaException.Invalid("\"end\" applies to continuous jobs (\"continuous\": true).");
+    }
   }
 
   private static JobType kindOf(List<JobItem> items) {

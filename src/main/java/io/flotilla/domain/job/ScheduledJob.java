@@ -22,7 +22,7 @@ public record ScheduledJob(String id, JobDefinition definition, JobSchedule sche
   public JobDefinition runDefinition(int n) {
     String name = definition.displayName() == null ? id : definition.displayName();
     return new JobDefinition(name + " - " + n, definition.description(), definition.groupId(), definition.items(),
-        definition.batch(), definition.cancellationThreshold(), definition.organizations());
+        definition.batch(), definition.cancellationThreshold(), definition.organizations(), definition.options());
   }
 
   /** The state after the due run was handled at {@code now}; {@code started}: whether a job was started for it. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotilla.domain.job.CancellationThreshold;
 import io.flotilla.domain.job.Job;
+import io.flotilla.domain.job.JobOptions;
 import io.flotilla.domain.job.JobBatch;
 import io.flotilla.domain.job.JobItem;
 import io.flotilla.domain.job.JobType;
@@ -25,7 +26,7 @@ import java.util.Optional;
 final class JobRows {
   static final String COLUMNS = "id, display_name, description, group_id, kind, items, batch_type, batch_value, "
       + "cancel_type, cancel_value, cancel_per_batch, status, scheduled_job_id, rerun_of, organizations, created_at, "
-      + "started_at, ended_at, total, completed, failed, batch_size, desired_version, failure";
+      + "started_at, ended_at, total, completed, failed, batch_size, desired_version, failure, options, status_reason";
 
   private JobRows() {
   }
@@ -33,7 +34,7 @@ final class JobRows {
   /** Inserts the job with its number {@code no} (its rows' keys in {@code job_devices}, see {@link JobSpan}). */
   static void insert(Connection c, Job j, long no) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO jobs (" + COLUMNS + ", job_no) VALUES "
-        + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, j.id());
       ps.setString(2, j.displayName());
       ps.setString(3, j.description());
@@ -61,7 +62,9 @@ final class JobRows {
       ps.setInt(22, j.batchSize());
       ps.setLong(23, j.desiredVersion());
       ps.setString(24, j.failure());
-      ps.setLong(25, no);
+      ps.setString(25, writeOptions(j.options()));
+      ps.setString(26, j.statusReason());
+      ps.setLong(27, no);
       ps.executeUpdate();
     }
   }
@@ -92,7 +95,7 @@ final class JobRows {
         JobStatus.fromWire(rs.getString(12)), rs.getString(13), Rows.splitOrgs(rs.getString(15)),
         instant(rs.getTimestamp(16)), instant(rs.getTimestamp(17)), instant(rs.getTimestamp(18)),
         new JobProgress(total, Math.max(0, total - completed - failed), completed, failed), rs.getInt(22),
-        rs.getLong(23), rs.getString(24), rs.getString(14));
+        rs.getLong(23), rs.getString(24), rs.getString(14), readOptions(rs.getString(25)), rs.getString(26));
   }
 
   private static JobBatch batch(String type, double value) {
@@ -111,6 +114,23 @@ final class JobRows {
 
   private static Instant instant(Timestamp t) {
     return t == null ? null : t.toInstant();
+  }
+
+  /** The extension fields as their API JSON (null when none is set). */
+  static String writeOptions(JobOptions options) {
+    if (options == null || options.isNone()) {
+      return null;
+    }
+    ObjectNode o = JsonText.MAPPER.createObjectNode();
+    options.toJson(o);
+    if (options.until() != null) {
+      o.put("end", options.until().toString());
+    }
+    return JsonText.write(o);
+  }
+
+  static JobOptions readOptions(String text) {
+    return text == null ? JobOptions.NONE : JobOptions.fromJson((ObjectNode) JsonText.read(text));
   }
 
   static String writeItems(List<JobItem> items) {

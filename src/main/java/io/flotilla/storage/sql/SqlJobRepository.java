@@ -79,7 +79,7 @@ public final class SqlJobRepository implements JobRepository {
 
   @Override
   public Future<Optional<Job>> transition(String jobId, Set<JobStatus> from, JobStatus to, Instant now,
-                                          String failure) {
+                                          String failure, String reason) {
     return db.transaction(c -> {
       try (PreparedStatement lock = c.prepareStatement("SELECT through FROM job_dispatch WHERE job_id = ? FOR UPDATE")) {
         lock.setString(1, jobId);
@@ -87,13 +87,15 @@ public final class SqlJobRepository implements JobRepository {
       }
       List<String> froms = from.stream().map(JobStatus::wire).toList();
       try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = ?, ended_at = ?, failure = "
-          + "COALESCE(?, failure) WHERE id = ? AND status IN (" + JobDeviceRows.placeholders(froms.size()) + ")")) {
+          + "COALESCE(?, failure), status_reason = ? WHERE id = ? AND status IN ("
+          + JobDeviceRows.placeholders(froms.size()) + ")")) {
         ps.setString(1, to.wire());
         ps.setTimestamp(2, to.isFinal() ? Timestamp.from(now) : null);
         ps.setString(3, failure);
-        ps.setString(4, jobId);
+        ps.setString(4, reason);
+        ps.setString(5, jobId);
         for (int i = 0; i < froms.size(); i++) {
-          ps.setString(5 + i, froms.get(i));
+          ps.setString(6 + i, froms.get(i));
         }
         if (ps.executeUpdate() == 0) {
           return Optional.<Job>empty();

@@ -7,6 +7,7 @@ import io.flotilla.domain.common.PageRequest;
 import io.flotilla.domain.job.CancellationThreshold;
 import io.flotilla.domain.job.JobBatch;
 import io.flotilla.domain.job.JobDefinition;
+import io.flotilla.domain.job.JobOptions;
 import io.flotilla.domain.job.JobSchedule;
 import io.flotilla.domain.job.ScheduledJob;
 import io.flotilla.domain.job.ScheduledJobRepository;
@@ -24,7 +25,7 @@ import java.util.Optional;
 /** {@code scheduled_jobs}: definition and schedule as JSON text, the scheduler's state in real columns. */
 public final class SqlScheduledJobRepository implements ScheduledJobRepository {
   private static final String COLUMNS = "id, display_name, description, group_id, items, batch, "
-      + "cancellation_threshold, organizations, schedule, enabled, completed, next_run_at, runs, series, etag";
+      + "cancellation_threshold, organizations, schedule, enabled, completed, next_run_at, runs, series, etag, options";
   private final Database db;
 
   public SqlScheduledJobRepository(Database db) {
@@ -35,7 +36,7 @@ public final class SqlScheduledJobRepository implements ScheduledJobRepository {
   public Future<Void> insert(ScheduledJob j) {
     return db.transaction(c -> {
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO scheduled_jobs (" + COLUMNS + ", created_at) "
-          + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+          + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         ps.setString(1, j.id());
         int at = bindDefinition(ps, 2, j);
         ps.setBoolean(at, j.completed());
@@ -43,7 +44,8 @@ public final class SqlScheduledJobRepository implements ScheduledJobRepository {
         ps.setInt(at + 2, j.runs());
         ps.setString(at + 3, j.series());
         ps.setString(at + 4, j.etag());
-        ps.setTimestamp(at + 5, Timestamp.from(Instant.now()));
+        ps.setString(at + 5, JobRows.writeOptions(j.definition().options()));
+        ps.setTimestamp(at + 6, Timestamp.from(Instant.now()));
         ps.executeUpdate();
       }
       return null;
@@ -55,10 +57,11 @@ public final class SqlScheduledJobRepository implements ScheduledJobRepository {
     return db.transaction(c -> {
       try (PreparedStatement ps = c.prepareStatement("UPDATE scheduled_jobs SET display_name = ?, description = ?, "
           + "group_id = ?, items = ?, batch = ?, cancellation_threshold = ?, organizations = ?, schedule = ?, "
-          + "enabled = ?, etag = ?" + (reschedule ? ", completed = ?, next_run_at = ?" : "")
+          + "enabled = ?, etag = ?, options = ?" + (reschedule ? ", completed = ?, next_run_at = ?" : "")
           + " WHERE id = ? AND etag = ?")) {
         int at = bindDefinition(ps, 1, j);
         ps.setString(at++, j.etag());
+        ps.setString(at++, JobRows.writeOptions(j.definition().options()));
         if (reschedule) {
           ps.setBoolean(at++, j.completed());
           ps.setTimestamp(at++, timestamp(j.nextRunAt()));
@@ -161,7 +164,7 @@ public final class SqlScheduledJobRepository implements ScheduledJobRepository {
   private static ScheduledJob row(ResultSet rs) throws SQLException {
     JobDefinition d = new JobDefinition(rs.getString(2), rs.getString(3), rs.getString(4),
         JobRows.readItems(rs.getString(5)), readBatch(rs.getString(6)), readThreshold(rs.getString(7)),
-        Rows.splitOrgs(rs.getString(8)));
+        Rows.splitOrgs(rs.getString(8)), JobRows.readOptions(rs.getString(16)));
     Timestamp next = rs.getTimestamp(12);
     return new ScheduledJob(rs.getString(1), d, readSchedule(rs.getString(9)), rs.getBoolean(10), rs.getBoolean(11),
         next == null ? null : next.toInstant(), rs.getInt(13), rs.getString(14), rs.getString(15));

@@ -15,14 +15,13 @@ import io.flotilla.storage.sql.SqlGroupRepository;
 import io.flotilla.storage.sql.SqlJobRepository;
 import io.flotilla.storage.sql.SqlJobWork;
 import io.flotilla.storage.sql.SqlTemplateRepository;
+import io.flotilla.testing.ManualClock;
 import io.flotilla.testing.ScratchDirectories;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -46,7 +45,7 @@ final class EngineFixture implements AutoCloseable {
   final TemplateService templates;
   final DeviceService devices;
   final PropertyService properties;
-  final Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+  final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
   JobEngine engine;
   JobService jobs;
   private final EngineLimits limits;
@@ -73,10 +72,15 @@ final class EngineFixture implements AutoCloseable {
 
   /** A fresh engine over the same database (what a restart gets). */
   JobEngine newEngine() {
-    engine = new JobEngine(jobRepo, jobWork, groups, new JobKinds(jobWork, channel, limits.commandTimeout(), clock),
-        clock, limits, EngineNode.start("test", EngineNode.DEFAULT_LEASE));
+    engine = engineOf("test");
     jobs = new JobService(jobRepo, groups, templates, engine, clock);
     return engine;
+  }
+
+  /** Another engine on the same database, as node {@code node} would run it (the fixture's engine stays). */
+  JobEngine engineOf(String node) {
+    return new JobEngine(jobRepo, jobWork, groups, new JobKinds(jobWork, channel, limits.commandTimeout(), clock),
+        clock, limits, EngineNode.start(node, EngineNode.DEFAULT_LEASE));
   }
 
   static ObjectNode template(String name) throws Exception {
@@ -106,7 +110,7 @@ final class EngineFixture implements AutoCloseable {
   }
 
   Job create(String id, String group, JobItem item, JobBatch batch, CancellationThreshold threshold) {
-    return await(jobs.create(id, new JobDefinition(id, null, group, List.of(item), batch, threshold, null)));
+    return await(jobs.create(id, new JobDefinition(id, null, group, List.of(item), batch, threshold, null, JobOptions.NONE)));
   }
 
   static JobItem reboot() {

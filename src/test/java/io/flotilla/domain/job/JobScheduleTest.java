@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class JobScheduleTest {
   private static final Instant START = Instant.parse("2030-01-31T10:00:00Z");
   private static final JobDefinition JOB = new JobDefinition("Reboot trucks", "nightly", "trucks",
-      List.of(new JobItem("command", "dtmi:contoso:Truck;1", "reboot", null, null)), null, null, List.of());
+      List.of(new JobItem("command", "dtmi:contoso:Truck;1", "reboot", null, null)), null, null, List.of(), JobOptions.NONE);
 
   private static ScheduledJob fresh(JobSchedule schedule) {
     return ScheduledJob.fresh("nightly", JOB, schedule, true, 0, "series-1", "\"e1\"");
@@ -184,7 +184,7 @@ class JobScheduleTest {
     assertThat(run.description()).isEqualTo("nightly");
     assertThat(run.groupId()).isEqualTo("trucks");
     assertThat(run.items()).isEqualTo(JOB.items());
-    JobDefinition unnamed = new JobDefinition(null, null, "trucks", JOB.items(), null, null, List.of());
+    JobDefinition unnamed = new JobDefinition(null, null, "trucks", JOB.items(), null, null, List.of(), JobOptions.NONE);
     assertThat(ScheduledJob.fresh("nightly", unnamed, JobSchedule.once(START), true, 0, "s", "e").runDefinition(1)
         .displayName()).isEqualTo("nightly - 1");
   }

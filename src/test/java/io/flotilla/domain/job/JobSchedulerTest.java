@@ -2,6 +2,7 @@ package io.flotilla.domain.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flotilla.testing.ManualClock;
 import io.flotilla.testing.ScratchDirectories;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -49,7 +50,7 @@ class JobSchedulerTest {
   private Vertx vertx;
   private Path dir;
   private Database db;
-  private MutableClock clock;
+  private ManualClock clock;
   private GroupService groups;
   private JobService jobs;
   private ScheduledJobService scheduled;
@@ -60,7 +61,7 @@ class JobSchedulerTest {
     vertx = Vertx.vertx();
     dir = ScratchDirectories.create("flotilla-scheduler");
     db = open(vertx, dir);
-    clock = new MutableClock(T0.minusSeconds(60));
+    clock = new ManualClock(T0.minusSeconds(60));
     var deviceRepo = new SqlDeviceRepository(db);
     groups = new GroupService(new SqlGroupRepository(db), deviceRepo);
     TemplateService templates = new TemplateService(new SqlTemplateRepository(db), groups);
@@ -232,7 +233,7 @@ class JobSchedulerTest {
 
   private ScheduledJob put(String id, JobSchedule schedule, Boolean enabled) {
     JobDefinition d = new JobDefinition("Reboot", "scheduled reboot", "trucks",
-        List.of(new JobItem("command", TEMPLATE, "reboot", null, null)), null, null, null);
+        List.of(new JobItem("command", TEMPLATE, "reboot", null, null)), null, null, null, JobOptions.NONE);
     return await(scheduled.put(id, new ScheduledJobService.Definition(d, schedule, enabled, null)));
   }
 
@@ -267,38 +268,6 @@ class JobSchedulerTest {
           """);
     } catch (IOException e) {
       throw new AssertionError(e);
-    }
-  }
-
-  /** A clock the test moves by hand. */
-  static final class MutableClock extends Clock {
-    private final AtomicReference<Instant> now;
-
-    MutableClock(Instant start) {
-      now = new AtomicReference<>(start);
-    }
-
-    void set(Instant t) {
-      now.set(t);
-    }
-
-    void advance(Duration d) {
-      now.updateAndGet(t -> t.plus(d));
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now.get();
     }
   }
 }

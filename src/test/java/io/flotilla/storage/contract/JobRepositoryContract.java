@@ -21,6 +21,7 @@ import io.flotilla.domain.job.DeviceResult;
 import io.flotilla.domain.job.DeviceSource;
 import io.flotilla.domain.job.EngineNode;
 import io.flotilla.domain.job.Job;
+import io.flotilla.domain.job.JobOptions;
 import io.flotilla.domain.job.JobBatch;
 import io.flotilla.domain.job.JobDevice;
 import io.flotilla.domain.job.JobItem;
@@ -93,7 +94,7 @@ abstract class JobRepositoryContract extends RepositoryContract {
 
   static Job job(String id, JobType kind, List<JobItem> items) {
     return new Job(id, "Job " + id, null, "group-1", kind, items, null, null, JobStatus.PENDING, null, List.of(),
-        CREATED, null, null, JobProgress.NONE, 0, 0, null, null);
+        CREATED, null, null, JobProgress.NONE, 0, 0, null, null, JobOptions.NONE, null);
   }
 
   static JobItem command(String target) {
@@ -141,12 +142,12 @@ abstract class JobRepositoryContract extends RepositoryContract {
     Job full = new Job("job-1", UNICODE, UNICODE, "group-ü", JobType.PROPERTY, items,
         new JobBatch(JobBatch.Measure.PERCENTAGE, 12.5), new CancellationThreshold(JobBatch.Measure.NUMBER, 3, true),
         JobStatus.STOPPED, "sched-1", List.of("org-a", "org-b"), CREATED, CREATED.plusSeconds(1),
-        CREATED.plusSeconds(2), new JobProgress(10, 7, 2, 1), 4, 1234, "why " + UNICODE, "job-0");
+        CREATED.plusSeconds(2), new JobProgress(10, 7, 2, 1), 4, 1234, "why " + UNICODE, "job-0", JobOptions.NONE, null);
     Job bare = new Job("job-2", null, null, "g", JobType.COMMAND, List.of(command(TRUCK)), null, null,
-        JobStatus.PENDING, null, List.of(), CREATED, null, null, JobProgress.NONE, 0, 0, null, null);
+        JobStatus.PENDING, null, List.of(), CREATED, null, null, JobProgress.NONE, 0, 0, null, null, JobOptions.NONE, null);
     Job perJob = new Job("job-3", "x", null, "g", JobType.CLOUD_PROPERTY, List.of(), null,
         new CancellationThreshold(JobBatch.Measure.PERCENTAGE, 50, false), JobStatus.RUNNING, null, List.of(), CREATED,
-        null, null, JobProgress.NONE, 0, 0, null, null);
+        null, null, JobProgress.NONE, 0, 0, null, null, JobOptions.NONE, null);
     await(jobs.insert(full));
     await(jobs.insert(bare));
     await(jobs.insert(perJob));
@@ -173,7 +174,7 @@ abstract class JobRepositoryContract extends RepositoryContract {
       String id = String.format("job-%02d", i);
       Job j = job(id, JobType.COMMAND, List.of(command(TRUCK)));
       await(jobs.insert(new Job(id, null, null, "g", JobType.COMMAND, j.items(), null, null, JobStatus.PENDING,
-          i % 3 == 0 ? "sched-a" : "sched-b", List.of(), CREATED, null, null, JobProgress.NONE, 0, 0, null, null)));
+          i % 3 == 0 ? "sched-a" : "sched-b", List.of(), CREATED, null, null, JobProgress.NONE, 0, 0, null, null, JobOptions.NONE, null)));
       ids.add(0, id);
     }
     assertThat(readAllPages(p -> jobs.list(p), 5, Job::id)).extracting(Job::id).containsExactlyElementsOf(ids);
@@ -188,7 +189,7 @@ abstract class JobRepositoryContract extends RepositoryContract {
     for (JobStatus s : JobStatus.values()) {
       Job j = job("job-" + s.wire(), JobType.COMMAND, List.of(command(TRUCK))).withStatus(s);
       await(jobs.insert(new Job(j.id(), null, null, "g", j.type(), j.items(), null, null, s, null, List.of(),
-          CREATED.plusSeconds(10 - i++), null, null, JobProgress.NONE, 0, 0, null, null)));
+          CREATED.plusSeconds(10 - i++), null, null, JobProgress.NONE, 0, 0, null, null, JobOptions.NONE, null)));
     }
     assertThat(await(jobs.unfinished())).extracting(Job::id)
         .containsExactly("job-stopped", "job-running", "job-pending");

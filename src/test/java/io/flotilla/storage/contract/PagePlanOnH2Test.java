@@ -8,6 +8,7 @@ import io.flotilla.domain.device.Device;
 import io.flotilla.domain.group.filter.FilterParser;
 import io.flotilla.domain.job.DeviceSource;
 import io.flotilla.domain.job.Job;
+import io.flotilla.domain.job.JobOptions;
 import io.flotilla.domain.job.JobItem;
 import io.flotilla.domain.job.JobType;
 import io.flotilla.domain.job.JobProgress;
@@ -102,12 +103,12 @@ class PagePlanOnH2Test extends RepositoryContract {
   void aJobDevicePageWalksThePrimaryKeyInOrder() throws SQLException {
     Job job = new Job("j", null, null, "g", JobType.COMMAND, List.of(new JobItem("command", TRUCK, "reboot", null,
         null)), null, null, JobStatus.PENDING, null, List.of(), Instant.EPOCH, null, null, JobProgress.NONE, 0, 0,
-        null, null);
+        null, null, JobOptions.NONE, null);
     await(jobs.insert(job));
     await(new SqlJobWork(db).expand(job, new DeviceSource.Matching(FilterParser.parse("SELECT * FROM devices")),
         java.util.Set.of(TRUCK), n -> 0, Instant.EPOCH));
     Job other = new Job("k", null, null, "g", JobType.COMMAND, job.items(), null, null, JobStatus.PENDING, null,
-        List.of(), Instant.EPOCH, null, null, JobProgress.NONE, 0, 0, null, null);
+        List.of(), Instant.EPOCH, null, null, JobProgress.NONE, 0, 0, null, null, JobOptions.NONE, null);
     await(jobs.insert(other));
     await(new SqlJobWork(db).expand(other, new DeviceSource.Matching(FilterParser.parse("SELECT * FROM devices")),
         java.util.Set.of(TRUCK), n -> 0, Instant.EPOCH));
@@ -127,7 +128,7 @@ class PagePlanOnH2Test extends RepositoryContract {
     for (int n = 1; n <= 3; n++) {
       Job job = new Job("p" + n, null, null, "g", JobType.PROPERTY, List.of(new JobItem("property", TRUCK, "targetTemp",
           com.fasterxml.jackson.databind.node.IntNode.valueOf(n), null)), null, null,
-          JobStatus.PENDING, null, List.of(), Instant.EPOCH, null, null, JobProgress.NONE, 0, 0, null, null);
+          JobStatus.PENDING, null, List.of(), Instant.EPOCH, null, null, JobProgress.NONE, 0, 0, null, null, JobOptions.NONE, null);
       await(jobs.insert(job));
       await(new SqlJobWork(db).expandAndApplyDesired(job,
           new DeviceSource.Matching(FilterParser.parse("SELECT * FROM devices")), java.util.Set.of(TRUCK),

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.flotilla.domain.common.FlotillaException;
 import io.flotilla.domain.job.CancellationThreshold;
 import io.flotilla.domain.job.Job;
+import io.flotilla.domain.job.JobOptions;
 import io.flotilla.domain.job.JobBatch;
 import io.flotilla.domain.job.JobDefinition;
 import io.flotilla.domain.job.JobItem;
@@ -38,7 +39,7 @@ abstract class ScheduledJobRepositoryContract extends RepositoryContract {
 
   static JobDefinition definition(String name) {
     return new JobDefinition(name, null, "group-1", List.of(new JobItem("command", "dtmi:x;1", "reboot", null, null)),
-        null, null, List.of());
+        null, null, List.of(), JobOptions.NONE);
   }
 
   static ScheduledJob simple(String id, Instant next, boolean enabled, boolean completed) {
@@ -52,13 +53,13 @@ abstract class ScheduledJobRepositoryContract extends RepositoryContract {
         new JobItem("PropertyJobData", "dtmi:contoso:Truck;1", "comp.label", value(UNICODE), null),
         new JobItem("command", "dtmi:contoso:Truck;1", "reboot", json("{\"a\":[1,2.5]}"), null)),
         new JobBatch(JobBatch.Measure.PERCENTAGE, 33.5), new CancellationThreshold(JobBatch.Measure.NUMBER, 2, true),
-        List.of("org-a", "org-b"));
+        List.of("org-a", "org-b"), JobOptions.NONE);
     ScheduledJob full = new ScheduledJob("s-1", d, new JobSchedule(T0, JobSchedule.Recurrence.MONTHLY,
         LocalDate.parse("2031-12-31"), null), true, false, T0, 4, "series-1", "\"e1\"");
     ScheduledJob counted = new ScheduledJob("s-2", definition(null), new JobSchedule(T0, JobSchedule.Recurrence.WEEKLY,
         null, 7), false, true, null, 0, "series-2", "\"e2\"");
     ScheduledJob perJob = new ScheduledJob("s-3", new JobDefinition("x", null, "g", List.of(), null,
-        new CancellationThreshold(JobBatch.Measure.PERCENTAGE, 10, false), List.of()), JobSchedule.once(T0), true,
+        new CancellationThreshold(JobBatch.Measure.PERCENTAGE, 10, false), List.of(), JobOptions.NONE), JobSchedule.once(T0), true,
         false, T0, 0, "series-3", "\"e3\"");
     await(scheduled.insert(full));
     await(scheduled.insert(counted));
@@ -175,6 +176,6 @@ abstract class ScheduledJobRepositoryContract extends RepositoryContract {
 
   static Job job(String id, String scheduledJobId, JobStatus status) {
     return new Job(id, id, null, "g", JobType.COMMAND, List.of(), null, null, status, scheduledJobId, List.of(), T0,
-        null, null, JobProgress.NONE, 0, 0, null, null);
+        null, null, JobProgress.NONE, 0, 0, null, null, JobOptions.NONE, null);
   }
 }
