@@ -150,6 +150,7 @@ public final class Wiring implements AutoCloseable {
               EngineLimits.DEFAULT.resultsPerWrite(), config.jobCommandTimeout()),
           EngineNode.start(ENGINE_NODE_NAME, EngineNode.DEFAULT_LEASE));
       Bootstrap.await(engine.recover());
+      gateway.gateway().presence(engine::deviceOnline);
       io.micrometer.core.instrument.Gauge.builder("flotilla.jobs.commands.in.flight", engine, JobEngine::inFlight)
           .description("Job commands sent and not yet answered").register(metrics);
       io.micrometer.core.instrument.Gauge.builder("flotilla.jobs.active", engine, JobEngine::activeJobs)

@@ -31,6 +31,11 @@ final class CommandKind implements JobKind.Sent {
   }
 
   @Override
+  public boolean connected(String deviceId) {
+    return channel.isConnected(deviceId);
+  }
+
+  @Override
   public Future<DeviceResult> send(Job job, Claimed device) {
     return CommandRun.run(channel, device.seq(), device.deviceId(), job.items(), timeout, clock);
   }

@@ -29,6 +29,13 @@ public final class JobEngine {
   private static final Logger LOG = LoggerFactory.getLogger(JobEngine.class);
   /** How soon a batch that still has waiting devices is looked at again. */
   private static final Duration JUDGE_AGAIN = Duration.ofSeconds(1);
+  /**
+   * The longest a job with waiting devices goes without looking for due ones (it looks when the next one is due, or a
+   * device connected; one query per job, never a timer per device).
+   */
+  private static final Duration DUE_CHECK = Duration.ofSeconds(5);
+  /** Most devices woken by their connection per tick. */
+  private static final int WAKE_BATCH = 5_000;
   static final String INTERRUPTED_MESSAGE = "The server stopped after the command was handed to the device's session "
       + "and before its answer was recorded; it may have reached the device and is not sent again.";
 
@@ -41,6 +48,8 @@ public final class JobEngine {
   private final EngineNode node;
   private final Map<String, JobRun> active = new ConcurrentHashMap<>();
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final Set<String> woken = ConcurrentHashMap.newKeySet();
+  private volatile boolean awaitingConnections;
   private Future<Void> currentTick = Future.succeededFuture();
   private Instant nextRenewal = Instant.MIN;
   private Instant nextRecovery = Instant.MIN;
@@ -65,12 +74,34 @@ public final class JobEngine {
    * expired): devices they sent and never recorded fail {@code Interrupted}; then loads every unfinished job.
    */
   public Future<Void> recover() {
-    return recoverOrphans().compose(n -> jobs.unfinished()).map(list -> {
+    return recoverOrphans().compose(n -> jobs.unfinished()).compose(list -> {
+      List<Future<Void>> woke = new ArrayList<>();
       for (Job job : list) {
-        active.putIfAbsent(job.id(), new JobRun(job, kinds.of(job.type())));
+        JobRun run = new JobRun(job, kinds.of(job.type()));
+        active.putIfAbsent(job.id(), run);
+        woke.add(wakeConnected(run));
       }
       if (!list.isEmpty()) {
         LOG.info("Resuming {} unfinished job(s)", list.size());
+      }
+      return Future.join(woke).<Void>mapEmpty();
+    });
+  }
+
+  /**
+   * A job's devices that wait for their connection and are connected already (they connected while no engine
+   * listened, e.g. before this one started) are woken.
+   */
+  private Future<Void> wakeConnected(JobRun run) {
+    if (run.job.options().waitForConnection() == null || !(run.kind instanceof JobKind.Sent sent)) {
+      return Future.succeededFuture();
+    }
+    awaitingConnections = true;
+    return work.awaitingConnection(run.job.id()).map(ids -> {
+      for (String id : ids) {
+        if (sent.connected(id)) {
+          woken.add(id);
+        }
       }
       return null;
     });
@@ -89,12 +120,13 @@ public final class JobEngine {
   }
 
   private Future<Integer> recoverOrphan(Lease lease) {
-    return work.heldBy(lease).compose(held -> {
+    return jobs.find(lease.jobId()).compose(job -> work.heldBy(lease).compose(held -> {
       Instant now = clock.instant();
+      DeliveryPolicy delivery = job.map(DeliveryPolicy::of).orElse(DeliveryPolicy.NONE);
       List<Outcome> outcomes = new ArrayList<>();
       for (Claimed c : held) {
-        outcomes.add(Outcome.last(c, DeviceResult.failed(c.seq(), c.deviceId(), "Interrupted", INTERRUPTED_MESSAGE,
-            null, now)));
+        outcomes.add(delivery.judge(c, DeviceResult.failed(c.seq(), c.deviceId(), "Interrupted",
+            INTERRUPTED_MESSAGE, null, now), now));
       }
       return work.settleOrphan(lease, outcomes, now).map(settled -> {
         if (settled && !held.isEmpty()) {
@@ -104,16 +136,20 @@ public final class JobEngine {
           if (run != null) {
             run.batch = null; // read the batch again and judge it now: its counts moved
             run.judgeNotBefore = Instant.MIN;
+            run.waiting = true;
           }
         }
         return settled ? held.size() : 0;
       });
-    });
+    }));
   }
 
   /** Starts watching a job (a new one, or one loaded again). */
   public void watch(Job job) {
     active.putIfAbsent(job.id(), new JobRun(job, kinds.of(job.type())));
+    if (job.options().waitForConnection() != null) {
+      awaitingConnections = true;
+    }
   }
 
   /** Stops a pending or running job; in-flight devices finish and are recorded. */
@@ -151,6 +187,16 @@ public final class JobEngine {
     return active.computeIfAbsent(job.id(), id -> new JobRun(job, kinds.of(job.type())));
   }
 
+  /**
+   * A device became reachable (port {@code DevicePresence}): when it waits for its connection in a job, it is sent at
+   * the next tick. Costs nothing while no job waits for connections.
+   */
+  public void deviceOnline(String deviceId) {
+    if (awaitingConnections) {
+      woken.add(deviceId);
+    }
+  }
+
   /** Commands in flight across all jobs. */
   public int inFlight() {
     return inFlight.get();
@@ -173,6 +219,11 @@ public final class JobEngine {
       steps.add(work.renew(node.holder(), now.plus(node.lease()))
           .onFailure(e -> LOG.warn("Renewing the leases of {} failed: {}", node.holder(), e.toString())));
     }
+    awaitingConnections = active.values().stream().anyMatch(r -> r.job.options().waitForConnection() != null
+        && !r.job.status().isFinal());
+    if (!woken.isEmpty()) {
+      steps.add(wake(now));
+    }
     if (!now.isBefore(nextRecovery)) {
       steps.add(recoverOrphans().onFailure(e -> LOG.warn("Recovering orphaned leases failed: {}", e.toString())));
     }
@@ -193,6 +244,24 @@ public final class JobEngine {
     }
     currentTick = Future.join(new ArrayList<>(steps)).<Void>mapEmpty().recover(e -> Future.succeededFuture());
     return currentTick;
+  }
+
+  private Future<Integer> wake(Instant now) {
+    List<String> ids = new ArrayList<>();
+    for (var it = woken.iterator(); it.hasNext() && ids.size() < WAKE_BATCH; ) {
+      ids.add(it.next());
+      it.remove();
+    }
+    return work.wake(ids, now).onSuccess(n -> {
+      if (n > 0) {
+        for (JobRun run : active.values()) {
+          run.nextDueCheck = Instant.MIN;
+        }
+      }
+    }).onFailure(e -> {
+      woken.addAll(ids);
+      LOG.warn("Waking devices that connected failed: {}", e.toString());
+    });
   }
 
   /** Writes the job's recorded results and, alongside, advances it. */
@@ -253,23 +322,66 @@ public final class JobEngine {
       if (b == null) {
         return Future.succeededFuture();
       }
-      if (!run.exhausted) {
-        int room = reserve(Math.min(limits.claimPerTick(), perJobCap() - run.inFlight.get()));
-        if (room <= 0) {
-          return Future.succeededFuture();
-        }
-        Instant now = clock.instant();
-        return work.claim(run.job.id(), b.last(), room, node.holder(), now.plus(node.lease())).map(claim -> {
-          inFlight.addAndGet(claim.devices().size() - room);
-          dispatch(run, kind, claim.devices());
-          if (run.batch == b) {
-            run.exhausted = claim.exhausted();
-          }
-          return null;
-        }).onFailure(e -> inFlight.addAndGet(-room)).mapEmpty();
-      }
-      return run.idle() ? endOfBatch(run, b) : Future.succeededFuture();
+      return sendDue(run, kind).compose(v -> sendNext(run, kind, b));
     });
+  }
+
+  /** Devices whose wait is over (their retry is due, or they connected) go out again; expired waits fail. */
+  private Future<Void> sendDue(JobRun run, JobKind.Sent kind) {
+    Instant now = clock.instant();
+    if (!run.waiting || now.isBefore(run.nextDueCheck)) {
+      return Future.succeededFuture();
+    }
+    run.nextDueCheck = now.plus(DUE_CHECK);
+    DeliveryPolicy delivery = DeliveryPolicy.of(run.job);
+    Future<Integer> expired = delivery.waitForConnection() == null ? Future.succeededFuture(0)
+        : work.expireWaits(run.job.id(), now, delivery.expiredMessage());
+    return expired.compose(n -> {
+      if (n > 0) {
+        run.judgeNotBefore = Instant.MIN;
+      }
+      int room = reserve(Math.min(limits.claimPerTick(), perJobCap() - run.inFlight.get()));
+      if (room <= 0) {
+        run.nextDueCheck = Instant.MIN;
+        return Future.succeededFuture();
+      }
+      return work.claimDue(run.job.id(), now, room, node.holder(), now.plus(node.lease())).compose(claim -> {
+        inFlight.addAndGet(claim.devices().size() - room);
+        dispatch(run, kind, claim.devices());
+        if (claim.devices().size() == room) {
+          run.nextDueCheck = Instant.MIN; // more may be due
+          return Future.<Void>succeededFuture();
+        }
+        // look again when the next one is due (or a device connects), at the latest after DUE_CHECK
+        return work.nextDue(run.job.id()).map(next -> {
+          next.ifPresent(at -> run.dueNoLaterThan(at));
+          return (Void) null;
+        });
+      }, e -> {
+        inFlight.addAndGet(-room);
+        return Future.failedFuture(e);
+      });
+    });
+  }
+
+  /** The batch's devices never sent go out up to the in-flight share; once all went, the batch is judged. */
+  private Future<Void> sendNext(JobRun run, JobKind.Sent kind, BatchState b) {
+    if (run.exhausted) {
+      return run.idle() ? endOfBatch(run, b) : Future.succeededFuture();
+    }
+    int room = reserve(Math.min(limits.claimPerTick(), perJobCap() - run.inFlight.get()));
+    if (room <= 0) {
+      return Future.succeededFuture();
+    }
+    Instant now = clock.instant();
+    return work.claim(run.job.id(), b.last(), room, node.holder(), now.plus(node.lease())).map(claim -> {
+      inFlight.addAndGet(claim.devices().size() - room);
+      dispatch(run, kind, claim.devices());
+      if (run.batch == b) {
+        run.exhausted = claim.exhausted();
+      }
+      return (Void) null;
+    }).onFailure(e -> inFlight.addAndGet(-room));
   }
 
   private void dispatch(JobRun run, JobKind.Sent kind, List<Claimed> claimed) {
@@ -277,12 +389,13 @@ public final class JobEngine {
       return;
     }
     run.leased(claimed.get(0).leaseId(), claimed.size());
+    DeliveryPolicy delivery = DeliveryPolicy.of(run.job);
     for (Claimed c : claimed) {
       run.inFlight.incrementAndGet();
       kind.send(run.job, c).onComplete(ar -> {
         DeviceResult r = ar.succeeded() ? ar.result() : DeviceResult.failed(c.seq(), c.deviceId(), "InternalError",
             String.valueOf(ar.cause()), null, clock.instant());
-        run.results.add(Outcome.last(c, r));
+        run.results.add(delivery.judge(c, r, clock.instant()));
         run.inFlight.decrementAndGet();
         inFlight.decrementAndGet();
       });
@@ -336,6 +449,7 @@ public final class JobEngine {
       }
       if (!counts.done()) {
         run.judgeNotBefore = clock.instant().plus(JUDGE_AGAIN);
+        run.waiting = counts.waiting() > 0 || counts.dispatched() > 0;
         if (counts.pending() > 0) {
           run.exhausted = false; // devices of the batch were left unsent (a stop, a lost claim): send them
         }
@@ -387,7 +501,20 @@ public final class JobEngine {
     Set<Long> finished = run.finishedLeases(batch);
     run.flushing = true;
     return work.record(run.job.id(), batch, finished)
-        .onSuccess(n -> run.settled(batch))
+        .onSuccess(n -> {
+          run.settled(batch);
+          for (Outcome x : batch) {
+            if (!x.isFinal()) {
+              run.waiting = true;
+              run.dueNoLaterThan(x.retryAt() != null ? x.retryAt() : x.deadline());
+            }
+            // connected between its attempt and this write: its connection's wake found nothing to wake
+            if (x.awaitsConnection() && run.kind instanceof JobKind.Sent sent
+                && sent.connected(x.result().deviceId())) {
+              woken.add(x.result().deviceId());
+            }
+          }
+        })
         .onFailure(e -> run.results.addAll(batch))
         .onComplete(ar -> run.flushing = false)
         .compose(n -> reload(run))

@@ -29,6 +29,9 @@ public sealed interface JobKind permits JobKind.Applied, JobKind.Sent {
   non-sealed interface Sent extends JobKind {
     /** Does the job's work on one device; never fails: every outcome is a {@link DeviceResult}. */
     Future<DeviceResult> send(Job job, Claimed device);
+
+    /** Whether the device has a live session now (a device that waits for its connection may be woken). */
+    boolean connected(String deviceId);
   }
 
   /** The templates named by the job's entries: devices of another template fail {@code TemplateMismatch}. */

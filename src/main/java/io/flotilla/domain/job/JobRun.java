@@ -26,11 +26,22 @@ final class JobRun {
   volatile int failures;
   volatile Instant retryAt = Instant.MIN;
   volatile Instant judgeNotBefore = Instant.MIN;
+  /** Whether devices of the job may be waiting (a retry, a connection): then due ones are claimed now and then. */
+  volatile boolean waiting;
+  volatile Instant nextDueCheck = Instant.MIN;
   private final Map<Long, AtomicInteger> leaseOutstanding = new ConcurrentHashMap<>();
 
   JobRun(Job job, JobKind kind) {
     this.job = job;
     this.kind = kind;
+    this.waiting = DeliveryPolicy.of(job) != DeliveryPolicy.NONE;
+  }
+
+  /** Looks for due devices at {@code at} at the latest. */
+  void dueNoLaterThan(Instant at) {
+    if (at != null && at.isBefore(nextDueCheck)) {
+      nextDueCheck = at;
+    }
   }
 
   /** Nothing in flight or waiting to be written. */

@@ -3,6 +3,7 @@ package io.flotilla.domain.job;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Future;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -81,6 +82,24 @@ public interface JobWork {
    * transaction; answers false (and changes nothing) when the batch was not running (another engine judged it).
    */
   Future<Boolean> endBatch(String jobId, int no, String status, BatchCounts counts, BatchState next, Instant now);
+
+  /**
+   * When the job's next waiting device is due (its retry time; for a device waiting for its connection, its deadline),
+   * if any is waiting and not held.
+   */
+  Future<Optional<Instant>> nextDue(String jobId);
+
+  /** The ids of the job's devices waiting for their connection (not yet due). */
+  Future<List<String>> awaitingConnection(String jobId);
+
+  /** Devices waiting for a connection among {@code deviceIds} become due at {@code now}; answers how many. */
+  Future<Integer> wake(Collection<String> deviceIds, Instant now);
+
+  /**
+   * Devices of a running job that waited for a connection past their deadline fail ({@code DeviceNotOnline} with
+   * {@code message}); answers how many.
+   */
+  Future<Integer> expireWaits(String jobId, Instant now, String message);
 
   /** Extends every lease of {@code holder} to {@code expires}; answers how many. */
   Future<Integer> renew(String holder, Instant expires);

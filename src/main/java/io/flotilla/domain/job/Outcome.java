@@ -4,14 +4,29 @@ import java.time.Instant;
 
 /**
  * What an engine records for a device it held under lease {@code leaseId} after attempt {@code attempt}: the attempt's
- * result, final unless {@code retryAt} is set (then the device waits and is sent again at that time).
+ * result, final unless the device waits — until {@code retryAt} (a retry: the attempt is kept in its history), or,
+ * without {@code retryAt}, for a connection until {@code deadline} (no attempt is counted: the device was not reached;
+ * an earlier deadline of the device is kept).
  */
-public record Outcome(long leaseId, int attempt, DeviceResult result, Instant retryAt) {
+public record Outcome(long leaseId, int attempt, DeviceResult result, Instant retryAt, Instant deadline) {
   public static Outcome last(Claimed c, DeviceResult result) {
-    return new Outcome(c.leaseId(), c.attempt(), result, null);
+    return new Outcome(c.leaseId(), c.attempt(), result, null, null);
+  }
+
+  public static Outcome retry(Claimed c, DeviceResult result, Instant at) {
+    return new Outcome(c.leaseId(), c.attempt(), result, at, null);
+  }
+
+  public static Outcome awaitConnection(Claimed c, DeviceResult result, Instant deadline) {
+    return new Outcome(c.leaseId(), c.attempt(), result, null, deadline);
   }
 
   public boolean isFinal() {
-    return retryAt == null;
+    return retryAt == null && deadline == null;
+  }
+
+  /** Waits for a connection rather than for a time. */
+  public boolean awaitsConnection() {
+    return retryAt == null && deadline != null;
   }
 }

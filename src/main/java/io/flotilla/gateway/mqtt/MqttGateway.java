@@ -1,5 +1,6 @@
 package io.flotilla.gateway.mqtt;
 
+import io.flotilla.domain.device.DevicePresence;
 import io.flotilla.domain.device.TelemetryService;
 import io.flotilla.domain.device.TwinService;
 import io.flotilla.domain.provisioning.CandidateKey;
@@ -74,6 +75,11 @@ public final class MqttGateway {
   /** The channel the domain uses to reach sessions; usable before {@link #start}. */
   public MqttDeviceChannel channel() {
     return channel;
+  }
+
+  /** Who is told when a device becomes reachable for commands (the job engine). */
+  public void presence(DevicePresence listener) {
+    registry.presence(listener);
   }
 
   /** Sessions connected now. */

@@ -1,6 +1,7 @@
 package io.flotilla.gateway.mqtt;
 
 import io.flotilla.domain.common.FlotillaException;
+import io.flotilla.domain.device.DevicePresence;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -34,6 +35,7 @@ final class SessionRegistry {
   private final ConcurrentSkipListSet<Expiry> expiries = new ConcurrentSkipListSet<>(ORDER);
   private final Map<String, Queue<Waiter>> methodWaiters = new ConcurrentHashMap<>();
   private final AtomicLong seq = new AtomicLong();
+  private volatile DevicePresence presence = DevicePresence.NONE;
 
   SessionRegistry(Vertx vertx) {
     this.vertx = vertx;
@@ -118,8 +120,13 @@ final class SessionRegistry {
     return promise.future();
   }
 
-  /** Wakes the callers waiting for this session's device. */
+  void presence(DevicePresence listener) {
+    this.presence = listener;
+  }
+
+  /** Wakes the callers waiting for this session's device, and tells the presence listener. */
   void methodsReady(DeviceSession session) {
+    presence.online(session.deviceId());
     Queue<Waiter> waiting = methodWaiters.remove(session.deviceId());
     if (waiting == null) {
       return;

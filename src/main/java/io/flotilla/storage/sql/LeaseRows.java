@@ -237,33 +237,51 @@ final class LeaseRows {
     }
     if (!retries.isEmpty()) {
       int[] counts = updateRows(c, span, retries, WAITING);
-      try (PreparedStatement insert = c.prepareStatement("INSERT INTO job_device_waits (k, job_no, device_id, attempt, "
-          + "due_at) VALUES (?, ?, ?, ?, ?)");
-           PreparedStatement update = c.prepareStatement("UPDATE job_device_waits SET attempt = ?, due_at = ?, "
-               + "lease_id = NULL WHERE k = ?");
-           PreparedStatement attempt = c.prepareStatement("INSERT INTO job_device_attempts (k, n, at, status, "
-               + "error_code, error_message, response_code) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-        for (int i = 0; i < counts.length; i++) {
-          if (counts[i] <= 0 && counts[i] != Statement.SUCCESS_NO_INFO) {
-            continue;
+      List<Outcome> written = new ArrayList<>();
+      for (int i = 0; i < counts.length; i++) {
+        if (counts[i] > 0 || counts[i] == Statement.SUCCESS_NO_INFO) {
+          written.add(retries.get(i));
+        }
+      }
+      // a device sent again has its wait row: updated; a first attempt's is inserted
+      List<Outcome> fresh = new ArrayList<>();
+      try (PreparedStatement update = c.prepareStatement("UPDATE job_device_waits SET attempt = ?, due_at = ?, "
+          + "deadline = COALESCE(deadline, ?), lease_id = NULL WHERE k = ?")) {
+        for (Outcome o : written) {
+          update.setInt(1, attemptsMade(o));
+          update.setTimestamp(2, timestamp(o.retryAt()));
+          update.setTimestamp(3, timestamp(o.deadline()));
+          update.setLong(4, span.key(o.result().seq()));
+          update.addBatch();
+        }
+        int[] updated = update.executeBatch();
+        for (int i = 0; i < updated.length; i++) {
+          if (updated[i] == 0) {
+            fresh.add(written.get(i));
           }
-          Outcome o = retries.get(i);
-          long k = span.key(o.result().seq());
-          if (o.attempt() == 1) {
-            insert.setLong(1, k);
-            insert.setLong(2, span.no());
-            insert.setString(3, o.result().deviceId());
-            insert.setInt(4, 1);
-            insert.setTimestamp(5, Timestamp.from(o.retryAt()));
-            insert.addBatch();
-          } else {
-            update.setInt(1, o.attempt());
-            update.setTimestamp(2, Timestamp.from(o.retryAt()));
-            update.setLong(3, k);
-            update.addBatch();
+        }
+      }
+      try (PreparedStatement insert = c.prepareStatement("INSERT INTO job_device_waits (k, job_no, device_id, attempt, "
+          + "due_at, deadline) VALUES (?, ?, ?, ?, ?, ?)")) {
+        for (Outcome o : fresh) {
+          insert.setLong(1, span.key(o.result().seq()));
+          insert.setLong(2, span.no());
+          insert.setString(3, o.result().deviceId());
+          insert.setInt(4, attemptsMade(o));
+          insert.setTimestamp(5, timestamp(o.retryAt()));
+          insert.setTimestamp(6, timestamp(o.deadline()));
+          insert.addBatch();
+        }
+        insert.executeBatch();
+      }
+      try (PreparedStatement attempt = c.prepareStatement("INSERT INTO job_device_attempts (k, n, at, status, "
+          + "error_code, error_message, response_code) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        for (Outcome o : written) {
+          if (o.awaitsConnection()) {
+            continue; // the device was not reached: no attempt
           }
           DeviceResult r = o.result();
-          attempt.setLong(1, k);
+          attempt.setLong(1, span.key(r.seq()));
           attempt.setInt(2, o.attempt());
           attempt.setTimestamp(3, Timestamp.from(r.at()));
           attempt.setInt(4, r.status().code());
@@ -272,8 +290,6 @@ final class LeaseRows {
           attempt.setObject(7, r.responseCode(), Types.INTEGER);
           attempt.addBatch();
         }
-        insert.executeBatch();
-        update.executeBatch();
         attempt.executeBatch();
       }
     }
@@ -356,6 +372,15 @@ final class LeaseRows {
             && rs.getTimestamp(2).toInstant().equals(lease.expires());
       }
     }
+  }
+
+  /** Attempts a waiting device has used: waiting for a connection uses up none (the device was not reached). */
+  private static int attemptsMade(Outcome o) {
+    return o.awaitsConnection() ? o.attempt() - 1 : o.attempt();
+  }
+
+  private static Timestamp timestamp(Instant t) {
+    return t == null ? null : Timestamp.from(t);
   }
 
   static String truncate(String s) {

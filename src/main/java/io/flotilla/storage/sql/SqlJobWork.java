@@ -20,6 +20,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -295,6 +296,83 @@ public final class SqlJobWork implements JobWork {
       }
     }
     LeaseRows.lockMark(c, jobId);
+  }
+
+  @Override
+  public Future<Optional<Instant>> nextDue(String jobId) {
+    return db.read(c -> {
+      long no = numbers.of(c, jobId).no();
+      List<Timestamp> next = Rows.query(c, "SELECT MIN(due_at), MIN(CASE WHEN due_at IS NULL THEN deadline END) "
+          + "FROM job_device_waits WHERE job_no = ? AND lease_id IS NULL", rs -> {
+            Timestamp due = rs.getTimestamp(1);
+            Timestamp deadline = rs.getTimestamp(2);
+            return due == null ? deadline : deadline == null || due.before(deadline) ? due : deadline;
+          }, no);
+      return next.isEmpty() || next.get(0) == null ? Optional.<Instant>empty()
+          : Optional.of(next.get(0).toInstant());
+    });
+  }
+
+  @Override
+  public Future<List<String>> awaitingConnection(String jobId) {
+    return db.read(c -> Rows.query(c, "SELECT device_id FROM job_device_waits WHERE job_no = ? AND due_at IS NULL "
+        + "AND lease_id IS NULL", rs -> rs.getString(1), numbers.of(c, jobId).no()));
+  }
+
+  @Override
+  public Future<Integer> wake(Collection<String> deviceIds, Instant now) {
+    if (deviceIds.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    return db.transaction(c -> {
+      int n = 0;
+      try (PreparedStatement ps = c.prepareStatement("UPDATE job_device_waits SET due_at = ? WHERE device_id = ? "
+          + "AND due_at IS NULL AND lease_id IS NULL")) {
+        // in one order, so two wakes never lock rows the other way round
+        for (String id : new TreeSet<>(deviceIds)) {
+          ps.setTimestamp(1, Timestamp.from(now));
+          ps.setString(2, id);
+          ps.addBatch();
+        }
+        for (int count : ps.executeBatch()) {
+          n += Math.max(0, count);
+        }
+      }
+      return n;
+    });
+  }
+
+  @Override
+  public Future<Integer> expireWaits(String jobId, Instant now, String message) {
+    return db.transaction(c -> {
+      JobSpan span = numbers.of(c, jobId);
+      List<Long> keys = Rows.query(c, "SELECT k FROM job_device_waits WHERE job_no = ? AND due_at IS NULL "
+          + "AND lease_id IS NULL AND deadline <= ? ORDER BY k FOR UPDATE", rs -> rs.getLong(1), span.no(),
+          Timestamp.from(now));
+      if (keys.isEmpty()) {
+        return 0;
+      }
+      int failed = 0;
+      try (PreparedStatement fail = c.prepareStatement("UPDATE job_devices SET status = " + JobDeviceRows.FAILED
+          + ", error_code = 'DeviceNotOnline', error_message = ?, response_code = NULL, updated_at = ? WHERE k = ? "
+          + "AND status = " + JobDeviceRows.WAITING);
+           PreparedStatement delete = c.prepareStatement("DELETE FROM job_device_waits WHERE k = ?")) {
+        for (long k : keys) {
+          fail.setString(1, LeaseRows.truncate(message));
+          fail.setTimestamp(2, Timestamp.from(now));
+          fail.setLong(3, k);
+          fail.addBatch();
+          delete.setLong(1, k);
+          delete.addBatch();
+        }
+        for (int count : fail.executeBatch()) {
+          failed += Math.max(0, count);
+        }
+        delete.executeBatch();
+      }
+      addCounts(c, jobId, 0, failed);
+      return failed;
+    });
   }
 
   @Override

@@ -110,7 +110,21 @@ final class EngineFixture implements AutoCloseable {
   }
 
   Job create(String id, String group, JobItem item, JobBatch batch, CancellationThreshold threshold) {
-    return await(jobs.create(id, new JobDefinition(id, null, group, List.of(item), batch, threshold, null, JobOptions.NONE)));
+    return create(id, group, item, batch, threshold, JobOptions.NONE);
+  }
+
+  Job create(String id, String group, JobItem item, JobBatch batch, CancellationThreshold threshold,
+             JobOptions options) {
+    return await(jobs.create(id, new JobDefinition(id, null, group, List.of(item), batch, threshold, null, options)));
+  }
+
+  /** Job extensions from their API JSON. */
+  static JobOptions options(String json) {
+    try {
+      return JobOptions.fromJson((ObjectNode) JSON.readTree(json));
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
   }
 
   static JobItem reboot() {

@@ -20,6 +20,8 @@ final class FakeChannel implements DeviceChannel {
 
   final Set<String> online = ConcurrentHashMap.newKeySet();
   final Map<String, Integer> status = new ConcurrentHashMap<>();
+  /** Answers a device gives in turn before it falls back to {@link #status}. */
+  final Map<String, java.util.Deque<Integer>> script = new ConcurrentHashMap<>();
   final Map<String, Promise<MethodResult>> held = new ConcurrentHashMap<>();
   final List<String> invoked = new CopyOnWriteArrayList<>();
   final List<Push> pushes = new CopyOnWriteArrayList<>();
@@ -52,7 +54,10 @@ final class FakeChannel implements DeviceChannel {
       held.put(deviceId, p);
       return p.future();
     }
-    return Future.succeededFuture(new MethodResult(status.getOrDefault(deviceId, 200), "{\"ok\":true}"));
+    java.util.Deque<Integer> next = script.get(deviceId);
+    Integer scripted = next == null ? null : next.pollFirst();
+    return Future.succeededFuture(new MethodResult(scripted != null ? scripted : status.getOrDefault(deviceId, 200),
+        "{\"ok\":true}"));
   }
 
   /** Answers every held call. */

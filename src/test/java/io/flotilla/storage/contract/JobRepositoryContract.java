@@ -401,9 +401,9 @@ abstract class JobRepositoryContract extends RepositoryContract {
 
     assertThat(await(work.record("j", results, Set.of()))).isEqualTo(2);
     assertThat(await(work.record("j", results, Set.of()))).as("again: already recorded").isZero();
-    assertThat(await(work.record("j", List.of(new Outcome(lease, 1, DeviceResult.completed(5, "d-5", 200, at), null)),
+    assertThat(await(work.record("j", List.of(new Outcome(lease, 1, DeviceResult.completed(5, "d-5", 200, at), null, null)),
         Set.of()))).as("not sent: ignored").isZero();
-    assertThat(await(work.record("j", List.of(new Outcome(lease, 1, DeviceResult.completed(3, "d-3", 200, at), null)),
+    assertThat(await(work.record("j", List.of(new Outcome(lease, 1, DeviceResult.completed(3, "d-3", 200, at), null, null)),
         Set.of()))).as("a failed row: ignored").isZero();
     assertThat(await(work.record("j", List.of(), Set.of()))).isZero();
     assertThat(leases()).hasSize(1);
@@ -455,7 +455,7 @@ abstract class JobRepositoryContract extends RepositoryContract {
     Claimed d1 = held.get(0);
     Instant retryAt = NOW.plusSeconds(10);
     await(work.record("j", List.of(new Outcome(d1.leaseId(), 1, DeviceResult.failed(1, "d-1", "CommandFailed", "no",
-        500, NOW), retryAt)), Set.of()));
+        500, NOW), retryAt, null)), Set.of()));
 
     assertThat(await(work.counts("j", 1, 7))).isEqualTo(counts(0, 4, 1, 0, 2));
     assertThat(await(work.hasWaiting("j"))).isTrue();

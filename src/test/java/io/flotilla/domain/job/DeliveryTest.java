@@ -1,0 +1,211 @@
+package io.flotilla.domain.job;
+
+import static io.flotilla.domain.job.EngineFixture.await;
+import static io.flotilla.domain.job.EngineFixture.options;
+import static io.flotilla.domain.job.EngineFixture.reboot;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import io.flotilla.domain.job.JobBatch.Measure;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Retries, waiting for connections and success gates in the engine, the clock ticked by hand. */
+class DeliveryTest {
+  private static final JobOptions RETRY = options("""
+      {"delivery": {"retry": {"maxAttempts": 4, "backoff": "PT10S", "factor": 2.0, "maxBackoff": "PT10M",
+                              "on": ["CommandFailed", "Interrupted"]}}}""");
+  private EngineFixture f;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    f = new EngineFixture();
+  }
+
+  @AfterEach
+  void tearDown() {
+    f.close();
+  }
+
+  private JobDevice device(String job, String id) {
+    return await(f.jobs.device(job, id));
+  }
+
+  private void ticks(int n) {
+    for (int i = 0; i < n; i++) {
+      f.tick();
+    }
+  }
+
+  @Test
+  void aDeviceThatFailsTwiceIsRetriedOnScheduleAndCompletesWithThreeAttempts() {
+    List<String> ids = f.fleet("r", 2, EngineFixture.TRUCK);
+    f.channel.online.addAll(ids);
+    f.channel.script.put("r-01", new ArrayDeque<>(List.of(500, 503)));
+    Instant t0 = f.clock.instant();
+    f.create("j", "r", reboot(), null, null, RETRY);
+    ticks(6);
+    JobDevice waiting = device("j", "r-01");
+    assertThat(waiting.result().status()).isEqualTo(DeviceJobStatus.WAITING);
+    assertThat(waiting.nextAttempt()).isEqualTo(t0.plusSeconds(10));
+    assertThat(device("j", "r-02").result().status()).isEqualTo(DeviceJobStatus.COMPLETED);
+    assertThat(f.status("j")).isEqualTo(JobStatus.RUNNING);
+
+    f.clock.advance(Duration.ofMillis(9_999));
+    ticks(5);
+    assertThat(f.channel.invoked).as("never before its time").containsExactlyInAnyOrder("r-01", "r-02");
+    f.clock.advance(Duration.ofMillis(1));
+    ticks(5);
+    assertThat(f.channel.invoked).filteredOn("r-01"::equals).hasSize(2);
+    assertThat(device("j", "r-01").nextAttempt()).as("backoff × factor").isEqualTo(t0.plusSeconds(30));
+
+    f.clock.advance(Duration.ofSeconds(20));
+    f.tickUntil(() -> f.status("j").isFinal(), 20);
+    assertThat(f.status("j")).isEqualTo(JobStatus.COMPLETE);
+    JobDevice done = device("j", "r-01");
+    assertThat(done.result().status()).isEqualTo(DeviceJobStatus.COMPLETED);
+    assertThat(done.attempts()).extracting(Attempt::n, Attempt::status, Attempt::responseCode).containsExactly(
+        tuple(1, DeviceJobStatus.FAILED, 500), tuple(2, DeviceJobStatus.FAILED, 503),
+        tuple(3, DeviceJobStatus.COMPLETED, 200));
+    assertThat(f.job("j").progress()).isEqualTo(new JobProgress(2, 0, 2, 0));
+  }
+
+  @Test
+  void attemptsRunOutAndCodesNotListedAreFinalAtOnce() {
+    List<String> ids = f.fleet("x", 2, EngineFixture.TRUCK);
+    f.channel.online.add("x-01"); // x-02 offline: DeviceNotOnline is not listed
+    f.channel.status.put("x-01", 500);
+    f.create("j", "x", reboot(), null, null, options("""
+        {"delivery": {"retry": {"maxAttempts": 2, "backoff": "PT1S", "on": ["CommandFailed"]}}}"""));
+    ticks(6);
+    assertThat(device("j", "x-02").result().status()).isEqualTo(DeviceJobStatus.FAILED);
+    assertThat(device("j", "x-02").attempts()).hasSize(1);
+    f.clock.advance(Duration.ofSeconds(1));
+    f.tickUntil(() -> f.status("j").isFinal(), 20);
+    assertThat(device("j", "x-01").attempts()).extracting(Attempt::n, Attempt::errorCode)
+        .containsExactly(tuple(1, "CommandFailed"), tuple(2, "CommandFailed"));
+    assertThat(f.job("j").progress()).isEqualTo(new JobProgress(2, 0, 0, 2));
+    assertThat(ids).hasSize(2);
+  }
+
+  @Test
+  void aSleepingDeviceGetsTheCommandWhenItConnectsAndAnotherFailsAtItsDeadline() {
+    f.fleet("w", 3, EngineFixture.TRUCK);
+    f.channel.online.add("w-01");
+    Instant t0 = f.clock.instant();
+    f.create("j", "w", reboot(), null, null, options("{\"delivery\": {\"waitForConnection\": \"PT1H\"}}"));
+    ticks(6);
+    assertThat(device("j", "w-02").result().status()).isEqualTo(DeviceJobStatus.WAITING);
+    assertThat(device("j", "w-02").nextAttempt()).as("its deadline").isEqualTo(t0.plus(Duration.ofHours(1)));
+    assertThat(device("j", "w-02").attempts()).as("not reached: no attempt").isEmpty();
+    assertThat(f.status("j")).as("only waiting devices left").isEqualTo(JobStatus.RUNNING);
+    assertThat(f.engine.inFlight()).as("waiting devices hold no in-flight place").isZero();
+
+    f.clock.advance(Duration.ofMinutes(20));
+    f.channel.online.add("w-02");
+    f.engine.deviceOnline("w-02");
+    ticks(4);
+    assertThat(device("j", "w-02").result().status()).isEqualTo(DeviceJobStatus.COMPLETED);
+    assertThat(device("j", "w-02").attempts()).extracting(Attempt::n).containsExactly(1);
+
+    f.clock.advance(Duration.ofMinutes(40).minusMillis(1));
+    ticks(4);
+    assertThat(device("j", "w-03").result().status()).isEqualTo(DeviceJobStatus.WAITING);
+    f.clock.advance(Duration.ofMillis(1));
+    f.tickUntil(() -> f.status("j").isFinal(), 20);
+    JobDevice expired = device("j", "w-03");
+    assertThat(expired.result().errorCode()).isEqualTo("DeviceNotOnline");
+    assertThat(expired.result().errorMessage()).contains("PT1H");
+    assertThat(f.job("j").progress()).isEqualTo(new JobProgress(3, 0, 2, 1));
+  }
+
+  @Test
+  void afterACrashWaitingDeadlinesHoldAndRetriesNeverRunEarlyOrTwice() {
+    f.fleet("c", 3, EngineFixture.TRUCK);
+    f.channel.online.add("c-01");
+    f.channel.script.put("c-01", new ArrayDeque<>(List.of(500)));
+    Instant t0 = f.clock.instant();
+    f.create("j", "c", reboot(), null, null, options("""
+        {"delivery": {"waitForConnection": "PT10M",
+                      "retry": {"maxAttempts": 3, "backoff": "PT30S", "on": ["CommandFailed"]}}}"""));
+    ticks(6);
+    assertThat(device("j", "c-01").result().status()).isEqualTo(DeviceJobStatus.WAITING);
+    // the crash: a new engine of the same node on the same database
+    f.newEngine();
+    await(f.engine.recover());
+    f.clock.advance(Duration.ofSeconds(29));
+    ticks(5);
+    assertThat(f.channel.invoked).filteredOn("c-01"::equals).hasSize(1);
+    f.clock.advance(Duration.ofSeconds(1));
+    ticks(5);
+    assertThat(f.channel.invoked).filteredOn("c-01"::equals).hasSize(2);
+    assertThat(device("j", "c-01").result().status()).isEqualTo(DeviceJobStatus.COMPLETED);
+
+    f.newEngine();
+    await(f.engine.recover());
+    f.channel.online.add("c-02");
+    f.engine.deviceOnline("c-02");
+    ticks(4);
+    assertThat(device("j", "c-02").result().status()).isEqualTo(DeviceJobStatus.COMPLETED);
+    f.clock.set(t0.plus(Duration.ofMinutes(10)));
+    f.tickUntil(() -> f.status("j").isFinal(), 20);
+    assertThat(device("j", "c-03").result().errorCode()).isEqualTo("DeviceNotOnline");
+    assertThat(f.job("j").progress()).isEqualTo(new JobProgress(3, 0, 2, 1));
+    assertThat(f.channel.invoked).filteredOn("c-02"::equals).hasSize(2); // once offline at first, once online
+  }
+
+  @Test
+  void interruptedCommandsAreRetriedOnlyWhenTheJobListsInterrupted() {
+    List<String> ids = f.fleet("i", 2, EngineFixture.TRUCK);
+    f.channel.online.addAll(ids);
+    f.channel.hold = true;
+    f.create("j", "i", reboot(), null, null, RETRY);
+    f.tickUntil(() -> f.channel.held.size() == 2, 20);
+    f.channel.held.clear();
+    f.channel.hold = false;
+    f.newEngine();
+    await(f.engine.recover());
+    assertThat(device("j", "i-01").result().status()).isEqualTo(DeviceJobStatus.WAITING);
+    f.clock.advance(Duration.ofSeconds(10));
+    f.tickUntil(() -> f.status("j").isFinal(), 20);
+    assertThat(device("j", "i-01").attempts()).extracting(Attempt::n, Attempt::errorCode)
+        .containsExactly(tuple(1, "Interrupted"), tuple(2, null));
+    assertThat(f.channel.invoked).as("sent twice: Interrupted is listed").hasSize(4);
+    assertThat(f.job("j").progress()).isEqualTo(new JobProgress(2, 0, 2, 0));
+  }
+
+  @Test
+  void aSuccessGatePausesAfterAFailingBatchAndResumeGoesOnWithTheNext() {
+    List<String> ids = f.fleet("g", 4, EngineFixture.TRUCK);
+    f.channel.online.addAll(ids.subList(2, 4)); // the first batch fails whole
+    f.create("j", "g", reboot(), new JobBatch(Measure.NUMBER, 2), null, options("""
+        {"rollout": {"successGate": {"minSuccessPercent": 95, "action": "pause"}}}"""));
+    f.tickUntil(() -> f.status("j") == JobStatus.STOPPED, 30);
+    assertThat(f.job("j").statusReason()).isEqualTo(SuccessGate.REASON);
+    assertThat(f.job("j").progress()).isEqualTo(new JobProgress(4, 2, 0, 2));
+    assertThat(await(f.jobWork.latestBatch("j")).orElseThrow().status()).isEqualTo(BatchState.GATED);
+
+    await(f.jobs.resume("j"));
+    assertThat(f.job("j").statusReason()).isNull();
+    f.tickUntil(() -> f.status("j").isFinal(), 30);
+    assertThat(f.status("j")).isEqualTo(JobStatus.COMPLETE);
+    assertThat(f.job("j").progress()).isEqualTo(new JobProgress(4, 0, 2, 2));
+  }
+
+  @Test
+  void aCancellingSuccessGateCancels() {
+    List<String> ids = f.fleet("k", 4, EngineFixture.TRUCK);
+    f.channel.online.addAll(ids.subList(1, 4));
+    f.create("j", "k", reboot(), new JobBatch(Measure.NUMBER, 2), null, options("""
+        {"rollout": {"successGate": {"minSuccessPercent": 60, "action": "cancel"}}}"""));
+    f.tickUntil(() -> f.status("j").isFinal(), 30);
+    assertThat(f.status("j")).isEqualTo(JobStatus.CANCELLED);
+    assertThat(f.job("j").statusReason()).isEqualTo(SuccessGate.REASON);
+    assertThat(f.job("j").progress().pending()).isEqualTo(2);
+  }
+}
