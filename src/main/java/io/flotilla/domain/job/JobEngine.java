@@ -306,14 +306,30 @@ public final class JobEngine {
     return run.kind instanceof JobKind.Sent sent ? send(run, sent) : apply(run, (JobKind.Applied) run.kind);
   }
 
+  /** Applies the running batch in one range (under a rollout rate: as many positions as it allows now). */
   private Future<Void> apply(JobRun run, JobKind.Applied kind) {
     return currentBatch(run).compose(b -> {
       if (b == null) {
         return Future.succeededFuture();
       }
-      return kind.apply(run.job, b.first(), b.last(), clock.instant())
-          .compose(v -> reload(run))
-          .compose(v -> run.job.status() == JobStatus.RUNNING ? endOfBatch(run, b) : Future.succeededFuture());
+      Instant now = clock.instant();
+      long from = run.applyFrom == null || run.applyFrom < b.first() ? b.first() : run.applyFrom;
+      long to = b.last();
+      if (run.rate != null && from <= b.last()) {
+        int allowed = run.paced(limits.claimPerTick(), now);
+        if (allowed <= 0) {
+          return Future.succeededFuture();
+        }
+        to = Math.min(b.last(), from + allowed - 1);
+        run.started((int) (to - from + 1));
+      }
+      long end = to;
+      Future<Void> applied = from <= b.last() ? kind.apply(run.job, from, end, now) : Future.succeededFuture();
+      return applied.compose(v -> {
+        run.applyFrom = end + 1;
+        return reload(run);
+      }).compose(v -> run.job.status() == JobStatus.RUNNING && end >= b.last() ? endOfBatch(run, b)
+          : Future.succeededFuture());
     });
   }
 
@@ -340,7 +356,7 @@ public final class JobEngine {
       if (n > 0) {
         run.judgeNotBefore = Instant.MIN;
       }
-      int room = reserve(Math.min(limits.claimPerTick(), perJobCap() - run.inFlight.get()));
+      int room = reserve(run.paced(Math.min(limits.claimPerTick(), perJobCap() - run.inFlight.get()), now));
       if (room <= 0) {
         run.nextDueCheck = Instant.MIN;
         return Future.succeededFuture();
@@ -369,11 +385,11 @@ public final class JobEngine {
     if (run.exhausted) {
       return run.idle() ? endOfBatch(run, b) : Future.succeededFuture();
     }
-    int room = reserve(Math.min(limits.claimPerTick(), perJobCap() - run.inFlight.get()));
+    Instant now = clock.instant();
+    int room = reserve(run.paced(Math.min(limits.claimPerTick(), perJobCap() - run.inFlight.get()), now));
     if (room <= 0) {
       return Future.succeededFuture();
     }
-    Instant now = clock.instant();
     return work.claim(run.job.id(), b.last(), room, node.holder(), now.plus(node.lease())).map(claim -> {
       inFlight.addAndGet(claim.devices().size() - room);
       dispatch(run, kind, claim.devices());
@@ -389,6 +405,7 @@ public final class JobEngine {
       return;
     }
     run.leased(claimed.get(0).leaseId(), claimed.size());
+    run.started(claimed.size());
     DeliveryPolicy delivery = DeliveryPolicy.of(run.job);
     for (Claimed c : claimed) {
       run.inFlight.incrementAndGet();

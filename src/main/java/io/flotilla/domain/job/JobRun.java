@@ -30,11 +30,28 @@ final class JobRun {
   volatile boolean waiting;
   volatile Instant nextDueCheck = Instant.MIN;
   private final Map<Long, AtomicInteger> leaseOutstanding = new ConcurrentHashMap<>();
+  /** The job's rollout rate (null: as fast as the engine may). */
+  final RolloutRate rate;
+  /** Applied kinds under a rate: the next position of the running batch to apply (null: its first). */
+  volatile Long applyFrom;
 
   JobRun(Job job, JobKind kind) {
     this.job = job;
     this.kind = kind;
     this.waiting = DeliveryPolicy.of(job) != DeliveryPolicy.NONE;
+    this.rate = RolloutRate.of(job);
+  }
+
+  /** How many devices may start now, of {@code wanted}: the rollout rate's allowance. */
+  int paced(int wanted, Instant now) {
+    return rate == null ? wanted : Math.min(wanted, rate.allowance(now, job.progress().completed()));
+  }
+
+  /** {@code n} devices started. */
+  void started(int n) {
+    if (rate != null) {
+      rate.started(n);
+    }
   }
 
   /** Looks for due devices at {@code at} at the latest. */

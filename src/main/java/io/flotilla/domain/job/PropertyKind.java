@@ -28,7 +28,8 @@ final class PropertyKind implements JobKind.Applied {
 
   @Override
   public Future<Job> start(Job job, DeviceSource source, Instant now) {
-    if (job.batch() != null || !JobPolicies.of(job).all().isEmpty()) {
+    if (job.batch() != null || !JobPolicies.of(job).all().isEmpty() || job.options().rollout() != null
+        || job.options().confirm()) {
       return JobKind.expand(work, job, source, JobKind.targets(job), now);
     }
     return work.expandAndApplyDesired(job, source, JobKind.targets(job), now)

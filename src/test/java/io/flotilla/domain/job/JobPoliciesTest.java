@@ -79,6 +79,62 @@ class JobPoliciesTest {
   }
 
   @Test
+  void aRampsRateGrowsPerSucceededStepUpToTheCapAndTheBucketNeverBursts() {
+    RolloutRate r = new RolloutRate(600, new JobOptions.Ramp(60, 2.0, 100));
+    assertThat(r.perMinute(0)).isEqualTo(60);
+    assertThat(r.perMinute(99)).isEqualTo(60);
+    assertThat(r.perMinute(100)).isEqualTo(120);
+    assertThat(r.perMinute(350)).isEqualTo(480);
+    assertThat(r.perMinute(400)).as("capped").isEqualTo(600);
+    java.time.Instant t = java.time.Instant.parse("2030-01-01T00:00:00Z");
+    assertThat(r.allowance(t, 0)).as("one to start with").isEqualTo(1);
+    r.started(1);
+    assertThat(r.allowance(t.plusMillis(999), 0)).isZero();
+    assertThat(r.allowance(t.plusMillis(1000), 0)).isEqualTo(1);
+    r.started(1);
+    assertThat(r.allowance(t.plusSeconds(60), 0)).as("an idle minute does not save up a burst").isEqualTo(1);
+    RolloutRate fast = new RolloutRate(60_000, null);
+    fast.allowance(t, 0);
+    assertThat(fast.allowance(t.plusSeconds(10), 0)).as("a tenth of a second's worth").isEqualTo(100);
+  }
+
+  @Test
+  void delivery_retriesListedFailuresWithBackoffAndWaitsForConnections() {
+    JobOptions.Retry retry = new JobOptions.Retry(3, java.time.Duration.ofSeconds(10), 2.0,
+        java.time.Duration.ofSeconds(25), java.util.Set.of("CommandFailed"));
+    java.time.Instant t = java.time.Instant.parse("2030-01-01T00:00:00Z");
+    assertThat(retry.next(1, t)).isEqualTo(t.plusSeconds(10));
+    assertThat(retry.next(2, t)).isEqualTo(t.plusSeconds(20));
+    assertThat(retry.next(3, t)).as("capped").isEqualTo(t.plusSeconds(25));
+    DeliveryPolicy p = new DeliveryPolicy(retry, java.time.Duration.ofMinutes(5));
+    Claimed first = new Claimed("d", 1, 7, 1);
+    assertThat(p.judge(first, DeviceResult.completed(1, "d", 200, t), t).isFinal()).isTrue();
+    assertThat(p.judge(first, DeviceResult.failed(1, "d", "CommandFailed", "x", 500, t), t).retryAt())
+        .isEqualTo(t.plusSeconds(10));
+    assertThat(p.judge(new Claimed("d", 1, 7, 3), DeviceResult.failed(1, "d", "CommandFailed", "x", 500, t), t)
+        .isFinal()).as("attempts used up").isTrue();
+    assertThat(p.judge(first, DeviceResult.failed(1, "d", "GatewayTimeout", "x", null, t), t).isFinal())
+        .as("not listed").isTrue();
+    Outcome waits = p.judge(first, DeviceResult.failed(1, "d", "DeviceNotOnline", "x", null, t), t);
+    assertThat(waits.awaitsConnection()).isTrue();
+    assertThat(waits.deadline()).isEqualTo(t.plusSeconds(300));
+    assertThat(DeliveryPolicy.NONE.judge(first, DeviceResult.failed(1, "d", "DeviceNotOnline", "x", null, t), t)
+        .isFinal()).isTrue();
+  }
+
+  @Test
+  void aSuccessGateJudgesTheBatchsFinishedDevices() {
+    SuccessGate gate = new SuccessGate(95, false);
+    assertThat(gate.afterBatch(JobProgress.NONE, batch(19, 1, 0))).isEqualTo(Verdict.CONTINUE);
+    assertThat(gate.afterBatch(JobProgress.NONE, batch(18, 2, 0))).isEqualTo(Verdict.pause(SuccessGate.REASON));
+    assertThat(gate.afterBatch(JobProgress.NONE, batch(0, 0, 0))).as("nothing finished").isEqualTo(Verdict.CONTINUE);
+    assertThat(new SuccessGate(50, true).afterBatch(JobProgress.NONE, batch(1, 2, 0)))
+        .isEqualTo(Verdict.cancel(SuccessGate.REASON));
+    assertThat(gate.afterResults(JobProgress.NONE, batch(0, 5, 0))).as("judged only when a batch ends")
+        .isEqualTo(Verdict.CONTINUE);
+  }
+
+  @Test
   void everyJobTypeHasItsKind() {
     JobKinds kinds = new JobKinds(null, null, java.time.Duration.ofSeconds(1), java.time.Clock.systemUTC());
     for (JobType t : JobType.values()) {
