@@ -20,12 +20,14 @@ CREATE TABLE job_leases (
 CREATE INDEX job_leases_holder ON job_leases (holder);
 CREATE INDEX job_leases_expiry ON job_leases (expires_at);
 
--- Devices off the fast path: waiting for their next attempt (due_at), for a connection (due_at NULL, until
--- deadline), or sent again under lease_id. attempt = attempts made so far.
+-- Devices off the fast path: waiting (reason 0) for their next attempt (due_at), (1) for a connection (due_at NULL,
+-- until deadline; set due when it connects), (2) for their acknowledgement of a confirmed property job's desired
+-- version (until deadline, if any); or sent again under lease_id. attempt = attempts made so far.
 CREATE TABLE job_device_waits (
   k           BIGINT        PRIMARY KEY,
   job_no      BIGINT        NOT NULL,
   device_id   VARCHAR(128)  NOT NULL,
+  reason      SMALLINT      NOT NULL,
   attempt     INT           NOT NULL,
   due_at      TIMESTAMP WITH TIME ZONE,
   deadline    TIMESTAMP WITH TIME ZONE,

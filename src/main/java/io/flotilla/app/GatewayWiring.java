@@ -41,6 +41,7 @@ public final class GatewayWiring {
   private final TelemetryService telemetry;
   private final EnrollmentService enrollments;
   private final MqttGateway gateway;
+  private final TwinService twins;
   private final long flushTimer;
   private final Database deviceLane;
 
@@ -55,7 +56,8 @@ public final class GatewayWiring {
     this.deviceLane = db.lane(vertx, "flotilla-db-devices", 4);
     DeviceRepository sessionDevices = new SqlDeviceRepository(deviceLane);
     ProvisioningService provisioning = new ProvisioningService(sessionDevices, templates, enrollments, clock);
-    this.gateway = new MqttGateway(vertx, new TwinService(sessionDevices, clock), telemetry, provisioning, meters, clock,
+    this.twins = new TwinService(sessionDevices, clock);
+    this.gateway = new MqttGateway(vertx, twins, telemetry, provisioning, meters, clock,
         config.hostName(), app.idScope());
     DeviceChannel channel = gateway.channel();
     this.commands = new CommandService(deviceRepo, templates, channel, new SqlCommandRepository(db));
@@ -87,6 +89,11 @@ public final class GatewayWiring {
 
   public DeviceChannel channel() {
     return gateway.channel();
+  }
+
+  /** The devices' side of their twins (reported patches from sessions). */
+  public TwinService twins() {
+    return twins;
   }
 
   public MqttGateway gateway() {

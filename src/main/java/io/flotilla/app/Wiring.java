@@ -151,6 +151,7 @@ public final class Wiring implements AutoCloseable {
           EngineNode.start(ENGINE_NODE_NAME, EngineNode.DEFAULT_LEASE));
       Bootstrap.await(engine.recover());
       gateway.gateway().presence(engine::deviceOnline);
+      gateway.twins().listen(engine::reported);
       io.micrometer.core.instrument.Gauge.builder("flotilla.jobs.commands.in.flight", engine, JobEngine::inFlight)
           .description("Job commands sent and not yet answered").register(metrics);
       io.micrometer.core.instrument.Gauge.builder("flotilla.jobs.active", engine, JobEngine::activeJobs)

@@ -13,10 +13,16 @@ import java.util.Map;
 public final class TwinService {
   private final DeviceRepository devices;
   private final Clock clock;
+  private volatile ReportedListener listener = ReportedListener.NONE;
 
   public TwinService(DeviceRepository devices, Clock clock) {
     this.devices = devices;
     this.clock = clock;
+  }
+
+  /** Who is told of reported changes (the job engine, for acknowledgements of confirmed property jobs). */
+  public void listen(ReportedListener listener) {
+    this.listener = listener;
   }
 
   /**
@@ -48,7 +54,11 @@ public final class TwinService {
       return new Twin(twin.desired(), twin.desiredVersion(), twin.desiredMetadata(),
           MergePatch.apply(twin.reported(), clean), twin.reportedVersion() + 1, meta, twin.cloud(),
           twin.cloudMetadata());
-    }).map(t -> t.orElseThrow(() -> DeviceService.notFound(deviceId)).reportedVersion());
+    }).map(t -> {
+      Twin twin = t.orElseThrow(() -> DeviceService.notFound(deviceId));
+      listener.reported(deviceId, twin.reported());
+      return twin.reportedVersion();
+    });
   }
 
   /** Sets {@code lastUpdateTime} for each patched property; members of a component ({@code "__t":"c"}) by path. */

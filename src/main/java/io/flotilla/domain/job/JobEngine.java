@@ -1,5 +1,6 @@
 package io.flotilla.domain.job;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotilla.domain.common.FlotillaException;
 import io.flotilla.domain.group.GroupService;
 import io.vertx.core.Future;
@@ -50,6 +51,9 @@ public final class JobEngine {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Set<String> woken = ConcurrentHashMap.newKeySet();
   private volatile boolean awaitingConnections;
+  /** The latest reported document of devices that reported while a confirmed property job runs. */
+  private final Map<String, ObjectNode> reports = new ConcurrentHashMap<>();
+  private volatile boolean awaitingAcks;
   private Future<Void> currentTick = Future.succeededFuture();
   private Instant nextRenewal = Instant.MIN;
   private Instant nextRecovery = Instant.MIN;
@@ -150,6 +154,9 @@ public final class JobEngine {
     if (job.options().waitForConnection() != null) {
       awaitingConnections = true;
     }
+    if (job.options().confirm()) {
+      awaitingAcks = true;
+    }
   }
 
   /** Stops a pending or running job; in-flight devices finish and are recorded. */
@@ -197,6 +204,16 @@ public final class JobEngine {
     }
   }
 
+  /**
+   * A device's reported properties changed (port {@code ReportedListener}): when it awaits its acknowledgement in a
+   * confirmed property job, its report is judged at the next tick. Costs nothing while no such job runs.
+   */
+  public void reported(String deviceId, ObjectNode reported) {
+    if (awaitingAcks) {
+      reports.put(deviceId, reported);
+    }
+  }
+
   /** Commands in flight across all jobs. */
   public int inFlight() {
     return inFlight.get();
@@ -221,8 +238,12 @@ public final class JobEngine {
     }
     awaitingConnections = active.values().stream().anyMatch(r -> r.job.options().waitForConnection() != null
         && !r.job.status().isFinal());
+    awaitingAcks = active.values().stream().anyMatch(r -> r.job.options().confirm() && !r.job.status().isFinal());
     if (!woken.isEmpty()) {
       steps.add(wake(now));
+    }
+    if (!reports.isEmpty()) {
+      steps.add(judgeReports(now));
     }
     if (!now.isBefore(nextRecovery)) {
       steps.add(recoverOrphans().onFailure(e -> LOG.warn("Recovering orphaned leases failed: {}", e.toString())));
@@ -262,6 +283,38 @@ public final class JobEngine {
       woken.addAll(ids);
       LOG.warn("Waking devices that connected failed: {}", e.toString());
     });
+  }
+
+  /** Judges the reports of devices awaiting their acknowledgement, job by job. */
+  private Future<Void> judgeReports(Instant now) {
+    Map<String, ObjectNode> batch = new java.util.HashMap<>();
+    for (var it = reports.entrySet().iterator(); it.hasNext() && batch.size() < WAKE_BATCH; ) {
+      var e = it.next();
+      batch.put(e.getKey(), e.getValue());
+      it.remove();
+    }
+    List<Future<Void>> all = new ArrayList<>();
+    for (JobRun run : active.values()) {
+      Job job = run.job;
+      if (!job.options().confirm() || job.status().isFinal()) {
+        continue;
+      }
+      all.add(work.awaitingAcknowledgement(job.id(), batch.keySet()).compose(awaited -> {
+        List<DeviceResult> settled = new ArrayList<>();
+        for (AwaitedAck a : awaited) {
+          Acknowledgement.judge(job, a.seq(), a.deviceId(), a.version(), batch.get(a.deviceId()), now)
+              .ifPresent(settled::add);
+        }
+        return work.acknowledge(job.id(), settled).map(n -> {
+          if (n > 0) {
+            run.judgeNotBefore = Instant.MIN;
+          }
+          return (Void) null;
+        });
+      }));
+    }
+    return Future.join(all).<Void>mapEmpty()
+        .onFailure(e -> LOG.warn("Judging acknowledgements failed: {}", e.toString()));
   }
 
   /** Writes the job's recorded results and, alongside, advances it. */
@@ -313,6 +366,10 @@ public final class JobEngine {
         return Future.succeededFuture();
       }
       Instant now = clock.instant();
+      if (run.applyFrom != null && run.applyFrom > b.last()) {
+        // applied whole: devices awaiting their acknowledgement may pass their deadline
+        return expireAcks(run, now).compose(v -> endOfBatch(run, b));
+      }
       long from = run.applyFrom == null || run.applyFrom < b.first() ? b.first() : run.applyFrom;
       long to = b.last();
       if (run.rate != null && from <= b.last()) {
@@ -381,6 +438,26 @@ public final class JobEngine {
   }
 
   /** The batch's devices never sent go out up to the in-flight share; once all went, the batch is judged. */
+  /** Devices of a confirmed job that did not acknowledge by their deadline fail; looked at when the next is due. */
+  private Future<Void> expireAcks(JobRun run, Instant now) {
+    if (!run.job.options().confirm() || run.job.options().waitForConnection() == null
+        || now.isBefore(run.nextDueCheck)) {
+      return Future.succeededFuture();
+    }
+    run.nextDueCheck = now.plus(DUE_CHECK);
+    String message = "The device did not acknowledge the job's desired version within its waitForConnection ("
+        + run.job.options().waitForConnection() + ").";
+    return work.expireWaits(run.job.id(), now, message).compose(n -> {
+      if (n > 0) {
+        run.judgeNotBefore = Instant.MIN;
+      }
+      return work.nextDue(run.job.id());
+    }).map(next -> {
+      next.ifPresent(run::dueNoLaterThan);
+      return null;
+    });
+  }
+
   private Future<Void> sendNext(JobRun run, JobKind.Sent kind, BatchState b) {
     if (run.exhausted) {
       return run.idle() ? endOfBatch(run, b) : Future.succeededFuture();

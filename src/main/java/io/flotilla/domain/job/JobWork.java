@@ -36,13 +36,28 @@ public interface JobWork {
    */
   Future<Long> applyDesired(String jobId, long from, long to, Instant now);
 
+  /**
+   * As {@link #applyDesired}, for a confirmed property job: the devices get the desired state, but wait for their
+   * acknowledgement (until {@code deadline}, if any) instead of completing.
+   */
+  Future<Long> applyDesiredAwaitingAck(String jobId, long from, long to, Instant now, Instant deadline);
+
+  /** The devices among {@code deviceIds} that await their acknowledgement in the job, with the version awaited. */
+  Future<List<AwaitedAck>> awaitingAcknowledgement(String jobId, Collection<String> deviceIds);
+
+  /** Records the final results of devices that awaited their acknowledgement; answers how many counted. */
+  Future<Integer> acknowledge(String jobId, List<DeviceResult> results);
+
   /** Stores {@code patch} as the cloud properties of the pending devices of {@code [from, to]} and completes them. */
   Future<Integer> applyCloudProperties(String jobId, long from, long to, ObjectNode patch, Instant now);
 
   /** Moves the pending devices of {@code [from, to]} to {@code templateId} and completes them. */
   Future<Integer> migrateTemplate(String jobId, long from, long to, String templateId, Instant now);
 
-  /** The ids of the completed devices at positions {@code [from, to]}, in position order. */
+  /**
+   * The ids of the devices at positions {@code [from, to]} the job gave its desired state (completed, or awaiting
+   * their acknowledgement), in position order.
+   */
   Future<List<String>> completedDeviceIds(String jobId, long from, long to);
 
   /**

@@ -38,7 +38,14 @@ final class PropertyKind implements JobKind.Applied {
 
   @Override
   public Future<Void> apply(Job job, long from, long to, Instant now) {
-    return work.applyDesired(job.id(), from, to, now).compose(version -> push(job, from, to, version));
+    Future<Long> applied;
+    if (job.options().confirm()) {
+      var wait = job.options().waitForConnection();
+      applied = work.applyDesiredAwaitingAck(job.id(), from, to, now, wait == null ? null : now.plus(wait));
+    } else {
+      applied = work.applyDesired(job.id(), from, to, now);
+    }
+    return applied.compose(version -> push(job, from, to, version));
   }
 
   private Future<Void> push(Job job, long from, long to, long version) {

@@ -29,6 +29,10 @@ final class LeaseRows {
   private static final int PENDING = JobDeviceRows.PENDING;
   private static final int DISPATCHED = JobDeviceRows.DISPATCHED;
   private static final int WAITING = JobDeviceRows.WAITING;
+  /** job_device_waits.reason: why a device waits. */
+  static final int FOR_RETRY = 0;
+  static final int FOR_CONNECTION = 1;
+  static final int FOR_ACKNOWLEDGEMENT = 2;
 
   private LeaseRows() {
   }
@@ -110,7 +114,8 @@ final class LeaseRows {
       return Claim.NONE;
     }
     List<Object[]> rows = Rows.query(c, "SELECT k, device_id, attempt FROM job_device_waits WHERE job_no = ? "
-        + "AND due_at <= ? AND lease_id IS NULL ORDER BY job_no, due_at LIMIT ?",
+        + "AND due_at <= ? AND lease_id IS NULL AND reason <> " + FOR_ACKNOWLEDGEMENT
+        + " ORDER BY job_no, due_at LIMIT ?",
         rs -> new Object[] {rs.getLong(1), rs.getString(2), rs.getInt(3)}, span.no(), Timestamp.from(now), limit);
     if (rows.isEmpty()) {
       return new Claim(List.of(), true);
@@ -245,13 +250,14 @@ final class LeaseRows {
       }
       // a device sent again has its wait row: updated; a first attempt's is inserted
       List<Outcome> fresh = new ArrayList<>();
-      try (PreparedStatement update = c.prepareStatement("UPDATE job_device_waits SET attempt = ?, due_at = ?, "
-          + "deadline = COALESCE(deadline, ?), lease_id = NULL WHERE k = ?")) {
+      try (PreparedStatement update = c.prepareStatement("UPDATE job_device_waits SET reason = ?, attempt = ?, "
+          + "due_at = ?, deadline = COALESCE(deadline, ?), lease_id = NULL WHERE k = ?")) {
         for (Outcome o : written) {
-          update.setInt(1, attemptsMade(o));
-          update.setTimestamp(2, timestamp(o.retryAt()));
-          update.setTimestamp(3, timestamp(o.deadline()));
-          update.setLong(4, span.key(o.result().seq()));
+          update.setInt(1, o.awaitsConnection() ? FOR_CONNECTION : FOR_RETRY);
+          update.setInt(2, attemptsMade(o));
+          update.setTimestamp(3, timestamp(o.retryAt()));
+          update.setTimestamp(4, timestamp(o.deadline()));
+          update.setLong(5, span.key(o.result().seq()));
           update.addBatch();
         }
         int[] updated = update.executeBatch();
@@ -261,15 +267,16 @@ final class LeaseRows {
           }
         }
       }
-      try (PreparedStatement insert = c.prepareStatement("INSERT INTO job_device_waits (k, job_no, device_id, attempt, "
-          + "due_at, deadline) VALUES (?, ?, ?, ?, ?, ?)")) {
+      try (PreparedStatement insert = c.prepareStatement("INSERT INTO job_device_waits (k, job_no, device_id, reason, "
+          + "attempt, due_at, deadline) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
         for (Outcome o : fresh) {
           insert.setLong(1, span.key(o.result().seq()));
           insert.setLong(2, span.no());
           insert.setString(3, o.result().deviceId());
-          insert.setInt(4, attemptsMade(o));
-          insert.setTimestamp(5, timestamp(o.retryAt()));
-          insert.setTimestamp(6, timestamp(o.deadline()));
+          insert.setInt(4, o.awaitsConnection() ? FOR_CONNECTION : FOR_RETRY);
+          insert.setInt(5, attemptsMade(o));
+          insert.setTimestamp(6, timestamp(o.retryAt()));
+          insert.setTimestamp(7, timestamp(o.deadline()));
           insert.addBatch();
         }
         insert.executeBatch();

@@ -2,7 +2,9 @@ package io.flotilla.storage.sql;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotilla.domain.common.Etags;
+import io.flotilla.domain.job.AwaitedAck;
 import io.flotilla.domain.job.BatchCounts;
+import io.flotilla.domain.job.DeviceResult;
 import io.flotilla.domain.job.BatchState;
 import io.flotilla.domain.job.Claim;
 import io.flotilla.domain.job.Claimed;
@@ -144,6 +146,105 @@ public final class SqlJobWork implements JobWork {
   }
 
   @Override
+  public Future<Long> applyDesiredAwaitingAck(String jobId, long from, long to, Instant now, Instant deadline) {
+    return db.transaction(c -> {
+      if (Rows.query(c, "SELECT status FROM jobs WHERE id = ? FOR UPDATE", rs -> rs.getString(1), jobId).stream()
+          .noneMatch("running"::equals)) {
+        return 0L;
+      }
+      JobSpan span = numbers.of(c, jobId);
+      long version = DesiredVersions.next(c, db.dialect());
+      int n;
+      try (PreparedStatement ps = c.prepareStatement("UPDATE job_devices SET status = " + JobDeviceRows.WAITING
+          + ", desired_version = ?, updated_at = ? WHERE k BETWEEN ? AND ? AND status = " + JobDeviceRows.PENDING)) {
+        ps.setLong(1, version);
+        ps.setTimestamp(2, Timestamp.from(now));
+        ps.setLong(3, span.key(from));
+        ps.setLong(4, span.key(to));
+        n = ps.executeUpdate();
+      }
+      if (n == 0) {
+        return 0L;
+      }
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO job_device_waits (k, job_no, device_id, reason, "
+          + "attempt, deadline) SELECT k, ?, device_id, " + LeaseRows.FOR_ACKNOWLEDGEMENT + ", 1, ? FROM job_devices "
+          + "WHERE k BETWEEN ? AND ? AND desired_version = ? AND status = " + JobDeviceRows.WAITING)) {
+        ps.setLong(1, span.no());
+        ps.setTimestamp(2, deadline == null ? null : Timestamp.from(deadline));
+        ps.setLong(3, span.key(from));
+        ps.setLong(4, span.key(to));
+        ps.setLong(5, version);
+        ps.executeUpdate();
+      }
+      DesiredOverlays.addRange(c, span, from, to, version, now);
+      return version;
+    });
+  }
+
+  @Override
+  public Future<List<AwaitedAck>> awaitingAcknowledgement(String jobId, Collection<String> deviceIds) {
+    if (deviceIds.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    return db.read(c -> {
+      JobSpan span = numbers.of(c, jobId);
+      List<AwaitedAck> out = new ArrayList<>();
+      List<String> ids = List.copyOf(deviceIds);
+      for (int i = 0; i < ids.size(); i += 500) {
+        List<String> chunk = ids.subList(i, Math.min(ids.size(), i + 500));
+        List<Object> params = new ArrayList<>();
+        params.add(span.no());
+        params.addAll(chunk);
+        out.addAll(Rows.query(c, "SELECT w.k, w.device_id, d.desired_version FROM job_device_waits w "
+            + "JOIN job_devices d ON d.k = w.k WHERE w.job_no = ? AND w.reason = " + LeaseRows.FOR_ACKNOWLEDGEMENT
+            + " AND w.device_id IN (" + JobDeviceRows.placeholders(chunk.size()) + ")",
+            rs -> new AwaitedAck(span.seq(rs.getLong(1)), rs.getString(2), rs.getLong(3)), params.toArray()));
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public Future<Integer> acknowledge(String jobId, List<DeviceResult> results) {
+    if (results.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    return db.transaction(c -> {
+      JobSpan span = numbers.of(c, jobId);
+      int completed = 0;
+      int failed = 0;
+      try (PreparedStatement ps = c.prepareStatement("UPDATE job_devices SET status = ?, error_code = ?, "
+          + "error_message = ?, response_code = ?, updated_at = ? WHERE k = ? AND status = " + JobDeviceRows.WAITING);
+           PreparedStatement delete = c.prepareStatement("DELETE FROM job_device_waits WHERE k = ?")) {
+        for (DeviceResult r : results) {
+          ps.setInt(1, r.status().code());
+          ps.setString(2, r.errorCode());
+          ps.setString(3, LeaseRows.truncate(r.errorMessage()));
+          ps.setObject(4, r.responseCode(), java.sql.Types.INTEGER);
+          ps.setTimestamp(5, Timestamp.from(r.at()));
+          ps.setLong(6, span.key(r.seq()));
+          ps.addBatch();
+          delete.setLong(1, span.key(r.seq()));
+          delete.addBatch();
+        }
+        int[] counts = ps.executeBatch();
+        delete.executeBatch();
+        for (int i = 0; i < counts.length; i++) {
+          if (counts[i] > 0) {
+            if (results.get(i).status() == io.flotilla.domain.job.DeviceJobStatus.COMPLETED) {
+              completed++;
+            } else {
+              failed++;
+            }
+          }
+        }
+      }
+      addCounts(c, jobId, completed, failed);
+      return completed + failed;
+    });
+  }
+
+  @Override
   public Future<Integer> applyCloudProperties(String jobId, long from, long to, ObjectNode patch, Instant now) {
     return applyRange(jobId, from, to, now, (c, span) -> {
       // twins locked in the order twin-write batches lock them (Java's, not the database collation's)
@@ -171,7 +272,12 @@ public final class SqlJobWork implements JobWork {
 
   @Override
   public Future<List<String>> completedDeviceIds(String jobId, long from, long to) {
-    return db.read(c -> JobDeviceRows.ids(c, numbers.of(c, jobId), JobDeviceRows.COMPLETED, from, to));
+    return db.read(c -> {
+      JobSpan span = numbers.of(c, jobId);
+      return Rows.query(c, "SELECT device_id FROM job_devices WHERE k BETWEEN ? AND ? AND status IN ("
+          + JobDeviceRows.COMPLETED + ", " + JobDeviceRows.WAITING + ") ORDER BY k", rs -> rs.getString(1),
+          span.key(from), span.key(to));
+    });
   }
 
   @Override
@@ -315,8 +421,8 @@ public final class SqlJobWork implements JobWork {
 
   @Override
   public Future<List<String>> awaitingConnection(String jobId) {
-    return db.read(c -> Rows.query(c, "SELECT device_id FROM job_device_waits WHERE job_no = ? AND due_at IS NULL "
-        + "AND lease_id IS NULL", rs -> rs.getString(1), numbers.of(c, jobId).no()));
+    return db.read(c -> Rows.query(c, "SELECT device_id FROM job_device_waits WHERE job_no = ? AND reason = "
+        + LeaseRows.FOR_CONNECTION + " AND due_at IS NULL AND lease_id IS NULL", rs -> rs.getString(1), numbers.of(c, jobId).no()));
   }
 
   @Override
@@ -327,7 +433,7 @@ public final class SqlJobWork implements JobWork {
     return db.transaction(c -> {
       int n = 0;
       try (PreparedStatement ps = c.prepareStatement("UPDATE job_device_waits SET due_at = ? WHERE device_id = ? "
-          + "AND due_at IS NULL AND lease_id IS NULL")) {
+          + "AND reason = " + LeaseRows.FOR_CONNECTION + " AND due_at IS NULL AND lease_id IS NULL")) {
         // in one order, so two wakes never lock rows the other way round
         for (String id : new TreeSet<>(deviceIds)) {
           ps.setTimestamp(1, Timestamp.from(now));
@@ -346,8 +452,9 @@ public final class SqlJobWork implements JobWork {
   public Future<Integer> expireWaits(String jobId, Instant now, String message) {
     return db.transaction(c -> {
       JobSpan span = numbers.of(c, jobId);
-      List<Long> keys = Rows.query(c, "SELECT k FROM job_device_waits WHERE job_no = ? AND due_at IS NULL "
-          + "AND lease_id IS NULL AND deadline <= ? ORDER BY k FOR UPDATE", rs -> rs.getLong(1), span.no(),
+      List<Long> keys = Rows.query(c, "SELECT k FROM job_device_waits WHERE job_no = ? AND reason <> "
+          + LeaseRows.FOR_RETRY + " AND due_at IS NULL AND lease_id IS NULL AND deadline <= ? ORDER BY k FOR UPDATE",
+          rs -> rs.getLong(1), span.no(),
           Timestamp.from(now));
       if (keys.isEmpty()) {
         return 0;

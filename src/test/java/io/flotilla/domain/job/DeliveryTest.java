@@ -208,4 +208,46 @@ class DeliveryTest {
     assertThat(f.job("j").statusReason()).isEqualTo(SuccessGate.REASON);
     assertThat(f.job("j").progress().pending()).isEqualTo(2);
   }
+
+  private static com.fasterxml.jackson.databind.node.ObjectNode ack(long version, int ac, String ad) {
+    var o = EngineFixture.JSON.createObjectNode();
+    var a = o.putObject("TargetTemperature").put("value", 21).put("ac", ac).put("av", version);
+    if (ad != null) {
+      a.put("ad", ad);
+    }
+    return o;
+  }
+
+  @Test
+  void aConfirmedPropertyJobCompletesADeviceOnlyOnItsAcknowledgementAndFailsARejection() {
+    List<String> ids = f.fleet("p", 3, EngineFixture.TRUCK);
+    f.channel.online.addAll(ids.subList(0, 2));
+    f.create("j", "p", EngineFixture.targetTemperature(21), null, null, options("""
+        {"delivery": {"confirm": true, "waitForConnection": "PT30M"}}"""));
+    ticks(5);
+    long version = await(f.deviceRepo.twin("p-01")).orElseThrow().desiredVersion();
+    assertThat(f.channel.pushes).extracting(FakeChannel.Push::deviceId).containsExactly("p-01", "p-02");
+    assertThat(f.results("j")).extracting(DeviceResult::status).containsOnly(DeviceJobStatus.WAITING);
+    assertThat(f.job("j").progress()).isEqualTo(new JobProgress(3, 3, 0, 0));
+
+    f.engine.reported("p-01", ack(version - 1, 200, null)); // an older version: not yet
+    f.engine.reported("p-02", ack(version, 400, "out of range"));
+    ticks(3);
+    assertThat(device("j", "p-01").result().status()).isEqualTo(DeviceJobStatus.WAITING);
+    JobDevice rejected = device("j", "p-02");
+    assertThat(rejected.result().errorCode()).isEqualTo("PropertyRejected");
+    assertThat(rejected.result().errorMessage()).contains("400").contains("out of range");
+    assertThat(rejected.result().responseCode()).isEqualTo(400);
+
+    f.engine.reported("p-01", ack(version, 200, null));
+    ticks(3);
+    assertThat(device("j", "p-01").result().status()).isEqualTo(DeviceJobStatus.COMPLETED);
+    assertThat(device("j", "p-01").attempts()).extracting(Attempt::n).containsExactly(1);
+    assertThat(f.status("j")).as("p-03 never acknowledged yet").isEqualTo(JobStatus.RUNNING);
+
+    f.clock.advance(Duration.ofMinutes(30));
+    f.tickUntil(() -> f.status("j").isFinal(), 20);
+    assertThat(device("j", "p-03").result().errorCode()).isEqualTo("DeviceNotOnline");
+    assertThat(f.job("j").progress()).isEqualTo(new JobProgress(3, 0, 1, 2));
+  }
 }
