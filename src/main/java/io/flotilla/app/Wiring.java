@@ -19,6 +19,7 @@ import io.flotilla.storage.sql.SqlScheduledJobRepository;
 import io.flotilla.api.http.PropertyRoutes;
 import io.flotilla.api.http.TemplateRoutes;
 import io.flotilla.domain.device.DeviceChannel;
+import io.flotilla.domain.device.DeviceListener;
 import io.flotilla.domain.device.DeviceService;
 import io.flotilla.domain.device.PropertyService;
 import io.flotilla.domain.group.GroupService;
@@ -129,8 +130,15 @@ public final class Wiring implements AutoCloseable {
       int simPort = Bootstrap.await(gateway.gateway().loopbackPlainPort());
       simulator = new Simulator(vertx, deviceRepo, templates, new Simulator.Settings(MqttGateway.LOOPBACK, simPort,
           config.hostName(), config.simTelemetryInterval(), SIM_MAX_CONNECTING, SIM_TOKEN_LIFETIME), clock);
-      DeviceService devices = new DeviceService(deviceRepo, templates, channel, app.idScope(), simulator,
-          config.simMaxDevices());
+      var jobRepo = new SqlJobRepository(db);
+      var jobWork = new SqlJobWork(db);
+      JobEngine engine = new JobEngine(jobRepo, jobWork, groups,
+          new JobKinds(jobWork, channel, config.jobCommandTimeout(), clock), clock,
+          new EngineLimits(EngineLimits.DEFAULT.maxInFlight(), EngineLimits.DEFAULT.claimPerTick(),
+              EngineLimits.DEFAULT.resultsPerWrite(), config.jobCommandTimeout()),
+          EngineNode.start(ENGINE_NODE_NAME, EngineNode.DEFAULT_LEASE));
+      DeviceService devices = new DeviceService(deviceRepo, templates, channel, app.idScope(),
+          DeviceListener.both(simulator, new JobJoiners(engine)), config.simMaxDevices());
       PropertyService properties = new PropertyService(deviceRepo, templates, channel, clock);
 
       List<ResourceRoutes> resources = new ArrayList<>();
@@ -142,13 +150,6 @@ public final class Wiring implements AutoCloseable {
       resources.add(new GroupRoutes(groups));
       resources.addAll(gateway.routes());
 
-      var jobRepo = new SqlJobRepository(db);
-      var jobWork = new SqlJobWork(db);
-      JobEngine engine = new JobEngine(jobRepo, jobWork, groups,
-          new JobKinds(jobWork, channel, config.jobCommandTimeout(), clock), clock,
-          new EngineLimits(EngineLimits.DEFAULT.maxInFlight(), EngineLimits.DEFAULT.claimPerTick(),
-              EngineLimits.DEFAULT.resultsPerWrite(), config.jobCommandTimeout()),
-          EngineNode.start(ENGINE_NODE_NAME, EngineNode.DEFAULT_LEASE));
       Bootstrap.await(engine.recover());
       gateway.gateway().presence(engine::deviceOnline);
       gateway.twins().listen(engine::reported);

@@ -11,6 +11,23 @@ public interface DeviceListener {
   /** The device was deleted. */
   void deleted(String deviceId);
 
+  /** Tells {@code first}, then {@code second}. */
+  static DeviceListener both(DeviceListener first, DeviceListener second) {
+    return new DeviceListener() {
+      @Override
+      public void changed(Device before, Device after) {
+        first.changed(before, after);
+        second.changed(before, after);
+      }
+
+      @Override
+      public void deleted(String deviceId) {
+        first.deleted(deviceId);
+        second.deleted(deviceId);
+      }
+    };
+  }
+
   /** A listener that ignores everything. */
   DeviceListener NONE = new DeviceListener() {
     @Override

@@ -14,6 +14,19 @@ public record BatchState(int no, long first, long last, String status) {
     return RUNNING.equals(status);
   }
 
+  /**
+   * The batch after {@code previous}: the next {@code batchSize} positions (all the rest when the job has no batches),
+   * or null when {@code previous} reached the job's last device (a continuous job may gain more later).
+   */
+  public static BatchState after(Job job, BatchState previous) {
+    long total = job.progress().total();
+    if (previous.last() >= total) {
+      return null;
+    }
+    long last = job.batchSize() <= 0 ? total : Math.min(total, previous.last() + job.batchSize());
+    return new BatchState(previous.no() + 1, previous.last() + 1, last, RUNNING);
+  }
+
   /** Batch {@code no} of {@code job} (whose batch size and total are fixed at expansion). */
   public static BatchState of(Job job, int no) {
     int size = job.batchSize() <= 0 ? Math.max(1, job.progress().total()) : job.batchSize();

@@ -51,6 +51,9 @@ public final class JobEngine {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Set<String> woken = ConcurrentHashMap.newKeySet();
   private volatile boolean awaitingConnections;
+  /** Devices that were created, changed, connected or reported while a continuous job runs: they may join it. */
+  private final Set<String> candidates = ConcurrentHashMap.newKeySet();
+  private volatile boolean continuousJobs;
   /** The latest reported document of devices that reported while a confirmed property job runs. */
   private final Map<String, ObjectNode> reports = new ConcurrentHashMap<>();
   private volatile boolean awaitingAcks;
@@ -151,6 +154,9 @@ public final class JobEngine {
   /** Starts watching a job (a new one, or one loaded again). */
   public void watch(Job job) {
     active.putIfAbsent(job.id(), new JobRun(job, kinds.of(job.type())));
+    if (job.options().continuous()) {
+      continuousJobs = true;
+    }
     if (job.options().waitForConnection() != null) {
       awaitingConnections = true;
     }
@@ -202,6 +208,7 @@ public final class JobEngine {
     if (awaitingConnections) {
       woken.add(deviceId);
     }
+    deviceChanged(deviceId);
   }
 
   /**
@@ -211,6 +218,17 @@ public final class JobEngine {
   public void reported(String deviceId, ObjectNode reported) {
     if (awaitingAcks) {
       reports.put(deviceId, reported);
+    }
+    deviceChanged(deviceId);
+  }
+
+  /**
+   * A device was created or changed (port {@code DeviceListener}, and connections and reports): it may have joined
+   * the group of a continuous job. Costs nothing while no continuous job runs.
+   */
+  public void deviceChanged(String deviceId) {
+    if (continuousJobs) {
+      candidates.add(deviceId);
     }
   }
 
@@ -244,6 +262,10 @@ public final class JobEngine {
     }
     if (!reports.isEmpty()) {
       steps.add(judgeReports(now));
+    }
+    continuousJobs = active.values().stream().anyMatch(r -> r.job.options().continuous() && !r.job.status().isFinal());
+    if (!candidates.isEmpty()) {
+      steps.add(joinCandidates(now));
     }
     if (!now.isBefore(nextRecovery)) {
       steps.add(recoverOrphans().onFailure(e -> LOG.warn("Recovering orphaned leases failed: {}", e.toString())));
@@ -285,6 +307,26 @@ public final class JobEngine {
     });
   }
 
+  /** Candidates that match a continuous job's group now join it (one query per job for up to a batch of them). */
+  private Future<Void> joinCandidates(Instant now) {
+    List<String> ids = new ArrayList<>();
+    for (var it = candidates.iterator(); it.hasNext() && ids.size() < WAKE_BATCH; ) {
+      ids.add(it.next());
+      it.remove();
+    }
+    List<Future<Void>> all = new ArrayList<>();
+    for (JobRun run : active.values()) {
+      Job job = run.job;
+      if (!job.options().continuous() || job.start() == null || job.status().isFinal() || job.rerunOf() != null) {
+        continue;
+      }
+      all.add(groups.get(job.groupId()).compose(g -> work.join(job.id(), g.filter(), run.kind.targetsOf(job), ids,
+          now)).compose(n -> n > 0 ? reload(run) : Future.succeededFuture()));
+    }
+    return Future.join(all).<Void>mapEmpty()
+        .onFailure(e -> LOG.warn("Adding devices to continuous jobs failed: {}", e.toString()));
+  }
+
   /** Judges the reports of devices awaiting their acknowledgement, job by job. */
   private Future<Void> judgeReports(Instant now) {
     Map<String, ObjectNode> batch = new java.util.HashMap<>();
@@ -322,7 +364,8 @@ public final class JobEngine {
     Future<Void> flushed = flush(run);
     Future<Void> advanced = switch (run.job.status()) {
       case PENDING -> start(run);
-      case RUNNING -> run.kind instanceof JobKind.Sent sent ? send(run, sent) : apply(run, (JobKind.Applied) run.kind);
+      case RUNNING -> endReached(run) ? finish(run, JobStatus.COMPLETE, "End")
+          : run.kind instanceof JobKind.Sent sent ? send(run, sent) : apply(run, (JobKind.Applied) run.kind);
       default -> {
         if (run.job.status().isFinal() && run.idle()) {
           active.remove(run.job.id());
@@ -333,6 +376,12 @@ public final class JobEngine {
     // Both halves finish before the step does (join, not all: a failed half must not let the next tick start while
     // the other half still works on the job).
     return Future.join(flushed, advanced).mapEmpty();
+  }
+
+  /** A continuous job ends at its {@code end}: devices still pending stay so, as after a stop. */
+  private boolean endReached(JobRun run) {
+    Instant until = run.job.options().until();
+    return until != null && !clock.instant().isBefore(until);
   }
 
   private Future<Void> start(JobRun run) {
@@ -502,16 +551,24 @@ public final class JobEngine {
       return Future.succeededFuture(run.batch);
     }
     Job job = run.job;
+    if (run.idleAt == job.progress().total()) {
+      return Future.succeededFuture(null); // a continuous job with every device final: nothing joined since
+    }
     return work.latestBatch(job.id()).compose(latest -> {
       if (latest.isPresent() && latest.get().running()) {
         return Future.succeededFuture(latest.get());
       }
       if (latest.isPresent()) {
-        int next = latest.get().no() + 1;
-        if (next >= job.batchCount()) {
+        BatchState next = BatchState.after(job, latest.get());
+        if (next == null) {
+          // every device is final; a continuous job waits for devices to join it (until stopped or its end)
+          if (job.options().continuous()) {
+            run.idleAt = job.progress().total();
+            return Future.succeededFuture((BatchState) null);
+          }
           return finish(run, JobStatus.COMPLETE).map((BatchState) null);
         }
-        return startBatch(run, BatchState.of(job, next));
+        return startBatch(run, next);
       }
       // No batch stored (a job from before batches were stored): the batch of its first device not final.
       return work.firstUnfinished(job.id()).compose(first -> startBatch(run,
@@ -554,8 +611,7 @@ public final class JobEngine {
           return Future.succeededFuture();
         }
         Verdict verdict = JobPolicies.of(run.job).afterBatch(run.job.progress(), counts);
-        BatchState next = verdict.goesOn() && b.no() + 1 < run.job.batchCount() ? BatchState.of(run.job, b.no() + 1)
-            : null;
+        BatchState next = verdict.goesOn() ? BatchState.after(run.job, b) : null;
         String status = switch (verdict.action()) {
           case CONTINUE -> BatchState.DONE;
           case CANCEL -> BatchState.CANCELLED;
@@ -571,7 +627,8 @@ public final class JobEngine {
             case PAUSE -> pause(run, verdict.reason());
             case CONTINUE -> {
               if (next == null) {
-                yield finish(run, JobStatus.COMPLETE);
+                yield run.job.options().continuous() ? Future.<Void>succeededFuture()
+                    : finish(run, JobStatus.COMPLETE);
               }
               run.batch = next;
               run.exhausted = false;

@@ -19,6 +19,11 @@ public sealed interface JobKind permits JobKind.Applied, JobKind.Sent {
    */
   Future<Job> start(Job job, DeviceSource source, Instant now);
 
+  /** Templates whose devices the job acts on; devices of another fail {@code TemplateMismatch} (empty: any). */
+  default Set<String> targetsOf(Job job) {
+    return targets(job);
+  }
+
   /** A kind applied to a range of positions in one transaction (property, cloud property, template migration). */
   non-sealed interface Applied extends JobKind {
     /** Applies the job to the pending devices of positions {@code [from, to]}, completing them. */

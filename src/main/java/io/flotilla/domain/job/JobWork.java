@@ -1,6 +1,7 @@
 package io.flotilla.domain.job;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flotilla.domain.group.filter.DeviceFilter;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.Collection;
@@ -106,6 +107,14 @@ public interface JobWork {
 
   /** The ids of the job's devices waiting for their connection (not yet due). */
   Future<List<String>> awaitingConnection(String jobId);
+
+  /**
+   * A continuous job (running or stopped) gains the devices among {@code deviceIds} that match {@code filter} now and
+   * are not in it yet, at its next positions (devices not of one of {@code targets} fail {@code TemplateMismatch});
+   * answers how many joined.
+   */
+  Future<Integer> join(String jobId, DeviceFilter filter, Set<String> targets, Collection<String> deviceIds,
+                       Instant now);
 
   /** Devices waiting for a connection among {@code deviceIds} become due at {@code now}; answers how many. */
   Future<Integer> wake(Collection<String> deviceIds, Instant now);

@@ -18,6 +18,11 @@ final class TemplateMigrationKind implements JobKind.Applied {
   }
 
   @Override
+  public Set<String> targetsOf(Job job) {
+    return Set.of();
+  }
+
+  @Override
   public Future<Job> start(Job job, DeviceSource source, Instant now) {
     return JobKind.expand(work, job, source, Set.of(), now);
   }

@@ -2,6 +2,7 @@ package io.flotilla.storage.sql;
 
 import io.flotilla.domain.job.BatchCounts;
 import io.flotilla.domain.job.DeviceJobStatus;
+import io.flotilla.domain.group.filter.DeviceFilter;
 import io.flotilla.domain.job.DeviceSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -68,6 +69,66 @@ final class JobDeviceRows {
       Rows.bind(ps, i, params);
       return ps.executeUpdate();
     }
+  }
+
+  /** Records a continuous job's devices as its members (a device joins a job once). */
+  static void addMembers(Connection c, JobSpan span) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO job_members (job_no, device_id) "
+        + "SELECT ?, device_id FROM job_devices WHERE k BETWEEN ? AND ?")) {
+      ps.setLong(1, span.no());
+      ps.setLong(2, span.first());
+      ps.setLong(3, span.last());
+      ps.executeUpdate();
+    }
+  }
+
+  /**
+   * Appends the devices among {@code ids} that match {@code filter} and are not members yet to a running continuous
+   * job, at the next positions (id order); those of another template fail at once. Answers {joined, failed}.
+   */
+  static int[] join(Connection c, JobSpan span, DeviceFilter filter, Set<String> targets, List<String> ids,
+                    Instant now) throws SQLException {
+    SqlPredicate p = FilterSql.toSql(filter);
+    List<Object> params = new ArrayList<>(p.parameters());
+    params.add(span.no());
+    params.addAll(ids);
+    List<String[]> joiners = Rows.query(c, "SELECT d.id, d.template_id FROM devices d WHERE " + p.sql()
+        + " AND NOT EXISTS (SELECT 1 FROM job_members m WHERE m.job_no = ? AND m.device_id = d.id) AND d.id IN ("
+        + placeholders(ids.size()) + ") ORDER BY d.id", rs -> new String[] {rs.getString(1), rs.getString(2)},
+        params.toArray());
+    if (joiners.isEmpty()) {
+      return new int[] {0, 0};
+    }
+    long total = Rows.query(c, "SELECT total FROM jobs WHERE id = ?", rs -> rs.getLong(1), span.jobId()).get(0);
+    int failed = 0;
+    try (PreparedStatement row = c.prepareStatement("INSERT INTO job_devices (k, device_id, status, error_code, "
+        + "error_message, updated_at) VALUES (?, ?, ?, ?, ?, ?)");
+         PreparedStatement member = c.prepareStatement("INSERT INTO job_members (job_no, device_id) VALUES (?, ?)")) {
+      for (String[] d : joiners) {
+        boolean mismatch = !targets.isEmpty() && (d[1] == null || !targets.contains(d[1]));
+        row.setLong(1, span.key(++total));
+        row.setString(2, d[0]);
+        row.setInt(3, mismatch ? FAILED : PENDING);
+        row.setString(4, mismatch ? "TemplateMismatch" : null);
+        row.setString(5, mismatch ? MISMATCH_MESSAGE : null);
+        row.setTimestamp(6, Timestamp.from(now));
+        row.addBatch();
+        member.setLong(1, span.no());
+        member.setString(2, d[0]);
+        member.addBatch();
+        failed += mismatch ? 1 : 0;
+      }
+      row.executeBatch();
+      member.executeBatch();
+    }
+    try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET total = total + ?, failed = failed + ? "
+        + "WHERE id = ?")) {
+      ps.setInt(1, joiners.size());
+      ps.setInt(2, failed);
+      ps.setString(3, span.jobId());
+      ps.executeUpdate();
+    }
+    return new int[] {joiners.size(), failed};
   }
 
   /** Total and failed counts of the whole job. */

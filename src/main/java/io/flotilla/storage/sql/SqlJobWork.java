@@ -3,6 +3,7 @@ package io.flotilla.storage.sql;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotilla.domain.common.Etags;
 import io.flotilla.domain.job.AwaitedAck;
+import io.flotilla.domain.group.filter.DeviceFilter;
 import io.flotilla.domain.job.BatchCounts;
 import io.flotilla.domain.job.DeviceResult;
 import io.flotilla.domain.job.BatchState;
@@ -57,6 +58,9 @@ public final class SqlJobWork implements JobWork {
       }
       JobSpan span = numbers.of(c, job.id());
       JobDeviceRows.expand(c, span, targets, source, JobDeviceRows.PENDING, now, numbers);
+      if (job.options().continuous()) {
+        JobDeviceRows.addMembers(c, span);
+      }
       long[] t = JobDeviceRows.totals(c, span);
       int batchSize = batchSizeFor.applyAsInt((int) t[0]);
       try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = 'running', started_at = ?, total = ?, "
@@ -423,6 +427,28 @@ public final class SqlJobWork implements JobWork {
   public Future<List<String>> awaitingConnection(String jobId) {
     return db.read(c -> Rows.query(c, "SELECT device_id FROM job_device_waits WHERE job_no = ? AND reason = "
         + LeaseRows.FOR_CONNECTION + " AND due_at IS NULL AND lease_id IS NULL", rs -> rs.getString(1), numbers.of(c, jobId).no()));
+  }
+
+  @Override
+  public Future<Integer> join(String jobId, DeviceFilter filter, Set<String> targets, Collection<String> deviceIds,
+                              Instant now) {
+    if (deviceIds.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    return db.transaction(c -> {
+      // the job's row is locked: joins of one job take their positions one after the other
+      if (Rows.query(c, "SELECT status FROM jobs WHERE id = ? FOR UPDATE", rs -> rs.getString(1), jobId).stream()
+          .noneMatch(st -> "running".equals(st) || "stopped".equals(st))) {
+        return 0;
+      }
+      JobSpan span = numbers.of(c, jobId);
+      int joined = 0;
+      List<String> ids = new ArrayList<>(new TreeSet<>(deviceIds));
+      for (int i = 0; i < ids.size(); i += 500) {
+        joined += JobDeviceRows.join(c, span, filter, targets, ids.subList(i, Math.min(ids.size(), i + 500)), now)[0];
+      }
+      return joined;
+    });
   }
 
   @Override

@@ -250,4 +250,37 @@ class DeliveryTest {
     assertThat(device("j", "p-03").result().errorCode()).isEqualTo("DeviceNotOnline");
     assertThat(f.job("j").progress()).isEqualTo(new JobProgress(3, 0, 1, 2));
   }
+
+  @Test
+  void aContinuousJobReachesDevicesThatJoinItsGroupUntilItsEnd() {
+    List<String> first = f.fleet("n", 2, EngineFixture.TRUCK);
+    f.channel.online.addAll(first);
+    await(f.groups.put("trucks", new io.flotilla.domain.group.GroupService.Definition("Trucks", null,
+        "SELECT * FROM devices WHERE $template = \"" + EngineFixture.TRUCK + "\"", null, null)));
+    Instant end = f.clock.instant().plus(Duration.ofHours(1));
+    f.create("j", "trucks", reboot(), null, null, options("{\"continuous\": true, \"end\": \"" + end + "\"}"));
+    f.tickUntil(() -> f.job("j").progress().completed() == 2, 20);
+    ticks(3);
+    assertThat(f.status("j")).as("continuous: it waits for more").isEqualTo(JobStatus.RUNNING);
+
+    // a truck created while the job runs joins it and gets the command; a van does not; a member joins once
+    for (String[] d : new String[][] {{"t-9", EngineFixture.TRUCK}, {"v-1", EngineFixture.VAN}}) {
+      await(f.devices.put(d[0], new io.flotilla.domain.device.DeviceService.Definition(null, d[1], true, false,
+          null, null)));
+      f.channel.online.add(d[0]);
+      f.engine.deviceChanged(d[0]);
+    }
+    f.engine.deviceChanged("n-01");
+    f.tickUntil(() -> f.job("j").progress().completed() == 3, 20);
+    ticks(3);
+    assertThat(f.results("j")).extracting(DeviceResult::deviceId).containsExactly("n-01", "n-02", "t-9");
+    assertThat(f.channel.invoked).containsExactlyInAnyOrder("n-01", "n-02", "t-9");
+    assertThat(f.job("j").progress()).isEqualTo(new JobProgress(3, 0, 3, 0));
+    assertThat(f.status("j")).isEqualTo(JobStatus.RUNNING);
+
+    f.clock.set(end);
+    f.tickUntil(() -> f.status("j").isFinal(), 10);
+    assertThat(f.status("j")).isEqualTo(JobStatus.COMPLETE);
+    assertThat(f.job("j").statusReason()).isEqualTo("End");
+  }
 }
