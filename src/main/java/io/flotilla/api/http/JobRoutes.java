@@ -40,8 +40,9 @@ public final class JobRoutes implements ResourceRoutes {
         call -> jobs.list(call.page()).map(page -> call.pageReply(page, JobRoutes::dto)));
     t.add(HttpMethod.GET, ONE, p, "Jobs_Get", 200, "Get a job with its progress",
         call -> jobs.get(call.path("jobId")).map(j -> Reply.ok(dto(j))));
-    t.add(HttpMethod.PUT, ONE, p, "Jobs_Create", 200, "Create and start a job (answers at once, status pending)",
-        call -> jobs.create(call.path("jobId"), definition(call.objectBody())).map(j -> Reply.ok(dto(j))));
+    t.add(HttpMethod.PUT, ONE, p, "Jobs_Create", 200, "Create and start a job (answers at once, status pending); "
+        + "dryRun=true validates it and answers what it would do, storing nothing (a Flotilla extension)",
+        this::create);
     t.add(HttpMethod.GET, ONE + "/devices", p, "Jobs_GetDevices", 200,
         "Per-device results (paged JSON; format=csv or Accept: text/csv streams CSV)", this::devices);
     t.add(HttpMethod.GET, ONE + "/devices/{deviceId}", p, "Jobs_GetDevice", 200,
@@ -49,11 +50,38 @@ public final class JobRoutes implements ResourceRoutes {
         call -> jobs.device(call.path("jobId"), call.path("deviceId")).map(d -> Reply.ok(deviceDto(d))));
     t.add(HttpMethod.PUT, ONE + "/rerun/{rerunId}", p, "Jobs_Rerun", 200,
         "Create job rerunId over exactly the failed devices of this job",
-        call -> jobs.rerun(call.path("jobId"), call.path("rerunId")).map(j -> Reply.ok(dto(j))));
+        call -> jobs.rerun(call.path("jobId"), call.path("rerunId"), rerunOptions(call)).map(j -> Reply.ok(dto(j))));
     t.add(HttpMethod.POST, ONE + "/stop", p, "Jobs_Stop", 204, "Stop a running job",
         call -> jobs.stop(call.path("jobId")).map(v -> Reply.noContent()));
     t.add(HttpMethod.POST, ONE + "/resume", p, "Jobs_Resume", 204, "Resume a stopped job",
         call -> jobs.resume(call.path("jobId")).map(v -> Reply.noContent()));
+  }
+
+  /** A rerun's body may override the extensions of the job it reruns (null: carried over). */
+  private static JobOptions rerunOptions(Call call) {
+    if (!call.hasBody()) {
+      return null;
+    }
+    ObjectNode body = call.objectBody();
+    boolean any = body.has("delivery") || body.has("rollout") || body.has("continuous") || body.has("end");
+    return any ? JobOptions.fromJson(body) : null;
+  }
+
+  private Future<Reply> create(Call call) {
+    String dryRun = call.query("dryRun");
+    if (dryRun != null && !"true".equals(dryRun) && !"false".equals(dryRun)) {
+      throw new FlotillaException.Invalid("\"dryRun\" must be true or false.");
+    }
+    JobDefinition d = definition(call.objectBody());
+    if (!"true".equals(dryRun)) {
+      return jobs.create(call.path("jobId"), d).map(j -> Reply.ok(dto(j)));
+    }
+    return jobs.dryRun(call.path("jobId"), d).map(r -> {
+      ObjectNode o = dto(r.job());
+      o.putObject("dryRun").put("total", r.total()).put("templateMismatch", r.templateMismatch())
+          .put("connected", r.connected()).put("batchSize", r.batchSize()).put("batchCount", r.batchCount());
+      return Reply.ok(o);
+    });
   }
 
   private Future<Reply> devices(Call call) {

@@ -232,6 +232,16 @@ public final class JobEngine {
     }
   }
 
+  /** The handler of a job type. */
+  public JobKind kindOf(JobType type) {
+    return kinds.of(type);
+  }
+
+  /** Whether a device has a live session now (as the command kind sees it). */
+  public boolean connected(String deviceId) {
+    return kinds.of(JobType.COMMAND) instanceof JobKind.Sent sent && sent.connected(deviceId);
+  }
+
   /** Commands in flight across all jobs. */
   public int inFlight() {
     return inFlight.get();

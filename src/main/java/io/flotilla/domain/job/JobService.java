@@ -13,12 +13,14 @@ import java.util.List;
 /** Creates, reads, stops, resumes and reruns jobs; the {@link JobEngine} does the work. */
 public final class JobService {
   private final JobRepository jobs;
+  private final GroupService groups;
   private final JobValidator validator;
   private final JobEngine engine;
   private final Clock clock;
 
   public JobService(JobRepository jobs, GroupService groups, TemplateService templates, JobEngine engine, Clock clock) {
     this.jobs = jobs;
+    this.groups = groups;
     this.validator = new JobValidator(groups, templates);
     this.engine = engine;
     this.clock = clock;
@@ -47,14 +49,68 @@ public final class JobService {
     });
   }
 
+  /**
+   * Validates a job like {@link #create} (the same failures, {@code Conflict} for an existing id included) and answers
+   * what it would do, storing nothing: the group's devices are read page by page now.
+   */
+  public Future<DryRun> dryRun(String id, JobDefinition d) {
+    Ids.groupOrJobId("job id", id);
+    return validator.check(d).compose(kind -> jobs.find(id).compose(existing -> {
+      if (existing.isPresent()) {
+        return Future.failedFuture(new FlotillaException.Conflict("A job with id \"" + id + "\" already exists."));
+      }
+      Job job = new Job(id, d.displayName(), d.description(), d.groupId(), kind, List.copyOf(d.items()), d.batch(),
+          d.cancellationThreshold(), JobStatus.PENDING, null, d.organizations() == null ? List.of()
+          : d.organizations(), clock.instant(), null, null, JobProgress.NONE, 0, 0, null, null, d.options(), null);
+      java.util.Set<String> targets = engine.kindOf(kind).targetsOf(job);
+      long[] n = new long[3];
+      return countMembers(d.groupId(), null, targets, n).map(v -> {
+        int size = d.batch() == null ? 0 : d.batch().size((int) n[0]);
+        int count = n[0] == 0 ? 1 : size <= 0 ? 1 : (int) ((n[0] + size - 1) / size);
+        Job preview = new Job(id, job.displayName(), job.description(), job.groupId(), kind, job.items(), job.batch(),
+            job.cancellationThreshold(), JobStatus.PENDING, null, job.organizations(), job.created(), null, null,
+            new JobProgress((int) n[0], (int) (n[0] - n[1]), 0, (int) n[1]), size, 0, null, null, job.options(),
+            null);
+        return new DryRun(preview, n[0], n[1], n[2], size, count);
+      });
+    }));
+  }
+
+  /** Counts the group's devices page by page: {total, of another template, connected now}. */
+  private Future<Void> countMembers(String groupId, String after, java.util.Set<String> targets, long[] n) {
+    return groups.members(groupId, new PageRequest(after, DRY_RUN_PAGE)).compose(page -> {
+      for (var device : page.items()) {
+        n[0]++;
+        if (!targets.isEmpty() && (device.templateId() == null || !targets.contains(device.templateId()))) {
+          n[1]++;
+        }
+        if (engine.connected(device.id())) {
+          n[2]++;
+        }
+      }
+      return page.nextKey().isPresent() ? countMembers(groupId, page.nextKey().get(), targets, n)
+          : Future.succeededFuture();
+    });
+  }
+
+  private static final int DRY_RUN_PAGE = 1_000;
+
   /** A new job {@code rerunId} over exactly the devices that failed in job {@code id}. */
   public Future<Job> rerun(String id, String rerunId) {
+    return rerun(id, rerunId, null);
+  }
+
+  /** As {@link #rerun(String, String)}, with other extensions than the job's ({@code null}: the job's). */
+  public Future<Job> rerun(String id, String rerunId, JobOptions options) {
     Ids.groupOrJobId("rerun id", rerunId);
     return get(id).compose(source -> {
+      if (options != null) {
+        JobValidator.checkOptions(source.type(), options);
+      }
       Job job = new Job(rerunId, source.displayName(), source.description(), source.groupId(), source.type(),
           source.items(), source.batch(), source.cancellationThreshold(), JobStatus.PENDING, null,
-          source.organizations(), clock.instant(), null, null, JobProgress.NONE, 0, 0, null, id, source.options(),
-          null);
+          source.organizations(), clock.instant(), null, null, JobProgress.NONE, 0, 0, null, id,
+          options == null ? source.options() : options, null);
       return jobs.insert(job).map(v -> {
         engine.watch(job);
         return job;

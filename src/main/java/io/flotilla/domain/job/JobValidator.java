@@ -58,7 +58,7 @@ final class JobValidator {
   }
 
   /** Extensions that only make sense for some job types, and combinations that need another field. */
-  private static void checkOptions(JobType kind, JobOptions o) {
+  static void checkOptions(JobType kind, JobOptions o) {
     if (o.waitForConnection() != null && kind != JobType.COMMAND && !(kind == JobType.PROPERTY && o.confirm())) {
       throw new FlotillaException.Invalid("\"delivery.waitForConnection\" applies to command jobs and to confirmed "
           + "property jobs.");
