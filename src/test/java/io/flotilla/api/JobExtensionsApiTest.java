@@ -147,6 +147,22 @@ class JobExtensionsApiTest {
   }
 
   @Test
+  void theOpenApiDocumentDescribesTheExtensions() {
+    JsonNode doc = ApiClient.JSON.createObjectNode();
+    try {
+      doc = ApiClient.JSON.readTree(api.get("/openapi.json").text());
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+    JsonNode ext = doc.at("/components/schemas/JobExtensions/properties");
+    assertThat(ext.at("/delivery/properties/retry/properties/on/items/enum")).hasSize(4);
+    assertThat(ext.has("rollout") && ext.has("continuous") && ext.has("end")).isTrue();
+    assertThat(doc.at("/paths/~1api~1jobs~1{jobId}/put/requestBody/content/application~1json/schema/$ref").asText())
+        .isEqualTo("#/components/schemas/JobExtensions");
+    assertThat(doc.at("/paths/~1api~1jobs~1{jobId}/put/parameters").findValuesAsText("name")).contains("dryRun");
+  }
+
+  @Test
   void oneDevicesEntryListsItsAttempts() {
     assertOk(api.put("/api/jobs/ext-one", commandJob("")));
     await().atMost(Duration.ofSeconds(10)).until(() -> "complete".equals(

@@ -45,7 +45,9 @@ public final class OpenApiDocument {
     ObjectNode components = doc.putObject("components");
     components.putObject("securitySchemes").putObject("apiToken")
         .put("type", "apiKey").put("in", "header").put("name", "Authorization");
-    ObjectNode error = components.putObject("schemas").putObject("Error");
+    ObjectNode schemas = components.putObject("schemas");
+    JobExtensionsSchema.addTo(paths, schemas);
+    ObjectNode error = schemas.putObject("Error");
     error.put("type", "object");
     ObjectNode inner = error.putObject("properties").putObject("error");
     inner.put("type", "object");
