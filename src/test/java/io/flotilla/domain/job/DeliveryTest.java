@@ -283,4 +283,20 @@ class DeliveryTest {
     assertThat(f.status("j")).isEqualTo(JobStatus.COMPLETE);
     assertThat(f.job("j").statusReason()).isEqualTo("End");
   }
+
+  @Test
+  void aContinuousJobThatStartsEmptyReachesItsFirstJoiner() {
+    await(f.groups.put("late", new io.flotilla.domain.group.GroupService.Definition("Late", null,
+        "SELECT * FROM devices WHERE $template = \"" + EngineFixture.TRUCK + "\" AND $displayName = \"joiner\"",
+        null, null)));
+    f.create("j", "late", reboot(), null, null, options("{\"continuous\": true}"));
+    ticks(5);
+    assertThat(f.status("j")).isEqualTo(JobStatus.RUNNING);
+    await(f.devices.put("t-1", new io.flotilla.domain.device.DeviceService.Definition("joiner", EngineFixture.TRUCK,
+        true, false, null, null)));
+    f.channel.online.add("t-1");
+    f.engine.deviceChanged("t-1");
+    f.tickUntil(() -> f.job("j").progress().completed() == 1, 20);
+    assertThat(f.channel.invoked).containsExactly("t-1");
+  }
 }
