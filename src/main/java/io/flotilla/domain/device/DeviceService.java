@@ -4,6 +4,7 @@ import io.flotilla.domain.common.ConcurrentChanges;
 import io.flotilla.domain.common.Etags;
 import io.flotilla.domain.common.FlotillaException;
 import io.flotilla.domain.common.Ids;
+import io.flotilla.domain.common.Limits;
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
 import io.flotilla.domain.common.SerialGate;
@@ -17,6 +18,8 @@ import java.util.function.Supplier;
 /** Registers, changes, blocks and removes devices; their attestation and credentials. */
 public final class DeviceService {
   public static final int MAX_DISPLAY_NAME = 148;
+  /** The most characters an attestation document (x509 or tpm, stored as sent) may have. */
+  public static final int MAX_ATTESTATION = 20_000;
 
   private final DeviceRepository devices;
   private final TemplateService templates;
@@ -132,6 +135,9 @@ public final class DeviceService {
 
   /** Replaces the attestation; symmetric keys not given are generated. Live sessions must reconnect. */
   public Future<Attestation> putAttestation(String id, Attestation a) {
+    if (a.document() != null) {
+      Limits.document("The attestation", a.document(), MAX_ATTESTATION);
+    }
     Attestation complete = a.isSymmetricKey()
         ? Attestation.symmetricKey(a.primaryKey() != null ? a.primaryKey() : SymmetricKeys.generate(),
             a.secondaryKey() != null ? a.secondaryKey() : SymmetricKeys.generate())
@@ -197,6 +203,7 @@ public final class DeviceService {
     if (templateId == null) {
       return Future.succeededFuture();
     }
+    Ids.templateId(templateId);
     return templates.find(templateId).map(t -> {
       if (t.isEmpty()) {
         throw new FlotillaException.Invalid("Device template \"" + templateId + "\" does not exist.");
@@ -207,9 +214,8 @@ public final class DeviceService {
 
   private static Device build(String id, Definition d, boolean provisioned) {
     String name = d.displayName() == null || d.displayName().isEmpty() ? id : d.displayName();
-    if (name.length() > MAX_DISPLAY_NAME) {
-      throw new FlotillaException.Invalid("\"displayName\" must be at most " + MAX_DISPLAY_NAME + " characters.");
-    }
+    Limits.text("displayName", name, MAX_DISPLAY_NAME);
+    Limits.organizations("organizations", d.organizations());
     return new Device(id, name, d.template(), d.enabled() == null || d.enabled(),
         d.simulated() != null && d.simulated(), provisioned, Etags.fresh(),
         d.organizations() == null ? List.of() : List.copyOf(d.organizations()));

@@ -4,6 +4,7 @@ import io.flotilla.domain.common.ConcurrentChanges;
 import io.flotilla.domain.common.Etags;
 import io.flotilla.domain.common.FlotillaException;
 import io.flotilla.domain.common.Ids;
+import io.flotilla.domain.common.Limits;
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
 import io.flotilla.domain.device.Device;
@@ -105,7 +106,8 @@ public final class GroupService {
   public Future<DeviceGroup> createDefaultGroup(String templateId, String templateDisplayName) {
     String filter = "SELECT * FROM devices WHERE $template = \"" + templateId.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     DeviceGroup g = build(UUID.randomUUID().toString(),
-        new Definition(templateDisplayName + " - All devices", DEFAULT_DESCRIPTION, filter, null, null));
+        new Definition(Limits.fit(templateDisplayName, " - All devices", Limits.DISPLAY_NAME), DEFAULT_DESCRIPTION,
+            filter, null, null));
     return groups.save(g).map(v -> g);
   }
 
@@ -116,6 +118,10 @@ public final class GroupService {
     if (d.filter() == null || d.filter().isBlank()) {
       throw new FlotillaException.Invalid("\"filter\" is required, e.g. SELECT * FROM devices WHERE $template = \"dtmi:...\".");
     }
+    Limits.text("displayName", d.displayName(), Limits.DISPLAY_NAME);
+    Limits.text("description", d.description(), Limits.DESCRIPTION);
+    Limits.text("filter", d.filter(), Limits.FILTER);
+    Limits.organizations("organizations", d.organizations());
     DeviceFilter filter = FilterParser.parse(d.filter());
     return new DeviceGroup(id, d.displayName(), d.description(), filter, Etags.fresh(),
         d.organizations() == null ? List.of() : List.copyOf(d.organizations()));

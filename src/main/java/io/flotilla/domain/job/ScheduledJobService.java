@@ -3,6 +3,7 @@ package io.flotilla.domain.job;
 import io.flotilla.domain.common.Etags;
 import io.flotilla.domain.common.FlotillaException;
 import io.flotilla.domain.common.Ids;
+import io.flotilla.domain.common.Limits;
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
 import io.flotilla.domain.group.GroupService;
@@ -40,6 +41,7 @@ public final class ScheduledJobService {
   public Future<ScheduledJob> put(String id, Definition d) {
     Ids.groupOrJobId("scheduled job id", id);
     Objects.requireNonNull(d.schedule(), "schedule");
+    checkSchedule(d.schedule());
     return validator.check(d.job()).compose(kind -> repository.find(id)).compose(existing -> {
       Etags.check(d.etag(), existing.map(ScheduledJob::etag).orElse(null));
       if (existing.isEmpty()) {
@@ -64,6 +66,7 @@ public final class ScheduledJobService {
       }
       Etags.check(etag, stored.etag());
       Definition d = merge.apply(stored);
+      checkSchedule(d.schedule());
       return validator.check(d.job()).compose(kind -> replace(stored, d));
     }));
   }
@@ -82,6 +85,11 @@ public final class ScheduledJobService {
       }
       return updated;
     });
+  }
+
+  private static void checkSchedule(JobSchedule s) {
+    Limits.instant("schedule.start", s.start());
+    Limits.date("schedule.end.date", s.endDate());
   }
 
   private static boolean enabledOf(Definition d) {

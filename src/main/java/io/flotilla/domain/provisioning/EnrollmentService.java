@@ -3,6 +3,7 @@ package io.flotilla.domain.provisioning;
 import io.flotilla.domain.common.Etags;
 import io.flotilla.domain.common.FlotillaException;
 import io.flotilla.domain.common.Ids;
+import io.flotilla.domain.common.Limits;
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
 import io.flotilla.domain.device.SymmetricKeys;
@@ -18,6 +19,8 @@ import java.util.Set;
 public final class EnrollmentService {
   public static final String DEFAULT_GROUP_ID = "default-sas";
   public static final String DEFAULT_GROUP_NAME = "SAS-IoT-Devices";
+  private static final int MIN_KEY_BYTES = 16;
+  private static final int MAX_KEY_BYTES = 64;
   private static final Set<String> TYPES = Set.of(EnrollmentGroup.TYPE_IOT, EnrollmentGroup.TYPE_IOT_EDGE);
 
   private final EnrollmentRepository repository;
@@ -108,6 +111,7 @@ public final class EnrollmentService {
     if (d.displayName() == null || d.displayName().isBlank()) {
       throw new FlotillaException.Invalid("\"displayName\" is required.");
     }
+    Limits.text("displayName", d.displayName(), Limits.DISPLAY_NAME);
     if (d.type() == null || !TYPES.contains(d.type())) {
       throw new FlotillaException.Invalid("\"type\" is required and must be \"iot\" or \"iotEdge\".");
     }
@@ -120,11 +124,13 @@ public final class EnrollmentService {
       return SymmetricKeys.generate();
     }
     try {
-      if (Base64.getDecoder().decode(given).length < 16) {
-        throw new IllegalArgumentException("short");
+      int bytes = Base64.getDecoder().decode(given).length;
+      if (bytes < MIN_KEY_BYTES || bytes > MAX_KEY_BYTES) {
+        throw new IllegalArgumentException("length");
       }
     } catch (IllegalArgumentException e) {
-      throw new FlotillaException.Invalid("\"" + field + "\" must be a Base64 key of at least 16 bytes.");
+      throw new FlotillaException.Invalid("\"" + field + "\" must be a Base64 key of " + MIN_KEY_BYTES + " to "
+          + MAX_KEY_BYTES + " bytes.");
     }
     return given;
   }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotilla.domain.common.Etags;
 import io.flotilla.domain.common.FlotillaException;
 import io.flotilla.domain.common.Ids;
+import io.flotilla.domain.common.Limits;
 import io.flotilla.domain.common.MergePatch;
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
@@ -89,7 +90,8 @@ public final class TemplateService {
     if (cm == null || !cm.isObject()) {
       throw new FlotillaException.Invalid("\"capabilityModel\" is required and must be an object (a DTDL v2 Interface).");
     }
-    String displayName = displayName(doc, id);
+    String displayName = Limits.text("displayName", displayName(doc, id), Limits.DISPLAY_NAME);
+    Limits.document("The device template", doc, Limits.DOCUMENT);
     TemplateRepository.Stored stored = new TemplateRepository.Stored(id, displayName, doc, Etags.fresh());
     DeviceTemplate template = parse(stored);
     return repository.save(stored).map(created -> {
