@@ -34,9 +34,8 @@ public final class GroupRoutes implements ResourceRoutes {
         call -> {
           // RFC 7396 on the wire form: present keys overwrite, null removes (e.g. "description": null).
           ObjectNode patch = call.objectBody();
-          definition(patch);
-          return groups.get(call.path("deviceGroupId"))
-              .compose(current -> groups.put(current.id(), definition(MergePatch.apply(dto(current), patch))))
+          return groups.patch(call.path("deviceGroupId"), definition(patch).etag(),
+                  current -> definition(MergePatch.apply(dto(current), patch)))
               .map(g -> Reply.ok(dto(g)));
         });
     t.add(HttpMethod.DELETE, ONE, p, "DeviceGroups_Remove", 204, "Delete a device group",

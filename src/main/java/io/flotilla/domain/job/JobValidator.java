@@ -32,6 +32,23 @@ final class JobValidator {
 
   /** Answers the kind shared by all entries, or fails with {@code Invalid}. */
   Future<JobKind> check(JobDefinition d) {
+    JobKind kind = checkShape(d);
+    Future<Void> group = groups.get(d.groupId()).<Void>map(g -> null).recover(e -> Future.failedFuture(
+        e instanceof FlotillaException.NotFound
+            ? new FlotillaException.Invalid("Device group \"" + d.groupId() + "\" does not exist.") : e));
+    List<Future<Void>> checks = new ArrayList<>();
+    checks.add(group);
+    for (int i = 0; i < d.items().size(); i++) {
+      checks.add(checkItem(kind, d.items().get(i), "data[" + i + "]"));
+    }
+    return Future.all(checks).map(x -> kind);
+  }
+
+  /**
+   * The checks that look nothing up (sizes, ranges, kinds): answers the kind, or fails with {@code Invalid}. What
+   * {@link #check} adds depends only on the group and the entries.
+   */
+  JobKind checkShape(JobDefinition d) {
     if (d.groupId() == null || d.groupId().isBlank()) {
       throw new FlotillaException.Invalid("\"group\" is required: the id of a device group.");
     }
@@ -55,15 +72,7 @@ final class JobValidator {
         && d.items().stream().map(JobItem::target).filter(java.util.Objects::nonNull).distinct().count() > 1) {
       throw new FlotillaException.Invalid("All \"data\" entries of a job must have the same \"target\" template.");
     }
-    Future<Void> group = groups.get(d.groupId()).<Void>map(g -> null).recover(e -> Future.failedFuture(
-        e instanceof FlotillaException.NotFound
-            ? new FlotillaException.Invalid("Device group \"" + d.groupId() + "\" does not exist.") : e));
-    List<Future<Void>> checks = new ArrayList<>();
-    checks.add(group);
-    for (int i = 0; i < d.items().size(); i++) {
-      checks.add(checkItem(kind, d.items().get(i), "data[" + i + "]"));
-    }
-    return Future.all(checks).map(x -> kind);
+    return kind;
   }
 
   /** The entries as they are stored (what the size limit applies to). */

@@ -1,5 +1,6 @@
 package io.flotilla.domain.provisioning;
 
+import io.flotilla.domain.common.CreateOrReplace;
 import io.flotilla.domain.common.Etags;
 import io.flotilla.domain.common.FlotillaException;
 import io.flotilla.domain.common.Ids;
@@ -44,27 +45,42 @@ public final class EnrollmentService {
   }
 
   /**
-   * Creates or replaces a group; keys not given are generated. Fails with {@code Invalid} for a bad id, a missing
-   * display name or type, or a key that is not Base64; {@code PreconditionFailed} for a stale etag.
+   * Creates or replaces a group (a replace is one atomic update of the stored one); keys not given are generated.
+   * Fails with {@code Invalid} for a bad id, a missing display name or type, or a key that is not Base64 of 16 to 64
+   * bytes; {@code PreconditionFailed} for a stale etag.
    */
   public Future<EnrollmentGroup> put(String id, Definition d) {
     Ids.enrollmentGroupId(id);
-    return repository.find(id).compose(existing -> {
-      Etags.check(d.etag(), existing.map(EnrollmentGroup::etag).orElse(null));
-      return store(build(id, d));
-    });
+    EnrollmentGroup group = build(id, d);
+    return CreateOrReplace.run(
+        () -> repository.update(id, current -> {
+          Etags.check(d.etag(), current.etag());
+          return group;
+        }),
+        () -> repository.save(group).map(created -> group))
+        .onComplete(ar -> enabledCache = null);
   }
 
-  /** Merges the present fields into the group; fails with {@code NotFound} when it does not exist. */
+  /**
+   * Merges the present fields into the group in one atomic step (the stored group is locked meanwhile: concurrent
+   * patches are serialised, none lost); fails with {@code NotFound} when it does not exist (a group deleted before
+   * stays deleted), {@code PreconditionFailed} for a stale etag, {@code Invalid} like {@link #put}.
+   */
   public Future<EnrollmentGroup> patch(String id, Definition change) {
-    return get(id).compose(current -> {
+    return repository.update(id, current -> {
       Etags.check(change.etag(), current.etag());
-      return store(build(id, new Definition(
+      EnrollmentGroup merged = build(id, new Definition(
           change.displayName() != null ? change.displayName() : current.displayName(),
           change.enabled() != null ? change.enabled() : current.enabled(),
           change.type() != null ? change.type() : current.type(),
-          change.primaryKey() != null ? change.primaryKey() : current.primaryKey(),
-          change.secondaryKey() != null ? change.secondaryKey() : current.secondaryKey(), null)));
+          change.primaryKey(), change.secondaryKey(), null));
+      // keys the patch leaves out stay as stored (checked when they were set)
+      return new EnrollmentGroup(id, merged.displayName(), merged.enabled(), merged.type(),
+          change.primaryKey() != null ? merged.primaryKey() : current.primaryKey(),
+          change.secondaryKey() != null ? merged.secondaryKey() : current.secondaryKey(), merged.etag());
+    }).map(g -> {
+      enabledCache = null;
+      return g.orElseThrow(() -> notFound(id));
     });
   }
 
@@ -97,13 +113,6 @@ public final class EnrollmentService {
       List<EnrollmentGroup> enabled = all.stream().filter(EnrollmentGroup::enabled).toList();
       enabledCache = enabled;
       return enabled;
-    });
-  }
-
-  private Future<EnrollmentGroup> store(EnrollmentGroup g) {
-    return repository.save(g).map(created -> {
-      enabledCache = null;
-      return g;
     });
   }
 
