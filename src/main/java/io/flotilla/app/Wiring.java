@@ -17,6 +17,7 @@ import io.flotilla.api.http.PropertyRoutes;
 import io.flotilla.api.http.TemplateRoutes;
 import io.flotilla.domain.device.DeviceChannel;
 import io.flotilla.domain.device.DeviceService;
+import io.flotilla.domain.device.GroupMembers;
 import io.flotilla.domain.device.PropertyService;
 import io.flotilla.domain.group.GroupService;
 import io.flotilla.domain.template.TemplateService;
@@ -117,7 +118,7 @@ public final class Wiring implements AutoCloseable {
       TokenService tokens = new TokenService(tokenRepo, app, clock);
 
       var deviceRepo = new SqlDeviceRepository(db);
-      GroupService groups = new GroupService(new SqlGroupRepository(db), deviceRepo);
+      GroupService groups = new GroupService(new SqlGroupRepository(db));
       TemplateService templates = new TemplateService(new SqlTemplateRepository(db), groups);
       gateway = GatewayWiring.start(vertx, db, metrics, config, app, clock, deviceRepo, templates);
       DeviceChannel channel = gateway.channel();
@@ -134,7 +135,7 @@ public final class Wiring implements AutoCloseable {
       resources.add(new TemplateRoutes(templates));
       resources.add(new DeviceRoutes(devices));
       resources.add(new PropertyRoutes(properties));
-      resources.add(new GroupRoutes(groups));
+      resources.add(new GroupRoutes(groups, new GroupMembers(groups, deviceRepo)));
       resources.addAll(gateway.routes());
 
       var jobRepo = new SqlJobRepository(db);

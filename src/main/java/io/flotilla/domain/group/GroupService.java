@@ -7,27 +7,28 @@ import io.flotilla.domain.common.Ids;
 import io.flotilla.domain.common.Limits;
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
-import io.flotilla.domain.device.Device;
-import io.flotilla.domain.device.DeviceRepository;
 import io.flotilla.domain.group.filter.DeviceFilter;
 import io.flotilla.domain.group.filter.FilterParser;
+import io.flotilla.domain.template.DeviceTemplate;
+import io.flotilla.domain.template.TemplateListener;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
 
-/** Device groups: create, change, remove, and list their current members. */
-public final class GroupService {
+/**
+ * Device groups: create, change, remove; and a published template's default group (as its {@link TemplateListener}).
+ * Their members are listed by {@code GroupMembers}.
+ */
+public final class GroupService implements TemplateListener {
   public static final String DEFAULT_DESCRIPTION =
       "Default device group containing all the devices for this device template.";
 
 
   private final GroupRepository groups;
-  private final DeviceRepository devices;
 
-  public GroupService(GroupRepository groups, DeviceRepository devices) {
+  public GroupService(GroupRepository groups) {
     this.groups = groups;
-    this.devices = devices;
   }
 
   /** What a client may set on a group; null fields are absent. */
@@ -92,9 +93,10 @@ public final class GroupService {
     });
   }
 
-  /** The devices that match the group's filter now, one keyset page. */
-  public Future<Page<Device>> members(String id, PageRequest page) {
-    return get(id).compose(g -> devices.list(g.filter(), page));
+  /** Creates the new template's "&lt;template name&gt; - All devices" group. */
+  @Override
+  public Future<Void> published(DeviceTemplate template) {
+    return createDefaultGroup(template.id(), template.displayName()).mapEmpty();
   }
 
   /** The "&lt;template name&gt; - All devices" group made when a template is published. */

@@ -10,7 +10,6 @@ import io.flotilla.domain.common.Limits;
 import io.flotilla.domain.common.MergePatch;
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
-import io.flotilla.domain.group.GroupService;
 import io.vertx.core.Future;
 import java.util.Map;
 import java.util.Optional;
@@ -20,19 +19,20 @@ import java.util.concurrent.atomic.AtomicReference;
 /** Publishes, changes and removes device templates; keeps parsed models cached by etag. */
 public final class TemplateService {
   private final TemplateRepository repository;
-  private final GroupService groups;
+  private final TemplateListener listener;
   private final Map<String, DeviceTemplate> cache = new ConcurrentHashMap<>();
 
-  public TemplateService(TemplateRepository repository, GroupService groups) {
+  /** @param listener told about every template published for the first time (the default groups) */
+  public TemplateService(TemplateRepository repository, TemplateListener listener) {
     this.repository = repository;
-    this.groups = groups;
+    this.listener = listener;
   }
 
   /**
    * Creates or replaces a template (a replace is one atomic update of the stored one). Fails with {@code Invalid}
    * when the document or its capability model is malformed (the message names the element) or its {@code @id}
-   * differs from {@code id}; {@code PreconditionFailed} for a stale etag. A new template gets its
-   * "&lt;displayName&gt; - All devices" group.
+   * differs from {@code id}; {@code PreconditionFailed} for a stale etag. A new template is announced to the
+   * {@link TemplateListener} (which makes its "&lt;displayName&gt; - All devices" group).
    */
   public Future<DeviceTemplate> put(String id, ObjectNode body) {
     Ids.templateId(id);
@@ -48,8 +48,7 @@ public final class TemplateService {
           return repository.save(prepared.stored());
         }).compose(created -> {
           cache.put(id, prepared.template());
-          return created
-              ? groups.createDefaultGroup(id, prepared.template().displayName()).map(g -> prepared.template())
+          return created ? listener.published(prepared.template()).map(v -> prepared.template())
               : Future.succeededFuture(prepared.template());
         });
   }

@@ -50,7 +50,7 @@ class ConcurrentDeviceChangesTest {
     db = Database.open(vertx, "jdbc:h2:file:" + dir.resolve("db"), null, null, null);
     realDevices = new SqlDeviceRepository(db);
     realGroups = new SqlGroupRepository(db);
-    templates = new TemplateService(new SqlTemplateRepository(db), new GroupService(realGroups, realDevices));
+    templates = new TemplateService(new SqlTemplateRepository(db), new GroupService(realGroups));
   }
 
   @AfterEach
@@ -67,7 +67,7 @@ class ConcurrentDeviceChangesTest {
   }
 
   private GroupService groups() {
-    return new GroupService(racing(GroupRepository.class, realGroups, "update", null, 0), realDevices);
+    return new GroupService(racing(GroupRepository.class, realGroups, "update", null, 0));
   }
 
   /** Forwards to {@code real}; lets the interloper write first on {@code write}, delays {@code slow} answers. */

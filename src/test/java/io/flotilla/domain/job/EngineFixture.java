@@ -55,7 +55,7 @@ final class EngineFixture implements AutoCloseable {
     db = Database.open(vertx, "jdbc:h2:file:" + dir.resolve("db"), null, null, null);
     deviceRepo = new SqlDeviceRepository(db);
     jobRepo = new SqlJobRepository(db);
-    groups = new GroupService(new SqlGroupRepository(db), deviceRepo);
+    groups = new GroupService(new SqlGroupRepository(db));
     templates = new TemplateService(new SqlTemplateRepository(db), groups);
     devices = new DeviceService(deviceRepo, templates, channel, "0ne00000000");
     properties = new PropertyService(deviceRepo, templates, channel, clock);

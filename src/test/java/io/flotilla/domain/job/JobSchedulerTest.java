@@ -62,7 +62,7 @@ class JobSchedulerTest {
     db = open(vertx, dir);
     clock = new MutableClock(T0.minusSeconds(60));
     var deviceRepo = new SqlDeviceRepository(db);
-    groups = new GroupService(new SqlGroupRepository(db), deviceRepo);
+    groups = new GroupService(new SqlGroupRepository(db));
     TemplateService templates = new TemplateService(new SqlTemplateRepository(db), groups);
     var jobRepo = new SqlJobRepository(db);
     JobEngine engine = new JobEngine(jobRepo, groups, DeviceChannel.NONE, clock, EngineLimits.DEFAULT);
