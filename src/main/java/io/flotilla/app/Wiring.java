@@ -95,13 +95,13 @@ public final class Wiring implements AutoCloseable {
     this.application = application;
   }
 
-  static Wiring start(Vertx vertx, Config config) {
+  /** Everything, on {@code clock}: the one source of time of the server (timers measure durations only). */
+  static Wiring start(Vertx vertx, Config config, Clock clock) {
     try {
       Files.createDirectories(config.dataDir());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Clock clock = Clock.systemUTC();
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(metrics);
     new JvmGcMetrics().bindTo(metrics);

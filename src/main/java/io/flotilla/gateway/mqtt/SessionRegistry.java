@@ -118,6 +118,11 @@ final class SessionRegistry {
     return promise.future();
   }
 
+  /** Callers waiting for a device to become ready for methods (what tests wait for instead of sleeping). */
+  int methodWaiters() {
+    return methodWaiters.values().stream().mapToInt(Queue::size).sum();
+  }
+
   /** Wakes the callers waiting for this session's device. */
   void methodsReady(DeviceSession session) {
     Queue<Waiter> waiting = methodWaiters.remove(session.deviceId());
