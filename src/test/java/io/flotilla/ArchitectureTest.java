@@ -5,6 +5,7 @@ import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyO
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClass;
@@ -12,6 +13,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.library.dependencies.Slices;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.CompositeFuture;
 import io.vertx.core.Future;
@@ -67,6 +69,18 @@ class ArchitectureTest {
     check(noClasses().that().resideInAPackage(DOMAIN)
         .should().dependOnClassesThat().resideInAnyPackage(API, GATEWAY, STORAGE, APP, SIM, LOADGEN)
         .because("the domain is the core; edges and storage depend on it, never the reverse"));
+  }
+
+  @Test
+  void domainPackagesHaveNoCycles() {
+    assertThat(Slices.matching("io.flotilla.domain.(*)..").transform(MAIN)).extracting(s -> s.getDescription())
+        .as("the rule sees every domain package (group.filter belongs to group)")
+        .contains("Slice auth", "Slice common", "Slice device", "Slice group", "Slice job", "Slice provisioning",
+            "Slice template");
+    check(slices().matching("io.flotilla.domain.(*)..").namingSlices("domain.$1")
+        .should().beFreeOfCycles()
+        .because("each domain package builds on those below it (template, group, device, then job and provisioning); "
+            + "a package that must tell one above it about something does so through a port of its own"));
   }
 
   @Test

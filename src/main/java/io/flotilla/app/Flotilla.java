@@ -1,6 +1,7 @@
 package io.flotilla.app;
 
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.util.Map;
 
 /** A running server. {@link #start} blocks until it listens; {@link #close} stops it. */
@@ -14,9 +15,14 @@ public final class Flotilla implements AutoCloseable {
   }
 
   public static Flotilla start(Config config) {
+    return start(config, Clock.systemUTC());
+  }
+
+  /** Starts a server whose time (token and SAS expiry, job and schedule times, timestamps) comes from {@code clock}. */
+  public static Flotilla start(Config config, Clock clock) {
     Vertx vertx = Vertx.vertx();
     try {
-      Wiring wiring = Wiring.start(vertx, config);
+      Wiring wiring = Wiring.start(vertx, config, clock);
       return new Flotilla(vertx, wiring);
     } catch (RuntimeException e) {
       vertx.close();

@@ -21,6 +21,7 @@ import io.flotilla.api.http.TemplateRoutes;
 import io.flotilla.domain.device.DeviceChannel;
 import io.flotilla.domain.device.DeviceListener;
 import io.flotilla.domain.device.DeviceService;
+import io.flotilla.domain.device.GroupMembers;
 import io.flotilla.domain.device.PropertyService;
 import io.flotilla.domain.group.GroupService;
 import io.flotilla.domain.template.TemplateService;
@@ -100,13 +101,13 @@ public final class Wiring implements AutoCloseable {
     this.application = application;
   }
 
-  static Wiring start(Vertx vertx, Config config) {
+  /** Everything, on {@code clock}: the one source of time of the server (timers measure durations only). */
+  static Wiring start(Vertx vertx, Config config, Clock clock) {
     try {
       Files.createDirectories(config.dataDir());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Clock clock = Clock.systemUTC();
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(metrics);
     new JvmGcMetrics().bindTo(metrics);
@@ -123,7 +124,7 @@ public final class Wiring implements AutoCloseable {
       TokenService tokens = new TokenService(tokenRepo, app, clock);
 
       var deviceRepo = new SqlDeviceRepository(db);
-      GroupService groups = new GroupService(new SqlGroupRepository(db), deviceRepo);
+      GroupService groups = new GroupService(new SqlGroupRepository(db));
       TemplateService templates = new TemplateService(new SqlTemplateRepository(db), groups);
       gateway = GatewayWiring.start(vertx, db, metrics, config, app, clock, deviceRepo, templates);
       DeviceChannel channel = gateway.channel();
@@ -147,7 +148,7 @@ public final class Wiring implements AutoCloseable {
       resources.add(new TemplateRoutes(templates));
       resources.add(new DeviceRoutes(devices));
       resources.add(new PropertyRoutes(properties));
-      resources.add(new GroupRoutes(groups));
+      resources.add(new GroupRoutes(groups, new GroupMembers(groups, deviceRepo)));
       resources.addAll(gateway.routes());
 
       Bootstrap.await(engine.recover());
@@ -157,7 +158,7 @@ public final class Wiring implements AutoCloseable {
           .description("Job commands sent and not yet answered").register(metrics);
       io.micrometer.core.instrument.Gauge.builder("flotilla.jobs.active", engine, JobEngine::activeJobs)
           .description("Jobs the engine is working on or holding stopped").register(metrics);
-      JobService jobs = new JobService(jobRepo, groups, templates, engine, clock);
+      JobService jobs = new JobService(jobRepo, groups, new GroupMembers(groups, deviceRepo), templates, engine, clock);
       resources.add(new JobRoutes(jobs));
       var scheduledRepo = new SqlScheduledJobRepository(db);
       resources.add(new ScheduledJobRoutes(new ScheduledJobService(scheduledRepo, jobs, groups, templates)));

@@ -58,6 +58,26 @@ class ErrorShapeApiTest extends ServerTest {
     }
   }
 
+  @Test
+  void anUnknownHttpVersionIs505InTheErrorShapeNotABare501() throws Exception {
+    for (String version : List.of("HTTP/9.9", "HTTP/2.0", "HTTP/0.9", "FOO/1.1")) {
+      String response = rawExchange("GET /api/roles?api-version=2022-07-31 " + version + "\r\nHost: x\r\n\r\n");
+      String head = response.substring(0, response.indexOf("\r\n"));
+      assertThat(head).as(version).matches("HTTP/1\\.1 505 .*");
+      assertThat(response.toLowerCase()).contains("content-type: application/json")
+          .contains("x-ms-error-code: httpversionnotsupported").contains("x-ms-request-id: ");
+      JsonNode error = ApiClient.JSON.readTree(response.substring(response.indexOf("\r\n\r\n") + 4))
+          .path("error");
+      assertThat(error.path("code").asText()).isEqualTo("HttpVersionNotSupported");
+      assertThat(error.path("message").asText()).contains(version).contains("HTTP/1.1");
+      assertThat(error.path("requestId").asText()).isNotBlank();
+      ZonedDateTime.parse(error.path("time").asText(), DateTimeFormatter.RFC_1123_DATE_TIME);
+    }
+    // and the server goes on serving HTTP/1.0 and 1.1
+    assertThat(rawExchange("GET /healthz HTTP/1.0\r\n\r\n")).startsWith("HTTP/1.0 200");
+    assertOk(api.get("/api/roles"));
+  }
+
   private String rawExchange(String request) throws Exception {
     try (java.net.Socket socket = new java.net.Socket("127.0.0.1", api.port())) {
       socket.setSoTimeout(10_000);

@@ -9,15 +9,20 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.function.UnaryOperator;
 
-/** A real Flotilla server on free ports in a fresh data directory, and an API client for it. */
+/**
+ * A real Flotilla server on free ports in a fresh data directory, and an API client for it. Its clock is a
+ * {@link TestClock}: a test moves it ahead to pass an expiry instead of sleeping.
+ */
 public final class TestServer implements AutoCloseable {
   private final Path dataDir;
   private final Flotilla server;
   private final ApiClient api;
+  private final TestClock clock;
 
-  private TestServer(Path dataDir, Flotilla server) {
+  private TestServer(Path dataDir, Flotilla server, TestClock clock) {
     this.dataDir = dataDir;
     this.server = server;
+    this.clock = clock;
     this.api = new ApiClient(server.httpPort(), server.adminToken());
   }
 
@@ -28,7 +33,8 @@ public final class TestServer implements AutoCloseable {
   public static TestServer start(UnaryOperator<Config> tweak) {
     try {
       Path dir = Files.createTempDirectory("flotilla-test");
-      return new TestServer(dir, Flotilla.start(tweak.apply(Config.forTests(dir))));
+      TestClock clock = new TestClock();
+      return new TestServer(dir, Flotilla.start(tweak.apply(Config.forTests(dir)), clock), clock);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -36,7 +42,8 @@ public final class TestServer implements AutoCloseable {
 
   /** Starts another server on an existing data directory (a restart). */
   public static TestServer restart(Path dataDir, UnaryOperator<Config> tweak) {
-    return new TestServer(dataDir, Flotilla.start(tweak.apply(Config.forTests(dataDir))));
+    TestClock clock = new TestClock();
+    return new TestServer(dataDir, Flotilla.start(tweak.apply(Config.forTests(dataDir)), clock), clock);
   }
 
   public ApiClient api() {
@@ -45,6 +52,11 @@ public final class TestServer implements AutoCloseable {
 
   public Flotilla server() {
     return server;
+  }
+
+  /** The server's clock: the system's time, moved ahead by the test as it needs. */
+  public TestClock clock() {
+    return clock;
   }
 
   public Path dataDir() {

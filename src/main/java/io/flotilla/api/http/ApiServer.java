@@ -52,7 +52,11 @@ public final class ApiServer {
 
   public Future<HttpServer> listen(String host, int port) {
     router = router();
-    return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true))
+    // HTTP/1.1 only (no cleartext HTTP/2): each connection's pipeline is then set up before its first request is
+    // read, so the HttpVersionGuard sees that request too.
+    return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true)
+            .setHttp2ClearTextEnabled(false))
+        .connectionHandler(HttpVersionGuard::install)
         .requestHandler(router)
         .invalidRequestHandler(ApiServer::invalidRequest)
         .listen(port, host)
@@ -60,20 +64,27 @@ public final class ApiServer {
   }
 
   /**
-   * A request the HTTP decoder rejected (bad request line, oversized line or headers): answered in the API's error
-   * shape rather than the transport's bare status; the connection closes after it.
+   * A request the HTTP decoder rejected (bad request line, oversized line or headers, an unknown HTTP version):
+   * answered in the API's error shape rather than the transport's bare status; the connection closes after it.
    */
   private static void invalidRequest(HttpServerRequest request) {
     Throwable cause = request.decoderResult().cause();
-    int status = cause instanceof TooLongHttpLineException ? 414 : cause instanceof TooLongHttpHeaderException ? 431 : 400;
+    int status = cause instanceof TooLongHttpLineException ? 414 : cause instanceof TooLongHttpHeaderException ? 431
+        : cause instanceof HttpVersionGuard.UnsupportedHttpVersion ? 505 : 400;
     String message = switch (status) {
       case 414 -> "The request line is too long.";
       case 431 -> "The request headers are too large.";
+      case 505 -> cause.getMessage();
       default -> "The request is not valid HTTP/1.x.";
+    };
+    String code = switch (status) {
+      case 400 -> "BadRequest";
+      case 505 -> "HttpVersionNotSupported";
+      default -> "RequestTooLarge";
     };
     String id = UUID.randomUUID().toString();
     request.response().putHeader("x-ms-request-id", id).putHeader("connection", "close");
-    ErrorMapper.write(request.response(), status, status == 400 ? "BadRequest" : "RequestTooLarge", message, id);
+    ErrorMapper.write(request.response(), status, code, message, id);
   }
 
   /** The routes of the router {@link #listen} serves (empty before it), for tests that compare it with the docs. */

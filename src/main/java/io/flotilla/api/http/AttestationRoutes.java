@@ -35,9 +35,7 @@ final class AttestationRoutes implements ResourceRoutes {
     t.add(HttpMethod.PATCH, PATH, p, "Devices_UpdateAttestation", 200, "Update the device's attestation (merge patch)",
         call -> {
           ObjectNode patch = call.objectBody();
-          return devices.attestation(call.path("deviceId"))
-              .compose(current -> devices.putAttestation(call.path("deviceId"),
-                  parse(MergePatch.apply(dto(current), patch))))
+          return devices.patchAttestation(call.path("deviceId"), current -> parse(MergePatch.apply(dto(current), patch)))
               .map(a -> Reply.ok(dto(a)));
         });
     t.add(HttpMethod.DELETE, PATH, p, "Devices_RemoveAttestation", 204, "Remove the device's attestation",

@@ -33,9 +33,8 @@ public final class DeviceRoutes implements ResourceRoutes {
         call -> {
           // RFC 7396 on the wire form: present keys overwrite, null removes (e.g. "template": null unassigns).
           ObjectNode patch = call.objectBody();
-          definition(patch);
-          return devices.get(call.path("deviceId"))
-              .compose(current -> devices.put(current.id(), definition(MergePatch.apply(dto(current), patch))))
+          return devices.patch(call.path("deviceId"), definition(patch),
+                  current -> definition(MergePatch.apply(dto(current), patch)))
               .map(d -> Reply.ok(dto(d)));
         });
     t.add(HttpMethod.DELETE, ONE, p, "Devices_Remove", 204, "Delete a device",

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotilla.domain.auth.Permission;
 import io.flotilla.domain.common.FlotillaException;
 import io.flotilla.domain.common.MergePatch;
+import io.flotilla.domain.device.GroupMembers;
 import io.flotilla.domain.group.DeviceGroup;
 import io.flotilla.domain.group.GroupService;
 import io.vertx.core.http.HttpMethod;
@@ -16,9 +17,11 @@ import java.util.List;
 public final class GroupRoutes implements ResourceRoutes {
   private static final String ONE = "/api/deviceGroups/{deviceGroupId}";
   private final GroupService groups;
+  private final GroupMembers members;
 
-  public GroupRoutes(GroupService groups) {
+  public GroupRoutes(GroupService groups, GroupMembers members) {
     this.groups = groups;
+    this.members = members;
   }
 
   @Override
@@ -34,16 +37,15 @@ public final class GroupRoutes implements ResourceRoutes {
         call -> {
           // RFC 7396 on the wire form: present keys overwrite, null removes (e.g. "description": null).
           ObjectNode patch = call.objectBody();
-          definition(patch);
-          return groups.get(call.path("deviceGroupId"))
-              .compose(current -> groups.put(current.id(), definition(MergePatch.apply(dto(current), patch))))
+          return groups.patch(call.path("deviceGroupId"), definition(patch).etag(),
+                  current -> definition(MergePatch.apply(dto(current), patch)))
               .map(g -> Reply.ok(dto(g)));
         });
     t.add(HttpMethod.DELETE, ONE, p, "DeviceGroups_Remove", 204, "Delete a device group",
         call -> groups.delete(call.path("deviceGroupId")).map(v -> Reply.noContent()));
     t.add(HttpMethod.GET, ONE + "/devices", p, "DeviceGroups_GetDevices", 200,
         "List the devices that match the group's filter now",
-        call -> groups.members(call.path("deviceGroupId"), call.page())
+        call -> members.list(call.path("deviceGroupId"), call.page())
             .map(page -> call.pageReply(page, DeviceRoutes::dto)));
   }
 

@@ -2,6 +2,7 @@ package io.flotilla.domain.auth;
 
 import io.flotilla.domain.common.FlotillaException;
 import io.flotilla.domain.common.Ids;
+import io.flotilla.domain.common.Limits;
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
 import io.vertx.core.Future;
@@ -28,6 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TokenService {
   public static final Duration DEFAULT_VALIDITY = Duration.ofDays(365);
+  /** Role assignments a token may carry (they are stored in one column of 8,000 characters). */
+  public static final int MAX_ROLE_ASSIGNMENTS = 50;
   private static final String PREFIX = "SharedAccessSignature ";
   private static final Duration CACHE_TTL = Duration.ofSeconds(10);
 
@@ -49,11 +52,13 @@ public final class TokenService {
    */
   public Future<IssuedToken> create(String id, List<RoleAssignment> roles, Instant expiry) {
     Ids.tokenId(id);
-    if (roles == null || roles.isEmpty()) {
-      throw new FlotillaException.Invalid("\"roles\" must hold at least one role assignment.");
+    if (roles == null || roles.isEmpty() || roles.size() > MAX_ROLE_ASSIGNMENTS) {
+      throw new FlotillaException.Invalid("\"roles\" must hold 1 to " + MAX_ROLE_ASSIGNMENTS
+          + " role assignments.");
     }
+    roles.forEach(r -> Limits.organization("roles.organization", r.organization()));
     Instant now = clock.instant();
-    Instant effectiveExpiry = expiry == null ? now.plus(DEFAULT_VALIDITY) : expiry;
+    Instant effectiveExpiry = expiry == null ? now.plus(DEFAULT_VALIDITY) : Limits.instant("expiry", expiry);
     if (!effectiveExpiry.isAfter(now)) {
       throw new FlotillaException.Invalid("\"expiry\" must be in the future.");
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.flotilla.domain.common.FlotillaException;
+import io.flotilla.domain.common.Limits;
 import io.flotilla.domain.template.DeviceTemplate;
 import io.flotilla.domain.template.TemplateService;
 import io.vertx.core.Future;
@@ -21,6 +22,10 @@ public final class CommandService {
   public static final int MAX_CONNECTION_TIMEOUT = 30;
   public static final int MIN_RESPONSE_TIMEOUT = 5;
   public static final int MAX_RESPONSE_TIMEOUT = 30;
+  /** The largest command request, in characters of JSON (IoT Hub's limit for a direct method's payload). */
+  /** Command and component names (a template's are at most 64 characters; a device without one takes any). */
+  static final int MAX_NAME = 128;
+  public static final int MAX_REQUEST = 128 * 1024;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final DeviceRepository devices;
@@ -50,8 +55,14 @@ public final class CommandService {
       throw new FlotillaException.Invalid("\"responseTimeout\" must be between " + MIN_RESPONSE_TIMEOUT + " and "
           + MAX_RESPONSE_TIMEOUT + ".");
     }
+    Limits.text("commandName", name, MAX_NAME);
+    Limits.text("componentName", component, MAX_NAME);
     String method = component == null ? name : component + "*" + name;
     String payload = request == null || request.isMissingNode() ? "" : request.toString();
+    if (payload.length() > MAX_REQUEST) {
+      throw new FlotillaException.Invalid("\"request\" must be at most " + MAX_REQUEST + " characters of JSON (it has "
+          + payload.length() + ").");
+    }
     return checkCommand(deviceId, component, name)
         .compose(v -> channel.invokeMethod(deviceId, method, payload, Duration.ofSeconds(connectionTimeout),
             Duration.ofSeconds(responseTimeout)))

@@ -1,10 +1,12 @@
 package io.flotilla.domain.device;
 
+import io.flotilla.domain.common.Change;
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
 import io.flotilla.domain.group.filter.DeviceFilter;
 import io.vertx.core.Future;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
 /** Storage of devices, their attestation and twins (port). */
@@ -13,10 +15,24 @@ public interface DeviceRepository {
   Future<Void> insert(Device device, Attestation attestation);
 
   /**
-   * Replaces the device's attributes (not its attestation, twin or {@code provisioned}, which only connections set)
-   * if its etag is still {@code expectedEtag}; answers false when it does not exist or changed meanwhile.
+   * Changes a device in one transaction: locks its row, applies {@code change} to the stored device and writes the
+   * attributes of the result (not its attestation, twin or {@code provisioned}, which only connections set). So
+   * concurrent changes of one device are serialised, each applied over the one before it. Answers the device before
+   * and after, or empty when it does not exist: then nothing is written (a change never creates a device).
+   * {@code change} runs on a database thread inside the transaction, so it must not wait for anything; returning
+   * {@code current} itself writes nothing; an exception it throws aborts the change and fails the future with it.
    */
-  Future<Boolean> update(Device device, String expectedEtag);
+  Future<Optional<Change<Device>>> update(String id, DeviceChange change);
+
+  /** A change of a stored device. */
+  @FunctionalInterface
+  interface DeviceChange {
+    /**
+     * @param current the device as stored, its row locked
+     * @param simulatedDevices counts the devices marked {@code simulated}, in the same transaction
+     */
+    Device apply(Device current, LongSupplier simulatedDevices);
+  }
 
   Future<Optional<Device>> find(String id);
 
@@ -36,6 +52,12 @@ public interface DeviceRepository {
 
   /** Answers false when the device does not exist. */
   Future<Boolean> saveAttestation(String id, Attestation attestation);
+
+  /**
+   * Changes the attestation in one transaction (the device's row locked, like {@link #update}); empty when the
+   * device does not exist. {@code change} runs inside the transaction and must not wait for anything.
+   */
+  Future<Optional<Attestation>> updateAttestation(String id, UnaryOperator<Attestation> change);
 
   Future<Optional<Twin>> twin(String id);
 

@@ -1,9 +1,11 @@
 package io.flotilla.domain.device;
 
-import io.flotilla.domain.common.ConcurrentChanges;
+import io.flotilla.domain.common.Change;
+import io.flotilla.domain.common.CreateOrReplace;
 import io.flotilla.domain.common.Etags;
 import io.flotilla.domain.common.FlotillaException;
 import io.flotilla.domain.common.Ids;
+import io.flotilla.domain.common.Limits;
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
 import io.flotilla.domain.common.SerialGate;
@@ -12,11 +14,16 @@ import io.flotilla.domain.template.ComponentCapability;
 import io.flotilla.domain.template.TemplateService;
 import io.vertx.core.Future;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /** Registers, changes, blocks and removes devices; their attestation and credentials. */
 public final class DeviceService {
   public static final int MAX_DISPLAY_NAME = 148;
+  /** The most characters an attestation document (x509 or tpm, stored as sent) may have. */
+  public static final int MAX_ATTESTATION = 20_000;
 
   private final DeviceRepository devices;
   private final TemplateService templates;
@@ -55,55 +62,57 @@ public final class DeviceService {
 
   /**
    * Creates or replaces a device. Fails with {@code Invalid} for a bad id, display name or unknown template, or when
-   * it would make one simulated device more than the limit; {@code PreconditionFailed} for a stale etag.
+   * it would make one simulated device more than the limit; {@code PreconditionFailed} for a stale etag. A replace
+   * is one atomic update of the stored device (its keys, twin and {@code provisioned} are kept).
    */
   public Future<Device> put(String id, Definition d) {
     Ids.deviceId(id);
-    return checkTemplate(d.template()).compose(v -> putAttempt(id, d, ConcurrentChanges.ATTEMPTS));
-  }
-
-  private Future<Device> putAttempt(String id, Definition d, int attemptsLeft) {
-    return devices.find(id).compose(existing -> {
-      if (existing.isEmpty()) {
-        Device created = build(id, d, false);
-        return guarded(null, created, () -> devices.insert(created, Attestation.generated()).map(true))
-            .map(x -> afterChange(null, created));
-      }
-      Etags.check(d.etag(), existing.get().etag());
-      Device replaced = build(id, d, existing.get().provisioned());
-      return guarded(existing.get(), replaced, () -> devices.update(replaced, existing.get().etag()))
-          .compose(written -> written ? Future.succeededFuture(afterChange(existing.get(), replaced))
-              : again(id, attemptsLeft, () -> putAttempt(id, d, attemptsLeft - 1)));
-    });
+    build(id, d, false); // every check of the definition before anything is read
+    return checkTemplate(d.template()).compose(v -> gated(d.simulated(), () -> CreateOrReplace.run(
+        () -> devices.update(id, (current, simulated) -> {
+          Etags.check(d.etag(), current.etag());
+          return withinSimulationLimit(current, build(id, d, current.provisioned()), simulated);
+        }).map(changed -> changed.map(c -> afterChange(c.before(), c.after()))),
+        () -> {
+          Device created = build(id, d, false);
+          Future<Long> simulated = created.simulated() ? devices.countSimulated() : Future.succeededFuture(0L);
+          return simulated.compose(count -> {
+            withinSimulationLimit(null, created, () -> count);
+            return devices.insert(created, Attestation.generated());
+          }).map(x -> afterChange(null, created));
+        })));
   }
 
   /**
-   * Merges the present fields into the device; {@code enabled: false} blocks it and closes its session. The merge is
-   * written only over the version it was made from (a concurrent change makes it read and merge again), and never
-   * touches {@code provisioned}, which only the device's connection sets.
+   * Merges the present fields of {@code change} into the device (see {@link #patch(String, Definition, Function)}).
    */
   public Future<Device> patch(String id, Definition change) {
-    return patchAttempt(id, change, ConcurrentChanges.ATTEMPTS);
+    return patch(id, change, current -> new Definition(
+        change.displayName() != null ? change.displayName() : current.displayName(),
+        change.template() != null ? change.template() : current.templateId(),
+        change.enabled() != null ? change.enabled() : current.enabled(),
+        change.simulated() != null ? change.simulated() : current.simulated(),
+        change.organizations() != null ? change.organizations() : current.organizations(), null));
   }
 
-  private Future<Device> patchAttempt(String id, Definition change, int attemptsLeft) {
-    return get(id).compose(current -> checkTemplate(change.template()).compose(v -> {
-      Etags.check(change.etag(), current.etag());
-      Definition merged = new Definition(
-          change.displayName() != null ? change.displayName() : current.displayName(),
-          change.template() != null ? change.template() : current.templateId(),
-          change.enabled() != null ? change.enabled() : current.enabled(),
-          change.simulated() != null ? change.simulated() : current.simulated(),
-          change.organizations() != null ? change.organizations() : current.organizations(), null);
-      Device updated = build(id, merged, current.provisioned());
-      return guarded(current, updated, () -> devices.update(updated, current.etag()))
-          .compose(written -> written ? Future.succeededFuture(afterChange(current, updated))
-              : again(id, attemptsLeft, () -> patchAttempt(id, change, attemptsLeft - 1)));
-    }));
-  }
-
-  private static Future<Device> again(String id, int attemptsLeft, Supplier<Future<Device>> attempt) {
-    return ConcurrentChanges.again("Device \"" + id + "\"", attemptsLeft, attempt);
+  /**
+   * Changes a device in one atomic step: its stored row is locked, {@code merge} turns it into the new definition
+   * (the HTTP edge applies the JSON merge patch), which is checked and written over it. Concurrent changes of one
+   * device are serialised (none is lost, none fails for the others); a device deleted before answers
+   * {@code NotFound} and stays deleted. {@code change} holds what the patch itself sets: its {@code etag} must match
+   * the stored one ({@code PreconditionFailed}), its {@code template} must exist and {@code simulated: true} counts
+   * against the limit ({@code Invalid}). {@code enabled: false} blocks the device and closes its session;
+   * {@code provisioned} is never written (only the device's connection sets it).
+   */
+  public Future<Device> patch(String id, Definition change, Function<Device, Definition> merge) {
+    return checkTemplate(change.template()).compose(v -> gated(change.simulated(), () -> devices.update(id,
+        (current, simulated) -> {
+          Etags.check(change.etag(), current.etag());
+          return withinSimulationLimit(current, build(id, merge.apply(current), current.provisioned()), simulated);
+        }))).map(changed -> {
+          Change<Device> c = changed.orElseThrow(() -> notFound(id));
+          return afterChange(c.before(), c.after());
+        });
   }
 
   public Future<Device> get(String id) {
@@ -132,16 +141,25 @@ public final class DeviceService {
 
   /** Replaces the attestation; symmetric keys not given are generated. Live sessions must reconnect. */
   public Future<Attestation> putAttestation(String id, Attestation a) {
-    Attestation complete = a.isSymmetricKey()
-        ? Attestation.symmetricKey(a.primaryKey() != null ? a.primaryKey() : SymmetricKeys.generate(),
-            a.secondaryKey() != null ? a.secondaryKey() : SymmetricKeys.generate())
-        : a;
+    Attestation complete = complete(a);
     return devices.saveAttestation(id, complete).map(found -> {
       if (!found) {
         throw notFound(id);
       }
       channel.disconnect(id);
       return complete;
+    });
+  }
+
+  /**
+   * Changes the attestation in one atomic step ({@code merge} turns the stored one into the new one; symmetric keys
+   * it leaves out are generated). Fails with {@code NotFound} or {@code Invalid}. Live sessions must reconnect.
+   */
+  public Future<Attestation> patchAttestation(String id, UnaryOperator<Attestation> merge) {
+    return devices.updateAttestation(id, current -> complete(merge.apply(current))).map(a -> {
+      Attestation changed = a.orElseThrow(() -> notFound(id));
+      channel.disconnect(id);
+      return changed;
     });
   }
 
@@ -167,6 +185,17 @@ public final class DeviceService {
         : templates.find(d.templateId()).map(t -> t.map(x -> x.model().components()).orElse(List.of())));
   }
 
+  /** Checks the attestation's size and generates the symmetric keys it leaves out. */
+  private static Attestation complete(Attestation a) {
+    if (a.document() != null) {
+      Limits.document("The attestation", a.document(), MAX_ATTESTATION);
+    }
+    return a.isSymmetricKey()
+        ? Attestation.symmetricKey(a.primaryKey() != null ? a.primaryKey() : SymmetricKeys.generate(),
+            a.secondaryKey() != null ? a.secondaryKey() : SymmetricKeys.generate())
+        : a;
+  }
+
   private Device afterChange(Device before, Device after) {
     if (before != null && before.enabled() && !after.enabled()) {
       channel.disconnect(after.id());
@@ -176,27 +205,32 @@ public final class DeviceService {
   }
 
   /**
-   * Runs {@code write}; when it makes a device start simulating, the count against the limit and the write run
-   * through one gate, so two concurrent requests cannot both take the last place.
+   * Runs {@code write}, which may make a device start simulating ({@code simulated} is true): then through one gate, so
+   * that the count against the limit and the write it guards never interleave with another such pair (two concurrent
+   * requests cannot both take the last place).
    */
-  private Future<Boolean> guarded(Device before, Device after, Supplier<Future<Boolean>> write) {
-    if (!after.simulated() || (before != null && before.simulated())) {
-      return write.get();
-    }
-    return simulationStarts.run(() -> devices.countSimulated().compose(count -> {
+  private <T> Future<T> gated(Boolean simulated, Supplier<Future<T>> write) {
+    return Boolean.TRUE.equals(simulated) ? simulationStarts.run(write) : write.get();
+  }
+
+  /** {@code after}, unless it makes one simulated device more than the limit ({@code Invalid}). */
+  private Device withinSimulationLimit(Device before, Device after, LongSupplier simulatedDevices) {
+    if (after.simulated() && (before == null || !before.simulated())) {
+      long count = simulatedDevices.getAsLong();
       if (count >= maxSimulated) {
-        return Future.failedFuture(new FlotillaException.Invalid("Cannot simulate device \"" + after.id()
+        throw new FlotillaException.Invalid("Cannot simulate device \"" + after.id()
             + "\": this application already has " + count + " simulated devices, the most allowed (--sim-max-devices "
-            + maxSimulated + ")."));
+            + maxSimulated + ").");
       }
-      return write.get();
-    }));
+    }
+    return after;
   }
 
   private Future<Void> checkTemplate(String templateId) {
     if (templateId == null) {
       return Future.succeededFuture();
     }
+    Ids.templateId(templateId);
     return templates.find(templateId).map(t -> {
       if (t.isEmpty()) {
         throw new FlotillaException.Invalid("Device template \"" + templateId + "\" does not exist.");
@@ -207,9 +241,8 @@ public final class DeviceService {
 
   private static Device build(String id, Definition d, boolean provisioned) {
     String name = d.displayName() == null || d.displayName().isEmpty() ? id : d.displayName();
-    if (name.length() > MAX_DISPLAY_NAME) {
-      throw new FlotillaException.Invalid("\"displayName\" must be at most " + MAX_DISPLAY_NAME + " characters.");
-    }
+    Limits.text("displayName", name, MAX_DISPLAY_NAME);
+    Limits.organizations("organizations", d.organizations());
     return new Device(id, name, d.template(), d.enabled() == null || d.enabled(),
         d.simulated() != null && d.simulated(), provisioned, Etags.fresh(),
         d.organizations() == null ? List.of() : List.copyOf(d.organizations()));

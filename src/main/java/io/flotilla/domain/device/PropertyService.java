@@ -58,6 +58,7 @@ public final class PropertyService {
       return devices.updateTwin(deviceId, (twin, versions) -> {
         PropertyChanges effective = replace ? changes.withRemovalsFrom(twin, component, model) : changes;
         Twin updated = effective.applyTo(twin, now, versions);
+        updated.checkSize();
         newVersion[0] = updated.desiredVersion();
         desiredPatch[0] = effective.desiredPatch();
         return updated;

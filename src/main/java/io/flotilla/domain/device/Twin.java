@@ -3,6 +3,8 @@ package io.flotilla.domain.device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flotilla.domain.common.FlotillaException;
+import io.flotilla.domain.common.Limits;
 
 /**
  * The device twin plus cloud properties. {@code desired}/{@code reported} are the documents devices see (without
@@ -42,6 +44,25 @@ public record Twin(ObjectNode desired, long desiredVersion, ObjectNode desiredMe
     });
     return new Twin(newDesired, Math.max(version, desiredVersion), meta, reported, reportedVersion,
         reportedMetadata, cloud, cloudMetadata);
+  }
+
+  /**
+   * Fails with {@code Invalid} when a document would outgrow what is stored of it ({@link Limits#DOCUMENT}
+   * characters each): checked before a REST write reaches the database.
+   */
+  public void checkSize() {
+    check("desired properties", desired);
+    check("desired properties' metadata", desiredMetadata);
+    check("cloud properties", cloud);
+    check("cloud properties' metadata", cloudMetadata);
+  }
+
+  private static void check(String what, ObjectNode doc) {
+    String text = doc.toString();
+    if (text.length() > Limits.DOCUMENT) {
+      throw new FlotillaException.Invalid("The device's " + what + " would take " + text.length()
+          + " characters of JSON, more than the " + Limits.DOCUMENT + " allowed.");
+    }
   }
 
   private static boolean newer(ObjectNode meta, String path, long version) {

@@ -4,14 +4,23 @@ import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
 import io.vertx.core.Future;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /** Storage of device groups (port). */
 public interface GroupRepository {
   /** Inserts or replaces. */
   Future<Void> save(DeviceGroup group);
 
-  /** Replaces the group only if its etag is still {@code expectedEtag}; false when it is gone or changed meanwhile. */
-  Future<Boolean> replace(DeviceGroup group, String expectedEtag);
+  /** Inserts a new group; fails with {@code Conflict} when the id exists. */
+  Future<Void> insert(DeviceGroup group);
+
+  /**
+   * Changes a group in one transaction: locks its row, applies {@code change} to the stored group and writes the
+   * result, so concurrent changes of one group are serialised. Empty when the group does not exist (nothing is
+   * written). {@code change} runs inside the transaction and must not wait for anything; an exception it throws
+   * aborts the change.
+   */
+  Future<Optional<DeviceGroup>> update(String id, UnaryOperator<DeviceGroup> change);
 
   Future<Optional<DeviceGroup>> find(String id);
 

@@ -1,32 +1,34 @@
 package io.flotilla.domain.group;
 
-import io.flotilla.domain.common.ConcurrentChanges;
+import io.flotilla.domain.common.CreateOrReplace;
 import io.flotilla.domain.common.Etags;
 import io.flotilla.domain.common.FlotillaException;
 import io.flotilla.domain.common.Ids;
+import io.flotilla.domain.common.Limits;
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
-import io.flotilla.domain.device.Device;
-import io.flotilla.domain.device.DeviceRepository;
 import io.flotilla.domain.group.filter.DeviceFilter;
 import io.flotilla.domain.group.filter.FilterParser;
+import io.flotilla.domain.template.DeviceTemplate;
+import io.flotilla.domain.template.TemplateListener;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
-/** Device groups: create, change, remove, and list their current members. */
-public final class GroupService {
+/**
+ * Device groups: create, change, remove; and a published template's default group (as its {@link TemplateListener}).
+ * Their members are listed by {@code GroupMembers}.
+ */
+public final class GroupService implements TemplateListener {
   public static final String DEFAULT_DESCRIPTION =
       "Default device group containing all the devices for this device template.";
 
 
   private final GroupRepository groups;
-  private final DeviceRepository devices;
 
-  public GroupService(GroupRepository groups, DeviceRepository devices) {
+  public GroupService(GroupRepository groups) {
     this.groups = groups;
-    this.devices = devices;
   }
 
   /** What a client may set on a group; null fields are absent. */
@@ -34,49 +36,44 @@ public final class GroupService {
                            String etag) {
   }
 
-  /** Creates or replaces; fails with {@code Invalid} (bad id, missing name, filter error with its position). */
+  /**
+   * Creates or replaces (a replace is one atomic update of the stored group); fails with {@code Invalid} (bad id,
+   * missing name, filter error with its position) or {@code PreconditionFailed} (stale etag).
+   */
   public Future<DeviceGroup> put(String id, Definition d) {
     Ids.groupOrJobId("device group id", id);
-    DeviceGroup group = build(id, d);
-    return putAttempt(group, d.etag(), ConcurrentChanges.ATTEMPTS);
+    build(id, d); // every check before anything is read
+    return CreateOrReplace.run(
+        () -> groups.update(id, current -> {
+          Etags.check(d.etag(), current.etag());
+          return build(id, d);
+        }),
+        () -> {
+          DeviceGroup created = build(id, d);
+          return groups.insert(created).map(v -> created);
+        });
   }
 
-  /** A replace is written only over the version its etag was checked against (else it is checked again). */
-  private Future<DeviceGroup> putAttempt(DeviceGroup group, String sentEtag, int attemptsLeft) {
-    return groups.find(group.id()).compose(existing -> {
-      if (existing.isEmpty()) {
-        return groups.save(group).map(v -> group);
-      }
-      Etags.check(sentEtag, existing.get().etag());
-      return groups.replace(group, existing.get().etag()).compose(written -> written ? Future.succeededFuture(group)
-          : again(group.id(), attemptsLeft, () -> putAttempt(group, sentEtag, attemptsLeft - 1)));
-    });
+  /** Merges the present fields of {@code change} into the stored group (see {@link #patch(String, String, Function)}). */
+  public Future<DeviceGroup> patch(String id, Definition change) {
+    return patch(id, change.etag(), g -> new Definition(
+        change.displayName() != null ? change.displayName() : g.displayName(),
+        change.description() != null ? change.description() : g.description(),
+        change.filter() != null ? change.filter() : g.filter().text(),
+        change.organizations() != null ? change.organizations() : g.organizations(), null));
   }
 
   /**
-   * Merges the present fields of {@code change} into the stored group, written only over the version it was made from
-   * (a concurrent change makes it read and merge again; a group deleted meanwhile stays deleted: 404).
+   * Changes a group in one atomic step: its stored row is locked, {@code merge} turns it into the new definition
+   * (the HTTP edge applies the JSON merge patch), which is checked like a PUT and written over it. Concurrent changes
+   * are serialised, none lost; a group deleted before answers {@code NotFound} and stays deleted. Fails with
+   * {@code PreconditionFailed} when {@code etag} (null: no check) is not the stored one.
    */
-  public Future<DeviceGroup> patch(String id, Definition change) {
-    return patchAttempt(id, change, ConcurrentChanges.ATTEMPTS);
-  }
-
-  private Future<DeviceGroup> patchAttempt(String id, Definition change, int attemptsLeft) {
-    return get(id).compose(g -> {
-      Etags.check(change.etag(), g.etag());
-      Definition merged = new Definition(
-          change.displayName() != null ? change.displayName() : g.displayName(),
-          change.description() != null ? change.description() : g.description(),
-          change.filter() != null ? change.filter() : g.filter().text(),
-          change.organizations() != null ? change.organizations() : g.organizations(), null);
-      DeviceGroup updated = build(id, merged);
-      return groups.replace(updated, g.etag()).compose(written -> written ? Future.succeededFuture(updated)
-          : again(id, attemptsLeft, () -> patchAttempt(id, change, attemptsLeft - 1)));
-    });
-  }
-
-  private static Future<DeviceGroup> again(String id, int attemptsLeft, Supplier<Future<DeviceGroup>> attempt) {
-    return ConcurrentChanges.again("Device group \"" + id + "\"", attemptsLeft, attempt);
+  public Future<DeviceGroup> patch(String id, String etag, Function<DeviceGroup, Definition> merge) {
+    return groups.update(id, current -> {
+      Etags.check(etag, current.etag());
+      return build(id, merge.apply(current));
+    }).map(g -> g.orElseThrow(() -> notFound(id)));
   }
 
   public Future<DeviceGroup> get(String id) {
@@ -96,16 +93,18 @@ public final class GroupService {
     });
   }
 
-  /** The devices that match the group's filter now, one keyset page. */
-  public Future<Page<Device>> members(String id, PageRequest page) {
-    return get(id).compose(g -> devices.list(g.filter(), page));
+  /** Creates the new template's "&lt;template name&gt; - All devices" group. */
+  @Override
+  public Future<Void> published(DeviceTemplate template) {
+    return createDefaultGroup(template.id(), template.displayName()).mapEmpty();
   }
 
   /** The "&lt;template name&gt; - All devices" group made when a template is published. */
   public Future<DeviceGroup> createDefaultGroup(String templateId, String templateDisplayName) {
     String filter = "SELECT * FROM devices WHERE $template = \"" + templateId.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     DeviceGroup g = build(UUID.randomUUID().toString(),
-        new Definition(templateDisplayName + " - All devices", DEFAULT_DESCRIPTION, filter, null, null));
+        new Definition(Limits.fit(templateDisplayName, " - All devices", Limits.DISPLAY_NAME), DEFAULT_DESCRIPTION,
+            filter, null, null));
     return groups.save(g).map(v -> g);
   }
 
@@ -116,6 +115,10 @@ public final class GroupService {
     if (d.filter() == null || d.filter().isBlank()) {
       throw new FlotillaException.Invalid("\"filter\" is required, e.g. SELECT * FROM devices WHERE $template = \"dtmi:...\".");
     }
+    Limits.text("displayName", d.displayName(), Limits.DISPLAY_NAME);
+    Limits.text("description", d.description(), Limits.DESCRIPTION);
+    Limits.text("filter", d.filter(), Limits.FILTER);
+    Limits.organizations("organizations", d.organizations());
     DeviceFilter filter = FilterParser.parse(d.filter());
     return new DeviceGroup(id, d.displayName(), d.description(), filter, Etags.fresh(),
         d.organizations() == null ? List.of() : List.copyOf(d.organizations()));

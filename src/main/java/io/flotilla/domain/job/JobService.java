@@ -4,6 +4,7 @@ import io.flotilla.domain.common.FlotillaException;
 import io.flotilla.domain.common.Ids;
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
+import io.flotilla.domain.device.GroupMembers;
 import io.flotilla.domain.group.GroupService;
 import io.flotilla.domain.template.TemplateService;
 import io.vertx.core.Future;
@@ -13,14 +14,15 @@ import java.util.List;
 /** Creates, reads, stops, resumes and reruns jobs; the {@link JobEngine} does the work. */
 public final class JobService {
   private final JobRepository jobs;
-  private final GroupService groups;
+  private final GroupMembers members;
   private final JobValidator validator;
   private final JobEngine engine;
   private final Clock clock;
 
-  public JobService(JobRepository jobs, GroupService groups, TemplateService templates, JobEngine engine, Clock clock) {
+  public JobService(JobRepository jobs, GroupService groups, GroupMembers members, TemplateService templates,
+                    JobEngine engine, Clock clock) {
     this.jobs = jobs;
-    this.groups = groups;
+    this.members = members;
     this.validator = new JobValidator(groups, templates);
     this.engine = engine;
     this.clock = clock;
@@ -78,7 +80,7 @@ public final class JobService {
 
   /** Counts the group's devices page by page: {total, of another template, connected now}. */
   private Future<Void> countMembers(String groupId, String after, java.util.Set<String> targets, long[] n) {
-    return groups.members(groupId, new PageRequest(after, DRY_RUN_PAGE)).compose(page -> {
+    return members.list(groupId, new PageRequest(after, DRY_RUN_PAGE)).compose(page -> {
       for (var device : page.items()) {
         n[0]++;
         if (!targets.isEmpty() && (device.templateId() == null || !targets.contains(device.templateId()))) {

@@ -1,6 +1,11 @@
 package io.flotilla.domain.job;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotilla.domain.common.FlotillaException;
+import io.flotilla.domain.common.Ids;
+import io.flotilla.domain.common.Limits;
 import io.flotilla.domain.group.GroupService;
 import io.flotilla.domain.template.Capability;
 import io.flotilla.domain.template.CapabilityModel;
@@ -27,12 +32,34 @@ final class JobValidator {
 
   /** Answers the kind shared by all entries, or fails with {@code Invalid}. */
   Future<JobType> check(JobDefinition d) {
+    JobType kind = checkShape(d);
+    Future<Void> group = groups.get(d.groupId()).<Void>map(g -> null).recover(e -> Future.failedFuture(
+        e instanceof FlotillaException.NotFound
+            ? new FlotillaException.Invalid("Device group \"" + d.groupId() + "\" does not exist.") : e));
+    List<Future<Void>> checks = new ArrayList<>();
+    checks.add(group);
+    for (int i = 0; i < d.items().size(); i++) {
+      checks.add(checkItem(kind, d.items().get(i), "data[" + i + "]"));
+    }
+    return Future.all(checks).map(x -> kind);
+  }
+
+  /**
+   * The checks that look nothing up (sizes, ranges, kinds): answers the kind, or fails with {@code Invalid}. What
+   * {@link #check} adds depends only on the group and the entries.
+   */
+  JobType checkShape(JobDefinition d) {
     if (d.groupId() == null || d.groupId().isBlank()) {
       throw new FlotillaException.Invalid("\"group\" is required: the id of a device group.");
     }
+    Ids.groupOrJobId("group", d.groupId());
     if (d.items() == null || d.items().isEmpty()) {
       throw new FlotillaException.Invalid("\"data\" is required and must hold at least one entry.");
     }
+    Limits.text("displayName", d.displayName(), Limits.DISPLAY_NAME);
+    Limits.text("description", d.description(), Limits.DESCRIPTION);
+    Limits.organizations("organizations", d.organizations());
+    Limits.document("\"data\"", stored(d.items()), Limits.DOCUMENT);
     checkRange("batch", d.batch() == null ? null : d.batch().type(), d.batch() == null ? 0 : d.batch().value());
     if (d.cancellationThreshold() != null) {
       checkRange("cancellationThreshold", d.cancellationThreshold().type(), d.cancellationThreshold().value());
@@ -46,15 +73,28 @@ final class JobValidator {
       throw new FlotillaException.Invalid("All \"data\" entries of a job must have the same \"target\" template.");
     }
     checkOptions(kind, d.options());
-    Future<Void> group = groups.get(d.groupId()).<Void>map(g -> null).recover(e -> Future.failedFuture(
-        e instanceof FlotillaException.NotFound
-            ? new FlotillaException.Invalid("Device group \"" + d.groupId() + "\" does not exist.") : e));
-    List<Future<Void>> checks = new ArrayList<>();
-    checks.add(group);
-    for (int i = 0; i < d.items().size(); i++) {
-      checks.add(checkItem(kind, d.items().get(i), "data[" + i + "]"));
+    return kind;
+  }
+
+  /** The entries as they are stored (what the size limit applies to). */
+  private static ArrayNode stored(List<JobItem> items) {
+    ArrayNode a = JsonNodeFactory.instance.arrayNode();
+    for (JobItem i : items) {
+      ObjectNode o = a.addObject().put("type", i.type());
+      if (i.target() != null) {
+        o.put("target", i.target());
+      }
+      if (i.path() != null) {
+        o.put("path", i.path());
+      }
+      if (i.value() != null) {
+        o.set("value", i.value());
+      }
+      if (i.template() != null) {
+        o.put("template", i.template());
+      }
     }
-    return Future.all(checks).map(x -> kind);
+    return a;
   }
 
   /** Extensions that only make sense for some job types, and combinations that need another field. */
@@ -94,6 +134,7 @@ final class JobValidator {
       if (item.template() == null || item.template().isEmpty()) {
         throw new FlotillaException.Invalid(where + ".template is required: the id of the target device template.");
       }
+      Ids.templateId(item.template());
       return templates.find(item.template()).map(t -> {
         if (t.isEmpty()) {
           throw new FlotillaException.Invalid(where + ".template \"" + item.template() + "\" does not exist.");
@@ -107,6 +148,7 @@ final class JobValidator {
     if (item.path() == null || item.path().isEmpty()) {
       throw new FlotillaException.Invalid(where + ".path is required: the capability name.");
     }
+    Ids.templateId(item.target());
     CapabilityPath path = CapabilityPath.parse(item.path());
     return templates.find(item.target()).map(found -> {
       DeviceTemplate t = found.orElseThrow(() -> new FlotillaException.Invalid(

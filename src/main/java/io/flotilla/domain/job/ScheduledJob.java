@@ -1,5 +1,6 @@
 package io.flotilla.domain.job;
 
+import io.flotilla.domain.common.Limits;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
@@ -21,8 +22,9 @@ public record ScheduledJob(String id, JobDefinition definition, JobSchedule sche
   /** The definition of run {@code n}: this one, named "&lt;displayName&gt; - n". */
   public JobDefinition runDefinition(int n) {
     String name = definition.displayName() == null ? id : definition.displayName();
-    return new JobDefinition(name + " - " + n, definition.description(), definition.groupId(), definition.items(),
-        definition.batch(), definition.cancellationThreshold(), definition.organizations(), definition.options());
+    return new JobDefinition(Limits.fit(name, " - " + n, Limits.DISPLAY_NAME), definition.description(),
+        definition.groupId(), definition.items(), definition.batch(), definition.cancellationThreshold(),
+        definition.organizations(), definition.options());
   }
 
   /** The state after the due run was handled at {@code now}; {@code started}: whether a job was started for it. */

@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /** Storage of scheduled jobs (port). */
 public interface ScheduledJobRepository {
@@ -13,11 +14,23 @@ public interface ScheduledJobRepository {
   Future<Void> insert(ScheduledJob job);
 
   /**
-   * Replaces the definition, schedule, {@code enabled} and etag of the stored job whose etag is {@code expectedEtag}
-   * ({@code runs} and {@code series} are never touched); {@code nextRunAt} and {@code completed} too when
-   * {@code reschedule}. Answers false when the job is gone or its etag changed meanwhile.
+   * Changes a scheduled job in one transaction: locks its row, applies {@code change} to the stored job and writes
+   * the result's definition, schedule, {@code enabled}, {@code completed}, {@code nextRunAt} and etag ({@code runs}
+   * and {@code series} are never touched). Concurrent changes of one scheduled job are serialised; empty when it does
+   * not exist (nothing is written). {@code change} runs inside the transaction and must not wait for anything; an
+   * exception it throws aborts the change.
    */
-  Future<Boolean> replace(ScheduledJob job, String expectedEtag, boolean reschedule);
+  Future<Optional<ScheduledJob>> update(String id, ScheduledJobChange change);
+
+  /** A change of a stored scheduled job. */
+  @FunctionalInterface
+  interface ScheduledJobChange {
+    /**
+     * @param current the scheduled job as stored, its row locked
+     * @param activeRuns whether a job it started is pending or running, read in the same transaction
+     */
+    ScheduledJob apply(ScheduledJob current, BooleanSupplier activeRuns);
+  }
 
   Future<Optional<ScheduledJob>> find(String id);
 

@@ -1,8 +1,10 @@
 package io.flotilla.domain.job;
 
+import io.flotilla.domain.common.CreateOrReplace;
 import io.flotilla.domain.common.Etags;
 import io.flotilla.domain.common.FlotillaException;
 import io.flotilla.domain.common.Ids;
+import io.flotilla.domain.common.Limits;
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
 import io.flotilla.domain.group.GroupService;
@@ -14,6 +16,8 @@ import java.util.function.Function;
 
 /** Scheduled jobs: create or replace, merge-patch, read, delete, and list the jobs they started. */
 public final class ScheduledJobService {
+  /** Rounds a patch makes while concurrent changes keep altering the group or entries it looked up. */
+  private static final int PATCH_ATTEMPTS = 10;
   private final ScheduledJobRepository repository;
   private final JobService jobs;
   private final JobValidator validator;
@@ -33,55 +37,90 @@ public final class ScheduledJobService {
   }
 
   /**
-   * Creates or replaces. The job definition is checked exactly like a job's. A changed schedule starts over: its
-   * first occurrence is due next (at once if it lies in the past) and {@code completed} is recomputed. Fails with
-   * {@code Invalid} (bad id, definition, group, capability or schedule) or {@code PreconditionFailed} (stale etag).
+   * Creates or replaces (a replace is one atomic update of the stored job). The job definition is checked exactly
+   * like a job's. A changed schedule starts over: its first occurrence is due next (at once if it lies in the past)
+   * and {@code completed} is recomputed. Fails with {@code Invalid} (bad id, definition, group, capability or
+   * schedule) or {@code PreconditionFailed} (stale etag).
    */
   public Future<ScheduledJob> put(String id, Definition d) {
     Ids.groupOrJobId("scheduled job id", id);
     Objects.requireNonNull(d.schedule(), "schedule");
-    return validator.check(d.job()).compose(kind -> repository.find(id)).compose(existing -> {
-      Etags.check(d.etag(), existing.map(ScheduledJob::etag).orElse(null));
-      if (existing.isEmpty()) {
-        ScheduledJob created = ScheduledJob.fresh(id, d.job(), d.schedule(), enabledOf(d), 0,
-            UUID.randomUUID().toString(), Etags.fresh());
-        return repository.insert(created).map(v -> created);
-      }
-      return replace(existing.get(), d);
-    });
+    checkSchedule(d.schedule());
+    return validator.check(d.job()).compose(kind -> CreateOrReplace.run(
+        () -> repository.update(id, (current, activeRuns) -> {
+          Etags.check(d.etag(), current.etag());
+          return replaced(current, d);
+        }),
+        () -> {
+          Etags.check(d.etag(), null);
+          ScheduledJob created = ScheduledJob.fresh(id, d.job(), d.schedule(), enabledOf(d), 0,
+              UUID.randomUUID().toString(), Etags.fresh());
+          return repository.insert(created).map(v -> created);
+        }));
   }
 
   /**
    * Applies a change to the stored job: {@code merge} turns the stored job into the new definition (the HTTP edge
-   * applies the JSON merge patch), which is then checked like a PUT. Fails with {@code NotFound}, {@code Conflict}
-   * while a job it started is pending or running, {@code PreconditionFailed} (stale {@code etag}) or {@code Invalid}.
+   * applies the JSON merge patch), which is then checked like a PUT and written over it in one atomic step (the row
+   * locked), so concurrent patches are serialised, none lost, and a scheduled job deleted before stays deleted. The
+   * group and capabilities are looked up first, for the merge of the version read then; should a concurrent change
+   * alter them in between, the patch is checked again. Fails with {@code NotFound}, {@code Conflict} while a job it
+   * started is pending or running, {@code PreconditionFailed} (stale {@code etag}) or {@code Invalid}.
    */
   public Future<ScheduledJob> patch(String id, String etag, Function<ScheduledJob, Definition> merge) {
-    return get(id).compose(stored -> repository.hasActiveRuns(id).compose(active -> {
-      if (active) {
-        throw new FlotillaException.Conflict("Scheduled job \"" + id + "\" has a job that is pending or running; "
-            + "change it when that job has finished.");
-      }
-      Etags.check(etag, stored.etag());
-      Definition d = merge.apply(stored);
-      return validator.check(d.job()).compose(kind -> replace(stored, d));
-    }));
+    return patchAttempt(id, etag, merge, PATCH_ATTEMPTS);
   }
 
-  private Future<ScheduledJob> replace(ScheduledJob stored, Definition d) {
+  private Future<ScheduledJob> patchAttempt(String id, String etag, Function<ScheduledJob, Definition> merge,
+                                            int attemptsLeft) {
+    return get(id).compose(stored -> repository.hasActiveRuns(id).compose(active -> {
+      checkChangeable(id, active, etag, stored);
+      Definition d = merge.apply(stored);
+      checkSchedule(d.schedule());
+      return validator.check(d.job()).map(kind -> d.job());
+    })).compose(checked -> repository.update(id, (current, activeRuns) -> {
+      checkChangeable(id, activeRuns.getAsBoolean(), etag, current);
+      Definition d = merge.apply(current);
+      checkSchedule(d.schedule());
+      validator.checkShape(d.job());
+      if (!Objects.equals(d.job().groupId(), checked.groupId()) || !d.job().items().equals(checked.items())) {
+        throw new ReferencesChanged();
+      }
+      return replaced(current, d);
+    })).map(j -> j.orElseThrow(() -> notFound(id))).recover(e -> e instanceof ReferencesChanged && attemptsLeft > 1
+        ? patchAttempt(id, etag, merge, attemptsLeft - 1) : Future.failedFuture(e instanceof ReferencesChanged
+            ? new FlotillaException.Conflict("Scheduled job \"" + id + "\" kept changing while this request was "
+                + "applied; try again.") : e));
+  }
+
+  private static void checkChangeable(String id, boolean activeRuns, String etag, ScheduledJob stored) {
+    if (activeRuns) {
+      throw new FlotillaException.Conflict("Scheduled job \"" + id + "\" has a job that is pending or running; "
+          + "change it when that job has finished.");
+    }
+    Etags.check(etag, stored.etag());
+  }
+
+  /** {@code stored} with the definition {@code d}: a changed schedule starts over, {@code runs} and series stay. */
+  private static ScheduledJob replaced(ScheduledJob stored, Definition d) {
     boolean reschedule = !d.schedule().equals(stored.schedule());
-    ScheduledJob updated = reschedule
+    return reschedule
         ? ScheduledJob.fresh(stored.id(), d.job(), d.schedule(), enabledOf(d), stored.runs(), stored.series(),
             Etags.fresh())
         : new ScheduledJob(stored.id(), d.job(), d.schedule(), enabledOf(d), stored.completed(), stored.nextRunAt(),
             stored.runs(), stored.series(), Etags.fresh());
-    return repository.replace(updated, stored.etag(), reschedule).map(ok -> {
-      if (!ok) {
-        throw new FlotillaException.PreconditionFailed("Scheduled job \"" + stored.id()
-            + "\" was changed or deleted meanwhile; read it again.");
-      }
-      return updated;
-    });
+  }
+
+  /** A concurrent change altered the group or the entries a patch had looked up: look them up again. */
+  private static final class ReferencesChanged extends RuntimeException {
+    ReferencesChanged() {
+      super(null, null, false, false);
+    }
+  }
+
+  private static void checkSchedule(JobSchedule s) {
+    Limits.instant("schedule.start", s.start());
+    Limits.date("schedule.end.date", s.endDate());
   }
 
   private static boolean enabledOf(Definition d) {

@@ -1,8 +1,10 @@
 package io.flotilla.domain.provisioning;
 
+import io.flotilla.domain.common.CreateOrReplace;
 import io.flotilla.domain.common.Etags;
 import io.flotilla.domain.common.FlotillaException;
 import io.flotilla.domain.common.Ids;
+import io.flotilla.domain.common.Limits;
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
 import io.flotilla.domain.device.SymmetricKeys;
@@ -18,6 +20,8 @@ import java.util.Set;
 public final class EnrollmentService {
   public static final String DEFAULT_GROUP_ID = "default-sas";
   public static final String DEFAULT_GROUP_NAME = "SAS-IoT-Devices";
+  private static final int MIN_KEY_BYTES = 16;
+  private static final int MAX_KEY_BYTES = 64;
   private static final Set<String> TYPES = Set.of(EnrollmentGroup.TYPE_IOT, EnrollmentGroup.TYPE_IOT_EDGE);
 
   private final EnrollmentRepository repository;
@@ -41,27 +45,42 @@ public final class EnrollmentService {
   }
 
   /**
-   * Creates or replaces a group; keys not given are generated. Fails with {@code Invalid} for a bad id, a missing
-   * display name or type, or a key that is not Base64; {@code PreconditionFailed} for a stale etag.
+   * Creates or replaces a group (a replace is one atomic update of the stored one); keys not given are generated.
+   * Fails with {@code Invalid} for a bad id, a missing display name or type, or a key that is not Base64 of 16 to 64
+   * bytes; {@code PreconditionFailed} for a stale etag.
    */
   public Future<EnrollmentGroup> put(String id, Definition d) {
     Ids.enrollmentGroupId(id);
-    return repository.find(id).compose(existing -> {
-      Etags.check(d.etag(), existing.map(EnrollmentGroup::etag).orElse(null));
-      return store(build(id, d));
-    });
+    EnrollmentGroup group = build(id, d);
+    return CreateOrReplace.run(
+        () -> repository.update(id, current -> {
+          Etags.check(d.etag(), current.etag());
+          return group;
+        }),
+        () -> repository.save(group).map(created -> group))
+        .onComplete(ar -> enabledCache = null);
   }
 
-  /** Merges the present fields into the group; fails with {@code NotFound} when it does not exist. */
+  /**
+   * Merges the present fields into the group in one atomic step (the stored group is locked meanwhile: concurrent
+   * patches are serialised, none lost); fails with {@code NotFound} when it does not exist (a group deleted before
+   * stays deleted), {@code PreconditionFailed} for a stale etag, {@code Invalid} like {@link #put}.
+   */
   public Future<EnrollmentGroup> patch(String id, Definition change) {
-    return get(id).compose(current -> {
+    return repository.update(id, current -> {
       Etags.check(change.etag(), current.etag());
-      return store(build(id, new Definition(
+      EnrollmentGroup merged = build(id, new Definition(
           change.displayName() != null ? change.displayName() : current.displayName(),
           change.enabled() != null ? change.enabled() : current.enabled(),
           change.type() != null ? change.type() : current.type(),
-          change.primaryKey() != null ? change.primaryKey() : current.primaryKey(),
-          change.secondaryKey() != null ? change.secondaryKey() : current.secondaryKey(), null)));
+          change.primaryKey(), change.secondaryKey(), null));
+      // keys the patch leaves out stay as stored (checked when they were set)
+      return new EnrollmentGroup(id, merged.displayName(), merged.enabled(), merged.type(),
+          change.primaryKey() != null ? merged.primaryKey() : current.primaryKey(),
+          change.secondaryKey() != null ? merged.secondaryKey() : current.secondaryKey(), merged.etag());
+    }).map(g -> {
+      enabledCache = null;
+      return g.orElseThrow(() -> notFound(id));
     });
   }
 
@@ -97,17 +116,11 @@ public final class EnrollmentService {
     });
   }
 
-  private Future<EnrollmentGroup> store(EnrollmentGroup g) {
-    return repository.save(g).map(created -> {
-      enabledCache = null;
-      return g;
-    });
-  }
-
   private static EnrollmentGroup build(String id, Definition d) {
     if (d.displayName() == null || d.displayName().isBlank()) {
       throw new FlotillaException.Invalid("\"displayName\" is required.");
     }
+    Limits.text("displayName", d.displayName(), Limits.DISPLAY_NAME);
     if (d.type() == null || !TYPES.contains(d.type())) {
       throw new FlotillaException.Invalid("\"type\" is required and must be \"iot\" or \"iotEdge\".");
     }
@@ -120,11 +133,13 @@ public final class EnrollmentService {
       return SymmetricKeys.generate();
     }
     try {
-      if (Base64.getDecoder().decode(given).length < 16) {
-        throw new IllegalArgumentException("short");
+      int bytes = Base64.getDecoder().decode(given).length;
+      if (bytes < MIN_KEY_BYTES || bytes > MAX_KEY_BYTES) {
+        throw new IllegalArgumentException("length");
       }
     } catch (IllegalArgumentException e) {
-      throw new FlotillaException.Invalid("\"" + field + "\" must be a Base64 key of at least 16 bytes.");
+      throw new FlotillaException.Invalid("\"" + field + "\" must be a Base64 key of " + MIN_KEY_BYTES + " to "
+          + MAX_KEY_BYTES + " bytes.");
     }
     return given;
   }

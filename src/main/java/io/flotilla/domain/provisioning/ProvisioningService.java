@@ -94,10 +94,11 @@ public final class ProvisioningService {
       return Future.succeededFuture(new Registration(device.id(), device.id(), "disabled", null, now, now,
           "The device is blocked."));
     }
-    Future<Boolean> assign = device.templateId() == null && templateId != null
-        ? devices.update(new Device(device.id(), device.displayName(), templateId, device.enabled(),
-            device.simulated(), true, Etags.fresh(), device.organizations()), device.etag())
-        : Future.succeededFuture(true);
+    Future<?> assign = device.templateId() == null && templateId != null
+        ? devices.update(device.id(), (current, simulated) -> current.templateId() != null ? current
+            : new Device(current.id(), current.displayName(), templateId, current.enabled(), current.simulated(),
+                current.provisioned(), Etags.fresh(), current.organizations()))
+        : Future.succeededFuture();
     return assign.compose(x -> devices.markProvisioned(device.id()))
         .map(x -> assigned(device.id(), "reprovisionedToInitialAssignment", now));
   }

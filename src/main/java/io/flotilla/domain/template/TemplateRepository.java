@@ -5,6 +5,7 @@ import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
 import io.vertx.core.Future;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /** Storage of device templates (port). Documents are stored as sent; the service parses them. */
 public interface TemplateRepository {
@@ -14,6 +15,14 @@ public interface TemplateRepository {
 
   /** Inserts or replaces; answers true when the template is new. */
   Future<Boolean> save(Stored template);
+
+  /**
+   * Changes a template in one transaction: locks its row, applies {@code change} to the stored template and writes
+   * the result, so concurrent changes of one template are serialised. Empty when it does not exist (nothing is
+   * written). {@code change} runs inside the transaction and must not wait for anything; an exception it throws
+   * aborts the change.
+   */
+  Future<Optional<Stored>> update(String id, UnaryOperator<Stored> change);
 
   Future<Optional<Stored>> find(String id);
 

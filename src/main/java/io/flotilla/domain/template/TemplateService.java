@@ -2,51 +2,73 @@ package io.flotilla.domain.template;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flotilla.domain.common.CreateOrReplace;
 import io.flotilla.domain.common.Etags;
 import io.flotilla.domain.common.FlotillaException;
 import io.flotilla.domain.common.Ids;
+import io.flotilla.domain.common.Limits;
 import io.flotilla.domain.common.MergePatch;
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
-import io.flotilla.domain.group.GroupService;
 import io.vertx.core.Future;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** Publishes, changes and removes device templates; keeps parsed models cached by etag. */
 public final class TemplateService {
   private final TemplateRepository repository;
-  private final GroupService groups;
+  private final TemplateListener listener;
   private final Map<String, DeviceTemplate> cache = new ConcurrentHashMap<>();
 
-  public TemplateService(TemplateRepository repository, GroupService groups) {
+  /** @param listener told about every template published for the first time (the default groups) */
+  public TemplateService(TemplateRepository repository, TemplateListener listener) {
     this.repository = repository;
-    this.groups = groups;
+    this.listener = listener;
   }
 
   /**
-   * Creates or replaces a template. Fails with {@code Invalid} when the document or its capability model is
-   * malformed (the message names the element) or its {@code @id} differs from {@code id}. A new template gets its
-   * "&lt;displayName&gt; - All devices" group.
+   * Creates or replaces a template (a replace is one atomic update of the stored one). Fails with {@code Invalid}
+   * when the document or its capability model is malformed (the message names the element) or its {@code @id}
+   * differs from {@code id}; {@code PreconditionFailed} for a stale etag. A new template is announced to the
+   * {@link TemplateListener} (which makes its "&lt;displayName&gt; - All devices" group).
    */
   public Future<DeviceTemplate> put(String id, ObjectNode body) {
     Ids.templateId(id);
-    return repository.find(id).compose(existing -> {
-      Etags.check(text(body, "etag"), existing.map(TemplateRepository.Stored::etag).orElse(null));
-      return store(id, body);
-    }).compose(saved -> saved.created()
-        ? groups.createDefaultGroup(saved.template().id(), saved.template().displayName()).map(g -> saved.template())
-        : Future.succeededFuture(saved.template()));
+    String etag = text(body, "etag");
+    Prepared prepared = prepare(id, body);
+    return CreateOrReplace.run(
+        () -> repository.update(id, current -> {
+          Etags.check(etag, current.etag());
+          return prepared.stored();
+        }).map(replaced -> replaced.map(x -> false)),
+        () -> {
+          Etags.check(etag, null);
+          return repository.save(prepared.stored());
+        }).compose(created -> {
+          cache.put(id, prepared.template());
+          return created ? listener.published(prepared.template()).map(v -> prepared.template())
+              : Future.succeededFuture(prepared.template());
+        });
   }
 
-  /** Applies a JSON merge patch to the stored document and validates the result like {@link #put}. */
+  /**
+   * Applies a JSON merge patch to the stored document and validates the result like {@link #put}, in one atomic step
+   * (the stored template is locked meanwhile: concurrent patches are serialised, none lost). Fails with
+   * {@code NotFound} (also for a template deleted before), {@code PreconditionFailed} or {@code Invalid}.
+   */
   public Future<DeviceTemplate> patch(String id, ObjectNode patch) {
-    return repository.find(id).compose(existing -> {
-      TemplateRepository.Stored s = existing.orElseThrow(() -> notFound(id));
-      Etags.check(text(patch, "etag"), s.etag());
-      ObjectNode merged = MergePatch.apply(s.document(), patch);
-      return store(id, merged).map(Saved::template);
+    AtomicReference<DeviceTemplate> patched = new AtomicReference<>();
+    return repository.update(id, current -> {
+      Etags.check(text(patch, "etag"), current.etag());
+      Prepared p = prepare(id, MergePatch.apply(current.document(), patch));
+      patched.set(p.template());
+      return p.stored();
+    }).map(stored -> {
+      stored.orElseThrow(() -> notFound(id));
+      cache.put(id, patched.get());
+      return patched.get();
     });
   }
 
@@ -76,7 +98,8 @@ public final class TemplateService {
     return repository.deleteUnused(id).onSuccess(v -> cache.remove(id));
   }
 
-  private Future<Saved> store(String id, ObjectNode body) {
+  /** Checks a document as a template {@code id} and parses its model: what is stored, with a fresh etag. */
+  private static Prepared prepare(String id, ObjectNode body) {
     ObjectNode doc = body.deepCopy();
     doc.remove("etag");
     String bodyId = text(doc, "@id");
@@ -89,13 +112,10 @@ public final class TemplateService {
     if (cm == null || !cm.isObject()) {
       throw new FlotillaException.Invalid("\"capabilityModel\" is required and must be an object (a DTDL v2 Interface).");
     }
-    String displayName = displayName(doc, id);
+    String displayName = Limits.text("displayName", displayName(doc, id), Limits.DISPLAY_NAME);
+    Limits.document("The device template", doc, Limits.DOCUMENT);
     TemplateRepository.Stored stored = new TemplateRepository.Stored(id, displayName, doc, Etags.fresh());
-    DeviceTemplate template = parse(stored);
-    return repository.save(stored).map(created -> {
-      cache.put(id, template);
-      return new Saved(template, created);
-    });
+    return new Prepared(stored, parse(stored));
   }
 
   private static DeviceTemplate parse(TemplateRepository.Stored s) {
@@ -138,6 +158,6 @@ public final class TemplateService {
     return new FlotillaException.NotFound("Device template \"" + id + "\" not found.");
   }
 
-  private record Saved(DeviceTemplate template, boolean created) {
+  private record Prepared(TemplateRepository.Stored stored, DeviceTemplate template) {
   }
 }

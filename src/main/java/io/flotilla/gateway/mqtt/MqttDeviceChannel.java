@@ -99,6 +99,11 @@ public final class MqttDeviceChannel implements DeviceChannel {
     p.promise().tryComplete(new MethodResult(status, payload == null || payload.isEmpty() ? null : payload));
   }
 
+  /** Method requests waiting (up to their {@code connectionTimeout}) for their device to come online. */
+  int awaitingDevices() {
+    return registry.methodWaiters();
+  }
+
   /** Method requests awaiting an answer. */
   public int pendingMethods() {
     return pending.size();

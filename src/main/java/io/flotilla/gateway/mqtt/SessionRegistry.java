@@ -124,6 +124,11 @@ final class SessionRegistry {
     this.presence = listener;
   }
 
+  /** Callers waiting for a device to become ready for methods (what tests wait for instead of sleeping). */
+  int methodWaiters() {
+    return methodWaiters.values().stream().mapToInt(Queue::size).sum();
+  }
+
   /** Wakes the callers waiting for this session's device, and tells the presence listener. */
   void methodsReady(DeviceSession session) {
     presence.online(session.deviceId());

@@ -115,12 +115,34 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  private RuntimeException translate(SQLException e) {
-    String state = e.getSQLState();
-    if (state != null && state.startsWith("23")) {
-      return new FlotillaException.Conflict("The resource conflicts with an existing one.");
+  /**
+   * What a database error means to a client. Writes are validated before they get here, so these are the ones that
+   * slip through: an integrity violation is the client's (a duplicate or a reference that went away: 409; a value
+   * the schema rejects: 400), a lock or serialization failure is the server being busy (503, try again); only the
+   * rest are the server's (500).
+   */
+  static RuntimeException translate(SQLException e) {
+    String state = e.getSQLState() == null ? "" : e.getSQLState();
+    String detail = e.getMessage() == null ? "" : e.getMessage();
+    if (state.startsWith("22") || state.equals("23502") || state.equals("23514")) {
+      LOG.warn("Rejected a value the database cannot store ({}): {}", state, abbreviate(detail));
+      return new FlotillaException.Invalid("The request holds a value the database cannot store (too long, out of "
+          + "range or missing).");
     }
-    return new IllegalStateException("Database error: " + e.getMessage(), e);
+    if (state.startsWith("23")) {
+      LOG.debug("Integrity violation ({}): {}", state, abbreviate(detail));
+      return new FlotillaException.Conflict("The resource conflicts with an existing one, or refers to one that no "
+          + "longer exists.");
+    }
+    if (state.equals("40001") || state.equals("40P01") || state.equals("HYT00") || state.equals("55P03")) {
+      LOG.warn("Database busy ({}): {}", state, abbreviate(detail));
+      return new FlotillaException.Unavailable("The database is busy with conflicting changes; try again.");
+    }
+    return new IllegalStateException("Database error: " + abbreviate(detail), e);
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 500 ? s.substring(0, 500) + "..." : s;
   }
 
   /** True when the database answers a trivial query. */

@@ -1,6 +1,7 @@
 package io.flotilla.storage.sql;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flotilla.domain.common.Change;
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
 import io.flotilla.domain.device.Attestation;
@@ -9,6 +10,7 @@ import io.flotilla.domain.device.DeviceRepository;
 import io.flotilla.domain.device.Twin;
 import io.flotilla.domain.group.filter.DeviceFilter;
 import io.vertx.core.Future;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 public final class SqlDeviceRepository implements DeviceRepository {
   private static final String COLUMNS =
@@ -53,20 +56,32 @@ public final class SqlDeviceRepository implements DeviceRepository {
   }
 
   @Override
-  public Future<Boolean> update(Device device, String expectedEtag) {
+  public Future<Optional<Change<Device>>> update(String id, DeviceChange change) {
     return db.transaction(c -> {
-      try (PreparedStatement ps = c.prepareStatement("UPDATE devices SET display_name = ?, template_id = ?, "
-          + "enabled = ?, simulated = ?, etag = ?, organizations = ? WHERE id = ? AND etag = ?")) {
-        ps.setString(1, device.displayName());
-        ps.setString(2, device.templateId());
-        ps.setBoolean(3, device.enabled());
-        ps.setBoolean(4, device.simulated());
-        ps.setString(5, device.etag());
-        ps.setString(6, Rows.joinOrgs(device.organizations()));
-        ps.setString(7, device.id());
-        ps.setString(8, expectedEtag);
-        return ps.executeUpdate() > 0;
+      List<Device> locked = Rows.query(c, "SELECT " + COLUMNS + " FROM devices d WHERE d.id = ? FOR UPDATE",
+          SqlDeviceRepository::row, id);
+      if (locked.isEmpty()) {
+        return Optional.<Change<Device>>empty();
       }
+      Device current = locked.get(0);
+      Device after = change.apply(current, () -> countSimulated(c));
+      if (after != current) {
+        if (!after.id().equals(id)) {
+          throw new IllegalArgumentException("A change may not rename device " + id + " to " + after.id());
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE devices SET display_name = ?, template_id = ?, "
+            + "enabled = ?, simulated = ?, etag = ?, organizations = ? WHERE id = ?")) {
+          ps.setString(1, after.displayName());
+          ps.setString(2, after.templateId());
+          ps.setBoolean(3, after.enabled());
+          ps.setBoolean(4, after.simulated());
+          ps.setString(5, after.etag());
+          ps.setString(6, Rows.joinOrgs(after.organizations()));
+          ps.setString(7, id);
+          ps.executeUpdate();
+        }
+      }
+      return Optional.of(new Change<>(current, after));
     });
   }
 
@@ -159,6 +174,24 @@ public final class SqlDeviceRepository implements DeviceRepository {
   }
 
   @Override
+  public Future<Optional<Attestation>> updateAttestation(String id, UnaryOperator<Attestation> change) {
+    return db.transaction(c -> {
+      List<Attestation> locked = Rows.query(c, "SELECT attestation FROM devices WHERE id = ? FOR UPDATE",
+          rs -> AttestationJson.read(rs.getString(1)), id);
+      if (locked.isEmpty()) {
+        return Optional.<Attestation>empty();
+      }
+      Attestation after = change.apply(locked.get(0));
+      try (PreparedStatement ps = c.prepareStatement("UPDATE devices SET attestation = ? WHERE id = ?")) {
+        ps.setString(1, AttestationJson.write(after));
+        ps.setString(2, id);
+        ps.executeUpdate();
+      }
+      return Optional.of(after);
+    });
+  }
+
+  @Override
   public Future<Optional<Twin>> twin(String id) {
     return db.read(c -> {
       List<DesiredOverlays.Overlay> rows = DesiredOverlays.rows(c, id); // first: see DesiredOverlays.rows
@@ -174,13 +207,17 @@ public final class SqlDeviceRepository implements DeviceRepository {
 
   @Override
   public Future<Long> countSimulated() {
-    return db.read(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM devices WHERE simulated = TRUE");
-           ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    });
+    return db.read(SqlDeviceRepository::countSimulated);
+  }
+
+  private static long countSimulated(Connection c) {
+    try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM devices WHERE simulated = TRUE");
+         ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw Database.translate(e);
+    }
   }
 
   @Override

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /** {@code enrollment_groups}. */
 public final class SqlEnrollmentRepository implements EnrollmentRepository {
@@ -43,6 +44,28 @@ public final class SqlEnrollmentRepository implements EnrollmentRepository {
         ins.executeUpdate();
       }
       return true;
+    });
+  }
+
+  @Override
+  public Future<Optional<EnrollmentGroup>> update(String id, UnaryOperator<EnrollmentGroup> change) {
+    return db.transaction(c -> {
+      List<EnrollmentGroup> locked = query(c, "SELECT " + COLUMNS + " FROM enrollment_groups WHERE id = ? FOR UPDATE",
+          id, 1);
+      if (locked.isEmpty()) {
+        return Optional.<EnrollmentGroup>empty();
+      }
+      EnrollmentGroup after = change.apply(locked.get(0));
+      if (!after.id().equals(id)) {
+        throw new IllegalArgumentException("A change may not rename enrollment group " + id + " to " + after.id());
+      }
+      try (PreparedStatement up = c.prepareStatement("UPDATE enrollment_groups SET display_name = ?, enabled = ?, "
+          + "group_type = ?, primary_key = ?, secondary_key = ?, etag = ? WHERE id = ?")) {
+        bind(up, after);
+        up.setString(7, id);
+        up.executeUpdate();
+      }
+      return Optional.of(after);
     });
   }
 

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 public final class SqlGroupRepository implements GroupRepository {
   private static final String COLUMNS = "id, display_name, description, filter, etag, organizations";
@@ -27,42 +28,62 @@ public final class SqlGroupRepository implements GroupRepository {
   @Override
   public Future<Void> save(DeviceGroup g) {
     return db.transaction(c -> {
-      if (update(c, g, null)) {
-        return null;
-      }
-      try (PreparedStatement ins = c.prepareStatement("INSERT INTO device_groups (" + COLUMNS
-          + ", created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-        ins.setString(1, g.id());
-        ins.setString(2, g.displayName());
-        ins.setString(3, g.description());
-        ins.setString(4, g.filter().text());
-        ins.setString(5, g.etag());
-        ins.setString(6, Rows.joinOrgs(g.organizations()));
-        ins.setTimestamp(7, Timestamp.from(Instant.now()));
-        ins.executeUpdate();
+      if (!write(c, g)) {
+        insert(c, g);
       }
       return null;
     });
   }
 
   @Override
-  public Future<Boolean> replace(DeviceGroup g, String expectedEtag) {
-    return db.transaction(c -> update(c, g, expectedEtag));
+  public Future<Void> insert(DeviceGroup g) {
+    return db.transaction(c -> {
+      insert(c, g);
+      return null;
+    });
   }
 
-  /** Updates the stored group (only when its etag is {@code expectedEtag}, unless that is null). */
-  private static boolean update(Connection c, DeviceGroup g, String expectedEtag) throws SQLException {
+  @Override
+  public Future<Optional<DeviceGroup>> update(String id, UnaryOperator<DeviceGroup> change) {
+    return db.transaction(c -> {
+      List<DeviceGroup> locked = Rows.query(c, "SELECT " + COLUMNS + " FROM device_groups WHERE id = ? FOR UPDATE",
+          SqlGroupRepository::row, id);
+      if (locked.isEmpty()) {
+        return Optional.<DeviceGroup>empty();
+      }
+      DeviceGroup after = change.apply(locked.get(0));
+      if (!after.id().equals(id)) {
+        throw new IllegalArgumentException("A change may not rename group " + id + " to " + after.id());
+      }
+      write(c, after);
+      return Optional.of(after);
+    });
+  }
+
+  private static void insert(Connection c, DeviceGroup g) throws SQLException {
+    try (PreparedStatement ins = c.prepareStatement("INSERT INTO device_groups (" + COLUMNS
+        + ", created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+      ins.setString(1, g.id());
+      ins.setString(2, g.displayName());
+      ins.setString(3, g.description());
+      ins.setString(4, g.filter().text());
+      ins.setString(5, g.etag());
+      ins.setString(6, Rows.joinOrgs(g.organizations()));
+      ins.setTimestamp(7, Timestamp.from(Instant.now()));
+      ins.executeUpdate();
+    }
+  }
+
+  /** Overwrites the stored group; false when there is none. */
+  private static boolean write(Connection c, DeviceGroup g) throws SQLException {
     try (PreparedStatement up = c.prepareStatement("UPDATE device_groups SET display_name = ?, description = ?, "
-        + "filter = ?, etag = ?, organizations = ? WHERE id = ?" + (expectedEtag == null ? "" : " AND etag = ?"))) {
+        + "filter = ?, etag = ?, organizations = ? WHERE id = ?")) {
       up.setString(1, g.displayName());
       up.setString(2, g.description());
       up.setString(3, g.filter().text());
       up.setString(4, g.etag());
       up.setString(5, Rows.joinOrgs(g.organizations()));
       up.setString(6, g.id());
-      if (expectedEtag != null) {
-        up.setString(7, expectedEtag);
-      }
       return up.executeUpdate() > 0;
     }
   }

@@ -53,23 +53,34 @@ public final class SqlScheduledJobRepository implements ScheduledJobRepository {
   }
 
   @Override
-  public Future<Boolean> replace(ScheduledJob j, String expectedEtag, boolean reschedule) {
+  public Future<Optional<ScheduledJob>> update(String id, ScheduledJobChange change) {
     return db.transaction(c -> {
+      List<ScheduledJob> locked = query(c, "WHERE id = ? FOR UPDATE", id);
+      if (locked.isEmpty()) {
+        return Optional.<ScheduledJob>empty();
+      }
+      ScheduledJob j = change.apply(locked.get(0), () -> {
+        try {
+          return hasActiveRuns(c, id);
+        } catch (SQLException e) {
+          throw Database.translate(e);
+        }
+      });
+      if (!j.id().equals(id)) {
+        throw new IllegalArgumentException("A change may not rename scheduled job " + id + " to " + j.id());
+      }
       try (PreparedStatement ps = c.prepareStatement("UPDATE scheduled_jobs SET display_name = ?, description = ?, "
           + "group_id = ?, items = ?, batch = ?, cancellation_threshold = ?, organizations = ?, schedule = ?, "
-          + "enabled = ?, etag = ?, options = ?" + (reschedule ? ", completed = ?, next_run_at = ?" : "")
-          + " WHERE id = ? AND etag = ?")) {
+          + "enabled = ?, etag = ?, completed = ?, next_run_at = ?, options = ? WHERE id = ?")) {
         int at = bindDefinition(ps, 1, j);
-        ps.setString(at++, j.etag());
-        ps.setString(at++, JobRows.writeOptions(j.definition().options()));
-        if (reschedule) {
-          ps.setBoolean(at++, j.completed());
-          ps.setTimestamp(at++, timestamp(j.nextRunAt()));
-        }
-        ps.setString(at++, j.id());
-        ps.setString(at, expectedEtag);
-        return ps.executeUpdate() > 0;
+        ps.setString(at, j.etag());
+        ps.setBoolean(at + 1, j.completed());
+        ps.setTimestamp(at + 2, timestamp(j.nextRunAt()));
+        ps.setString(at + 3, JobRows.writeOptions(j.definition().options()));
+        ps.setString(at + 4, id);
+        ps.executeUpdate();
       }
+      return Optional.of(j);
     });
   }
 
@@ -131,15 +142,17 @@ public final class SqlScheduledJobRepository implements ScheduledJobRepository {
 
   @Override
   public Future<Boolean> hasActiveRuns(String scheduledJobId) {
-    return db.read(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM jobs WHERE scheduled_job_id = ? "
-          + "AND status IN ('pending', 'running') LIMIT 1")) {
-        ps.setString(1, scheduledJobId);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next();
-        }
+    return db.read(c -> hasActiveRuns(c, scheduledJobId));
+  }
+
+  private static boolean hasActiveRuns(java.sql.Connection c, String scheduledJobId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM jobs WHERE scheduled_job_id = ? "
+        + "AND status IN ('pending', 'running') LIMIT 1")) {
+      ps.setString(1, scheduledJobId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
       }
-    });
+    }
   }
 
   /** Binds display name .. enabled (10 columns) from {@code at}; answers the next free index. */

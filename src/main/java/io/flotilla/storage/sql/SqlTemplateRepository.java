@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 public final class SqlTemplateRepository implements TemplateRepository {
   private final Database db;
@@ -44,6 +45,30 @@ public final class SqlTemplateRepository implements TemplateRepository {
         ins.executeUpdate();
         return true;
       }
+    });
+  }
+
+  @Override
+  public Future<Optional<Stored>> update(String id, UnaryOperator<Stored> change) {
+    return db.transaction(c -> {
+      List<Stored> locked = Rows.query(c, "SELECT id, display_name, document, etag FROM device_templates "
+          + "WHERE id = ? FOR UPDATE", SqlTemplateRepository::row, id);
+      if (locked.isEmpty()) {
+        return Optional.<Stored>empty();
+      }
+      Stored after = change.apply(locked.get(0));
+      if (!after.id().equals(id)) {
+        throw new IllegalArgumentException("A change may not rename template " + id + " to " + after.id());
+      }
+      try (PreparedStatement up = c.prepareStatement(
+          "UPDATE device_templates SET display_name = ?, document = ?, etag = ? WHERE id = ?")) {
+        up.setString(1, after.displayName());
+        up.setString(2, JsonText.write(after.document()));
+        up.setString(3, after.etag());
+        up.setString(4, id);
+        up.executeUpdate();
+      }
+      return Optional.of(after);
     });
   }
 

@@ -57,7 +57,7 @@ final class EngineFixture implements AutoCloseable {
     deviceRepo = new SqlDeviceRepository(db);
     jobRepo = new SqlJobRepository(db);
     jobWork = new SqlJobWork(db);
-    groups = new GroupService(new SqlGroupRepository(db), deviceRepo);
+    groups = new GroupService(new SqlGroupRepository(db));
     templates = new TemplateService(new SqlTemplateRepository(db), groups);
     devices = new DeviceService(deviceRepo, templates, channel, "0ne00000000");
     properties = new PropertyService(deviceRepo, templates, channel, clock);
@@ -73,7 +73,7 @@ final class EngineFixture implements AutoCloseable {
   /** A fresh engine over the same database (what a restart gets). */
   JobEngine newEngine() {
     engine = engineOf("test");
-    jobs = new JobService(jobRepo, groups, templates, engine, clock);
+    jobs = new JobService(jobRepo, groups, new io.flotilla.domain.device.GroupMembers(groups, deviceRepo), templates, engine, clock);
     return engine;
   }
 

@@ -63,14 +63,14 @@ class JobSchedulerTest {
     db = open(vertx, dir);
     clock = new ManualClock(T0.minusSeconds(60));
     var deviceRepo = new SqlDeviceRepository(db);
-    groups = new GroupService(new SqlGroupRepository(db), deviceRepo);
+    groups = new GroupService(new SqlGroupRepository(db));
     TemplateService templates = new TemplateService(new SqlTemplateRepository(db), groups);
     var jobRepo = new SqlJobRepository(db);
     var jobWork = new io.flotilla.storage.sql.SqlJobWork(db);
     JobEngine engine = new JobEngine(jobRepo, jobWork, groups, new JobKinds(jobWork, DeviceChannel.NONE,
         EngineLimits.DEFAULT.commandTimeout(), clock), clock, EngineLimits.DEFAULT,
         EngineNode.start("test", EngineNode.DEFAULT_LEASE));
-    jobs = new JobService(jobRepo, groups, templates, engine, clock);
+    jobs = new JobService(jobRepo, groups, new io.flotilla.domain.device.GroupMembers(groups, deviceRepo), templates, engine, clock);
     var scheduledRepo = new SqlScheduledJobRepository(db);
     scheduled = new ScheduledJobService(scheduledRepo, jobs, groups, templates);
     scheduler = new JobScheduler(scheduledRepo, jobs, clock);

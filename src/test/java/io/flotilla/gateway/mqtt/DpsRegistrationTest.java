@@ -12,6 +12,7 @@ import io.flotilla.testing.ApiClient;
 import io.flotilla.testing.TestServer;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,6 +38,28 @@ class DpsRegistrationTest {
   static void stop() {
     vertx.close().toCompletionStage().toCompletableFuture().join();
     server.close();
+  }
+
+  /**
+   * Polls the operation's status, as a device does, until it is assigned (202 {@code assigning} until then); answers
+   * the 200. Waits for the condition, not for a guessed time.
+   */
+  private static TestDevice.Received pollUntilAssigned(TestDevice d, String operationId) {
+    int[] rid = {0};
+    TestDevice.Received[] assigned = {null};
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+        .until(() -> {
+          String id = "poll-" + ++rid[0];
+          d.publish("$dps/registrations/GET/iotdps-get-operationstatus/?$rid=" + id + "&operationId=" + operationId,
+              " ", 1);
+          TestDevice.Received poll = d.await(t -> t.startsWith("$dps/registrations/res/"));
+          assertThat(poll.topic()).contains("?$rid=" + id);
+          if (poll.topic().startsWith("$dps/registrations/res/200/")) {
+            assigned[0] = poll;
+          }
+          return assigned[0] != null;
+        });
+    return assigned[0];
   }
 
   private TestDevice registration(String scope, String regId, String key) {
@@ -69,18 +92,7 @@ class DpsRegistrationTest {
       String operationId = body.path("operationId").asText();
       assertThat(operationId).isNotEmpty();
 
-      JsonNode done = null;
-      for (int rid = 2; rid < 20 && done == null; rid++) {
-        Thread.sleep(200);
-        d.publish("$dps/registrations/GET/iotdps-get-operationstatus/?$rid=" + rid + "&operationId=" + operationId,
-            "", 0);
-        TestDevice.Received poll = d.await(t -> t.startsWith("$dps/registrations/res/"));
-        assertThat(poll.topic()).contains("?$rid=" + rid);
-        if (poll.topic().startsWith("$dps/registrations/res/200/")) {
-          done = ApiClient.JSON.readTree(poll.payload());
-        }
-      }
-      assertThat(done).isNotNull();
+      JsonNode done = ApiClient.JSON.readTree(pollUntilAssigned(d, operationId).payload());
       assertThat(done.path("status").asText()).isEqualTo("assigned");
       JsonNode state = done.path("registrationState");
       assertThat(state.path("assignedHub").asText()).isEqualTo("127.0.0.1");
@@ -106,10 +118,7 @@ class DpsRegistrationTest {
       d.publish("$dps/registrations/PUT/iotdps-register/?$rid=a", "{\"registrationId\":\"dps-known-1\","
           + "\"payload\":{\"modelId\":\"" + GatewayFixture.TEMPLATE_ID + "\"}}", 1);
       String op = ApiClient.JSON.readTree(d.await(t -> t.startsWith("$dps/")).payload()).path("operationId").asText();
-      Thread.sleep(500);
-      d.publish("$dps/registrations/GET/iotdps-get-operationstatus/?$rid=b&operationId=" + op, " ", 1);
-      TestDevice.Received r = d.await(t -> t.startsWith("$dps/"));
-      assertThat(r.topic()).isEqualTo("$dps/registrations/res/200/?$rid=b");
+      assertThat(pollUntilAssigned(d, op).topic()).matches("\\$dps/registrations/res/200/\\?\\$rid=poll-\\d+");
     }
     Device device = await(server.server().wiring().services().devices().get("dps-known-1"));
     assertThat(device.provisioned()).isTrue();

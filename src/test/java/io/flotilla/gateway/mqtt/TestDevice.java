@@ -13,7 +13,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +32,9 @@ final class TestDevice implements AutoCloseable {
   private final LinkedBlockingQueue<Received> received = new LinkedBlockingQueue<>();
   private final CountDownLatch closed = new CountDownLatch(1);
   private volatile CompletableFuture<List<Integer>> subAck;
+  /** QoS 1 publishes awaiting their PUBACK, by message id; ids acknowledged before they were known. */
+  private final Map<Integer, CompletableFuture<Void>> acks = new ConcurrentHashMap<>();
+  private final Set<Integer> completedAcks = ConcurrentHashMap.newKeySet();
 
   TestDevice(Vertx vertx, int port, Path caCert, String clientId, String username, String password) {
     this.port = port;
@@ -46,6 +52,14 @@ final class TestDevice implements AutoCloseable {
     client.publishHandler(m -> received.add(new Received(m.topicName(), m.payload().toString(StandardCharsets.UTF_8),
         m.qosLevel().value())));
     client.closeHandler(v -> closed.countDown());
+    client.publishCompletionHandler(id -> {
+      CompletableFuture<Void> f = acks.remove(id);
+      if (f != null) {
+        f.complete(null);
+      } else {
+        completedAcks.add(id); // acknowledged before the publish's own future told its id
+      }
+    });
     client.subscribeCompletionHandler(a -> {
       CompletableFuture<List<Integer>> f = subAck;
       if (f != null) {
@@ -110,6 +124,25 @@ final class TestDevice implements AutoCloseable {
 
   void publish(String topic, Buffer payload, int qos) {
     client.publish(topic, payload, MqttQoS.valueOf(qos), false, false);
+  }
+
+  /**
+   * Publishes at QoS 1 and waits for the PUBACK: the server acknowledges a device's message once it has handled it,
+   * so what the message does has happened when this returns.
+   */
+  void publishAcknowledged(String topic, String payload) {
+    CompletableFuture<Void> acked = new CompletableFuture<>();
+    client.publish(topic, Buffer.buffer(payload), MqttQoS.AT_LEAST_ONCE, false, false).onSuccess(id -> {
+      acks.put(id, acked);
+      if (completedAcks.remove(id)) {
+        acked.complete(null);
+      }
+    }).onFailure(acked::completeExceptionally);
+    try {
+      acked.get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("no PUBACK for " + topic, e);
+    }
   }
 
   /** The next message whose topic matches, within 5 s. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flotilla.domain.common.Change;
 import io.flotilla.domain.common.FlotillaException;
 import io.flotilla.domain.common.PageRequest;
 import io.flotilla.domain.device.Attestation;
@@ -100,30 +101,108 @@ abstract class DeviceRepositoryContract extends RepositoryContract {
     Twin before = await(devices.updateTwin("u", t -> withReported(t, "{\"temp\":1}")).map(Optional::orElseThrow));
 
     Device changed = new Device("u", UNICODE, null, false, true, false, "\"e9\"", List.of("org-z"));
-    assertThat(await(devices.update(changed, "\"etag-u\""))).isTrue();
+    Change<Device> change = await(devices.update("u", (current, simulated) -> changed)).orElseThrow();
 
+    assertThat(change.before()).isEqualTo(device("u", TRUCK));
+    assertThat(change.after()).isEqualTo(changed);
     assertThat(await(devices.find("u"))).contains(changed);
     assertThat(await(devices.attestation("u"))).contains(Attestation.symmetricKey("pk-u", "sk-u"));
     assertThat(await(devices.twin("u"))).contains(before);
-    assertThat(await(devices.update(device("absent", null), "\"etag-absent\""))).isFalse();
+  }
+
+  @Test
+  void updateOfAnAbsentDeviceChangesNothingAndCreatesNothing() {
+    boolean[] called = {false};
+    assertThat(await(devices.update("absent", (current, simulated) -> {
+      called[0] = true;
+      return device("absent", null);
+    }))).isEmpty();
+    assertThat(called[0]).as("the change is not even made").isFalse();
     assertThat(await(devices.find("absent"))).isEmpty();
   }
 
   @Test
-  void updateOverAStaleEtagChangesNothingAndUpdateNeverTouchesProvisioned() {
+  void updateAppliesTheChangeToTheStoredDeviceAndNeverTouchesProvisioned() {
     insert(device("v", TRUCK));
-    Device first = new Device("v", "first", TRUCK, true, false, false, "\"e1\"", List.of());
-    assertThat(await(devices.update(first, "\"etag-v\""))).isTrue();
-
-    Device late = new Device("v", "late", null, false, false, false, "\"e2\"", List.of());
-    assertThat(await(devices.update(late, "\"etag-v\""))).as("written over a version that is gone").isFalse();
-    assertThat(await(devices.find("v"))).contains(first);
-
     await(devices.markProvisioned("v"));
-    Device unprovisioned = new Device("v", "again", TRUCK, true, false, false, "\"e3\"", List.of());
-    assertThat(await(devices.update(unprovisioned, "\"e1\""))).isTrue();
+    Change<Device> change = await(devices.update("v", (current, simulated) -> new Device("v", "again", TRUCK, true,
+        false, false, "\"e3\"", List.of()))).orElseThrow();
+    assertThat(change.before().provisioned()).as("the change sees the stored device").isTrue();
     assertThat(await(devices.find("v")).orElseThrow().provisioned()).as("set by a connection, kept").isTrue();
     assertThat(await(devices.find("v")).orElseThrow().displayName()).isEqualTo("again");
+
+    Device stored = await(devices.find("v")).orElseThrow();
+    assertThat(await(devices.update("v", (current, simulated) -> current)).orElseThrow().after())
+        .as("the current device itself: nothing written").isEqualTo(stored);
+    assertThatThrownBy(() -> await(devices.update("v", (current, simulated) -> {
+      throw new FlotillaException.PreconditionFailed("stale");
+    }))).isInstanceOf(FlotillaException.PreconditionFailed.class);
+    assertThat(await(devices.find("v"))).contains(stored);
+  }
+
+  @Test
+  void updateCountsSimulatedDevicesInItsTransaction() {
+    insert(new Device("sim-1", "s", null, true, true, false, "\"e\"", List.of()));
+    insert(device("plain", null));
+    long[] seen = {-1};
+    await(devices.update("plain", (current, simulated) -> {
+      seen[0] = simulated.getAsLong();
+      return new Device("plain", "p", null, true, true, false, "\"e2\"", List.of());
+    }));
+    assertThat(seen[0]).isEqualTo(1);
+    assertThat(await(devices.countSimulated())).isEqualTo(2);
+  }
+
+  @Test
+  void concurrentUpdatesOfOneDeviceAreSerialisedAndNoneIsLost() {
+    insert(device("busy", null));
+    List<io.vertx.core.Future<Optional<Change<Device>>>> updates = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      updates.add(devices.update("busy", (current, simulated) -> new Device("busy", current.displayName() + "+",
+          null, true, false, false, io.flotilla.domain.common.Etags.fresh(), List.of())));
+    }
+    List<String> seen = new ArrayList<>();
+    for (var u : updates) {
+      seen.add(await(u).orElseThrow().before().displayName());
+    }
+    assertThat(seen).as("each change saw a different version").doesNotHaveDuplicates();
+    assertThat(await(devices.find("busy")).orElseThrow().displayName()).isEqualTo("Device busy" + "+".repeat(12));
+  }
+
+  @Test
+  void updatesRacingADeleteNeverBringTheDeviceBack() {
+    for (int round = 0; round < 10; round++) {
+      String id = "doomed-" + round;
+      insert(device(id, null));
+      List<io.vertx.core.Future<Optional<Change<Device>>>> updates = new ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        if (i == 6) {
+          assertThat(await(devices.delete(id))).isTrue();
+        }
+        String name = "p" + i;
+        updates.add(devices.update(id, (current, simulated) -> new Device(id, name, null, true, false, false,
+            "\"e\"", List.of())));
+      }
+      for (int i = 0; i < updates.size(); i++) {
+        Optional<Change<Device>> outcome = await(updates.get(i));
+        if (i >= 6) {
+          assertThat(outcome).as("an update made after the delete finds nothing").isEmpty();
+        }
+      }
+      assertThat(await(devices.find(id))).as("round %d", round).isEmpty();
+      assertThat(await(devices.twin(id))).isEmpty();
+    }
+  }
+
+  @Test
+  void updateAttestationChangesTheStoredOneOnly() {
+    insert(device("att", null));
+    Attestation next = await(devices.updateAttestation("att", a -> Attestation.symmetricKey(a.primaryKey(), "sk-new")))
+        .orElseThrow();
+    assertThat(next).isEqualTo(Attestation.symmetricKey("pk-att", "sk-new"));
+    assertThat(await(devices.attestation("att"))).contains(next);
+    assertThat(await(devices.updateAttestation("none", a -> a))).isEmpty();
+    assertThat(await(devices.find("none"))).isEmpty();
   }
 
   @Test

@@ -37,6 +37,21 @@ abstract class EnrollmentRepositoryContract extends RepositoryContract {
   }
 
   @Test
+  void updateAppliesTheChangeToTheStoredGroupSerialisedAndNeverCreates() {
+    await(enrollments.save(group("eg")));
+    List<io.vertx.core.Future<java.util.Optional<EnrollmentGroup>>> updates = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      updates.add(enrollments.update("eg", g -> new EnrollmentGroup(g.id(), g.displayName() + "+", g.enabled(),
+          g.type(), g.primaryKey(), g.secondaryKey(), "\"e\"")));
+    }
+    updates.forEach(u -> assertThat(await(u)).isPresent());
+    assertThat(await(enrollments.find("eg")).orElseThrow().displayName()).isEqualTo("Group eg" + "+".repeat(12));
+
+    assertThat(await(enrollments.update("absent", g -> group("absent")))).isEmpty();
+    assertThat(await(enrollments.find("absent"))).isEmpty();
+  }
+
+  @Test
   void listAndAllAnswerEveryGroupOnceInIdOrder() {
     List<String> ids = new ArrayList<>();
     for (int i = 7; i >= 0; i--) {

@@ -1,12 +1,16 @@
 package io.flotilla.storage.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.flotilla.domain.common.FlotillaException;
 import io.flotilla.domain.group.DeviceGroup;
 import io.flotilla.domain.group.filter.FilterParser;
 import io.flotilla.storage.sql.SqlGroupRepository;
 import java.util.ArrayList;
+import io.vertx.core.Future;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,23 +40,62 @@ abstract class GroupRepositoryContract extends RepositoryContract {
     assertThat(await(groups.find("absent"))).isEmpty();
   }
 
+  static DeviceGroup named(String id, String name) {
+    return new DeviceGroup(id, name, null, FilterParser.parse("SELECT * FROM devices"), "\"" + name + "\"", List.of());
+  }
+
   @Test
-  void replaceWritesOnlyOverTheExpectedVersionAndNeverCreates() {
-    DeviceGroup first = new DeviceGroup("g", "G", null, FilterParser.parse("SELECT * FROM devices"), "\"e1\"", List.of());
-    await(groups.save(first));
+  void updateAppliesTheChangeToTheStoredGroupAndNeverCreates() {
+    await(groups.save(named("g", "G")));
     DeviceGroup second = new DeviceGroup("g", "G2", "d", FilterParser.parse(FILTER), "\"e2\"", List.of("org-a"));
-    assertThat(await(groups.replace(second, "\"e1\""))).isTrue();
+    DeviceGroup[] seen = {null};
+    assertThat(await(groups.update("g", current -> {
+      seen[0] = current;
+      return second;
+    }))).contains(second);
+    assertThat(seen[0]).isEqualTo(named("g", "G"));
     assertThat(await(groups.find("g"))).contains(second);
 
-    DeviceGroup stale = new DeviceGroup("g", "stale", null, FilterParser.parse("SELECT * FROM devices"), "\"e3\"",
-        List.of());
-    assertThat(await(groups.replace(stale, "\"e1\""))).isFalse();
+    assertThatThrownBy(() -> await(groups.update("g", current -> {
+      throw new FlotillaException.PreconditionFailed("stale");
+    }))).isInstanceOf(FlotillaException.PreconditionFailed.class);
     assertThat(await(groups.find("g"))).contains(second);
 
-    DeviceGroup absent = new DeviceGroup("absent", "A", null, FilterParser.parse("SELECT * FROM devices"), "\"e\"",
-        List.of());
-    assertThat(await(groups.replace(absent, "\"e\""))).isFalse();
+    assertThat(await(groups.update("absent", current -> named("absent", "A")))).isEmpty();
     assertThat(await(groups.find("absent"))).isEmpty();
+    assertThatThrownBy(() -> await(groups.insert(named("g", "again")))).isInstanceOf(FlotillaException.Conflict.class);
+  }
+
+  @Test
+  void concurrentUpdatesOfOneGroupAreSerialisedAndNoneIsLost() {
+    await(groups.save(named("busy", "G")));
+    List<Future<Optional<DeviceGroup>>> updates = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      updates.add(groups.update("busy", current -> named("busy", current.displayName() + "+")));
+    }
+    updates.forEach(u -> assertThat(await(u)).isPresent());
+    assertThat(await(groups.find("busy")).orElseThrow().displayName()).isEqualTo("G" + "+".repeat(12));
+  }
+
+  @Test
+  void updatesRacingADeleteNeverBringTheGroupBack() {
+    for (int round = 0; round < 10; round++) {
+      String id = "doomed-" + round;
+      await(groups.save(named(id, "G")));
+      List<Future<Optional<DeviceGroup>>> updates = new ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        if (i == 6) {
+          assertThat(await(groups.delete(id))).isTrue();
+        }
+        String name = "p" + i;
+        updates.add(groups.update(id, current -> named(id, name)));
+      }
+      for (int i = 6; i < updates.size(); i++) {
+        assertThat(await(updates.get(i))).as("an update made after the delete finds nothing").isEmpty();
+      }
+      updates.forEach(RepositoryContract::await);
+      assertThat(await(groups.find(id))).as("round %d", round).isEmpty();
+    }
   }
 
   @Test

@@ -81,26 +81,56 @@ abstract class ScheduledJobRepositoryContract extends RepositoryContract {
   }
 
   @Test
-  void replaceChecksTheEtagAndKeepsRunsAndSeries() {
+  void updateWritesTheChangeButNeverRunsOrSeriesAndNeverCreates() {
     ScheduledJob stored = new ScheduledJob("s", definition("old"), JobSchedule.once(T0), true, false, T0, 3, "series-s",
         "\"e1\"");
     await(scheduled.insert(stored));
     ScheduledJob change = new ScheduledJob("s", definition("new"), new JobSchedule(T0.plusSeconds(60),
         JobSchedule.Recurrence.DAILY, null, null), false, true, null, 99, "other-series", "\"e2\"");
 
-    assertThat(await(scheduled.replace(change, "\"wrong\"", true))).isFalse();
-    assertThat(await(scheduled.find("s"))).contains(stored);
-
-    assertThat(await(scheduled.replace(change, "\"e1\"", false))).isTrue();
+    ScheduledJob[] seen = {null};
+    assertThat(await(scheduled.update("s", (current, activeRuns) -> {
+      seen[0] = current;
+      return change;
+    }))).contains(change);
+    assertThat(seen[0]).isEqualTo(stored);
     assertThat(await(scheduled.find("s"))).contains(new ScheduledJob("s", definition("new"), change.schedule(), false,
-        false, T0, 3, "series-s", "\"e2\""));
+        true, null, 3, "series-s", "\"e2\""));
 
-    ScheduledJob again = new ScheduledJob("s", definition("newer"), change.schedule(), true, true, null, 0, "x",
-        "\"e3\"");
-    assertThat(await(scheduled.replace(again, "\"e2\"", true))).isTrue();
-    assertThat(await(scheduled.find("s"))).contains(new ScheduledJob("s", definition("newer"), change.schedule(), true,
-        true, null, 3, "series-s", "\"e3\""));
-    assertThat(await(scheduled.replace(simple("absent", T0, true, false), "\"e-absent\"", true))).isFalse();
+    assertThatThrownBy(() -> await(scheduled.update("s", (current, activeRuns) -> {
+      throw new FlotillaException.PreconditionFailed("stale");
+    }))).isInstanceOf(FlotillaException.PreconditionFailed.class);
+    assertThat(await(scheduled.find("s")).orElseThrow().etag()).isEqualTo("\"e2\"");
+    assertThat(await(scheduled.update("absent", (current, activeRuns) -> simple("absent", T0, true, false))))
+        .isEmpty();
+    assertThat(await(scheduled.find("absent"))).isEmpty();
+  }
+
+  @Test
+  void updateSeesActiveRunsAndConcurrentUpdatesAreSerialised() {
+    await(scheduled.insert(simple("s", T0, true, false)));
+    boolean[] active = {true};
+    await(scheduled.update("s", (current, activeRuns) -> {
+      active[0] = activeRuns.getAsBoolean();
+      return current;
+    }));
+    assertThat(active[0]).isFalse();
+    await(jobs.insert(job("j-pending", "s", JobStatus.PENDING)));
+    await(scheduled.update("s", (current, activeRuns) -> {
+      active[0] = activeRuns.getAsBoolean();
+      return current;
+    }));
+    assertThat(active[0]).isTrue();
+
+    List<io.vertx.core.Future<java.util.Optional<ScheduledJob>>> updates = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      updates.add(scheduled.update("s", (current, activeRuns) -> new ScheduledJob("s",
+          definition(current.definition().displayName() + "+"), current.schedule(), current.enabled(),
+          current.completed(), current.nextRunAt(), current.runs(), current.series(), "\"e\"")));
+    }
+    updates.forEach(u -> assertThat(await(u)).isPresent());
+    assertThat(await(scheduled.find("s")).orElseThrow().definition().displayName())
+        .isEqualTo(simple("s", T0, true, false).definition().displayName() + "+".repeat(12));
   }
 
   @Test
@@ -154,7 +184,7 @@ abstract class ScheduledJobRepositoryContract extends RepositoryContract {
     // the schedule was replaced meanwhile: runs counts, the new schedule keeps its own next run
     ScheduledJob replaced = new ScheduledJob("s", definition("s"), JobSchedule.once(T0.plusSeconds(99_999)), true,
         false, T0.plusSeconds(99_999), 3, "series", "\"e2\"");
-    assertThat(await(scheduled.replace(replaced, "\"e1\"", true))).isTrue();
+    assertThat(await(scheduled.update("s", (current, activeRuns) -> replaced))).isPresent();
     await(scheduled.recordRun(after, after.afterRun(T0.plusSeconds(86_400 * 2), true)));
     ScheduledJob stored = await(scheduled.find("s")).orElseThrow();
     assertThat(stored.runs()).isEqualTo(4);

@@ -47,6 +47,23 @@ abstract class TemplateRepositoryContract extends RepositoryContract {
   }
 
   @Test
+  void updateAppliesTheChangeToTheStoredTemplateSerialisedAndNeverCreates() {
+    Stored first = template("dtmi:contoso:Truck;1", "T");
+    await(templates.save(first));
+    List<io.vertx.core.Future<java.util.Optional<Stored>>> updates = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      updates.add(templates.update(first.id(), current -> new Stored(current.id(), current.displayName() + "+",
+          current.document(), "\"e\"")));
+    }
+    updates.forEach(u -> assertThat(await(u)).isPresent());
+    assertThat(await(templates.find(first.id())).orElseThrow().displayName()).isEqualTo("T" + "+".repeat(12));
+    assertThat(await(templates.find(first.id())).orElseThrow().document()).isEqualTo(first.document());
+
+    assertThat(await(templates.update("dtmi:absent;1", current -> first))).isEmpty();
+    assertThat(await(templates.find("dtmi:absent;1"))).isEmpty();
+  }
+
+  @Test
   void listPagesEveryTemplateOnceInIdOrder() {
     List<String> ids = new ArrayList<>();
     for (int i = 12; i >= 0; i--) {
@@ -69,7 +86,8 @@ abstract class TemplateRepositoryContract extends RepositoryContract {
     assertThatThrownBy(() -> await(templates.deleteUnused(t.id()))).isInstanceOf(FlotillaException.Conflict.class);
     assertThat(await(templates.find(t.id()))).contains(t);
 
-    await(devices.update(new Device("d", "d", null, true, false, false, "\"e2\"", List.of()), "\"e\""));
+    await(devices.update("d", (current, simulated) -> new Device("d", "d", null, true, false, false, "\"e2\"",
+        List.of())));
     await(templates.deleteUnused(t.id()));
     assertThat(await(templates.find(t.id()))).isEmpty();
     assertThatThrownBy(() -> await(templates.deleteUnused(t.id()))).isInstanceOf(FlotillaException.NotFound.class);

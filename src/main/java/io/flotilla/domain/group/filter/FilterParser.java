@@ -1,6 +1,7 @@
 package io.flotilla.domain.group.filter;
 
 import io.flotilla.domain.common.FlotillaException;
+import io.flotilla.domain.common.Limits;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +25,8 @@ import java.util.Set;
  */
 public final class FilterParser {
 
-  public static final int MAX_LENGTH = 2048;
+  /** The column's size: room for the default group's filter on the longest template id (2,048 characters). */
+  public static final int MAX_LENGTH = Limits.FILTER;
   public static final int MAX_CONDITIONS = 100;
   static final int MAX_NESTING = 32;
 

@@ -57,7 +57,7 @@ class FilterErrorsTest {
         Arguments.of(W + "AND = 1", 29, "expected a field after \"WHERE\" but found \"AND\""),
         Arguments.of(W + "= 1", 29, "expected a condition after \"WHERE\" but found \"=\""),
         Arguments.of(W + "x = y", 33, "expected a value after \"=\" but found \"y\""),
-        Arguments.of(W + "$id = '" + "a".repeat(2100) + "'", 2049, "a filter is at most 2048 characters long"),
+        Arguments.of(W + "$id = '" + "a".repeat(4100) + "'", 4001, "a filter is at most 4000 characters long"),
         Arguments.of(W + String.join(" OR ", Collections.nCopies(101, "$id = 'a'")), 1329,
             "a filter has at most 100 conditions"),
         Arguments.of(W + "(".repeat(33) + "$id = 'a'" + ")".repeat(33), 61, "parentheses are nested more than 32 deep"));
