@@ -125,6 +125,79 @@ class CrashRecoveryTest {
     again.close();
   }
 
+  @Test
+  void waitingDevicesAndPendingRetriesKeepTheirTimesAcrossAKill() throws Exception {
+    Path dataDir = ScratchDirectories.create("flotilla-crash-wait");
+    ServerProcess first = ServerProcess.start(dataDir);
+    server = first.process;
+    ApiClient api = new ApiClient(first.httpPort, Files.readString(dataDir.resolve("admin-token")).trim());
+    String template = Templates.publishTruck(api, "Sleepy truck");
+    Map<String, String> keys = new HashMap<>();
+    for (String id : List.of("flaky-0", "flaky-1", "sleepy-0", "sleepy-1")) {
+      assertThat(api.put("/api/devices/" + id, "{\"template\": \"" + template + "\"}").status()).isEqualTo(200);
+      keys.put(id, api.get("/api/devices/" + id + "/credentials").json().at("/symmetricKey/primaryKey").asText());
+    }
+    assertThat(api.put("/api/deviceGroups/sleepy", "{\"displayName\": \"sleepy\", \"filter\": "
+        + "\"SELECT * FROM devices WHERE $template = \\\"" + template + "\\\"\"}").status()).isEqualTo(200);
+    Map<String, String> flaky = Map.of("flaky-0", keys.get("flaky-0"), "flaky-1", keys.get("flaky-1"));
+    answers.put("flaky-0", 500);
+    answers.put("flaky-1", 500);
+    connectAll(first.mqttPlainPort, flaky);
+    Instant started = Instant.now();
+    assertThat(api.put("/api/jobs/sleepy-job", """
+        {"group": "sleepy",
+         "delivery": {"waitForConnection": "PT20S",
+                      "retry": {"maxAttempts": 3, "backoff": "PT4S", "on": ["CommandFailed"]}},
+         "data": [{"type": "command", "target": "%s", "path": "reboot", "value": 1}]}
+        """.formatted(template)).status()).isEqualTo(200);
+    Map<String, Instant> due = new HashMap<>();
+    await().atMost(Duration.ofSeconds(20)).until(() -> {
+      for (String id : List.of("flaky-0", "flaky-1", "sleepy-0")) {
+        JsonNode d = api.get("/api/jobs/sleepy-job/devices/" + id).json();
+        if (!d.has("nextAttempt")) {
+          return false;
+        }
+        due.put(id, Instant.parse(d.get("nextAttempt").asText()));
+      }
+      return true;
+    });
+    server.destroyForcibly().waitFor();
+    api.close();
+    clients.forEach(c -> c.disconnect());
+    clients.clear();
+    assertThat(due.get("sleepy-0")).as("the connection deadline").isAfterOrEqualTo(started.plusSeconds(19));
+
+    answers.clear(); // from now on every device answers 200
+    ServerProcess second = ServerProcess.start(dataDir);
+    server = second.process;
+    ApiClient again = new ApiClient(second.httpPort, Files.readString(dataDir.resolve("admin-token")).trim());
+    connectAll(second.mqttPlainPort, flaky);
+    await().atMost(Duration.ofSeconds(20)).until(() -> commandsReceived.get("flaky-0").get() == 2
+        && commandsReceived.get("flaky-1").get() == 2);
+    for (String id : flaky.keySet()) {
+      assertThat(lastCommandAt.get(id)).as("%s: its retry never before its time", id).isAfterOrEqualTo(due.get(id));
+    }
+    connectAll(second.mqttPlainPort, Map.of("sleepy-0", keys.get("sleepy-0")));
+    await().atMost(Duration.ofSeconds(10)).until(() -> commandsReceived.containsKey("sleepy-0"));
+    await().atMost(Duration.ofSeconds(40))
+        .until(() -> again.get("/api/jobs/sleepy-job").json().get("status").asText().equals("complete"));
+    JsonNode job = again.get("/api/jobs/sleepy-job").json();
+    assertThat(job.at("/progress/completed").asInt()).isEqualTo(3);
+    assertThat(job.at("/progress/failed").asInt()).isEqualTo(1);
+    JsonNode never = again.get("/api/jobs/sleepy-job/devices/sleepy-1").json();
+    assertThat(never.at("/error/code").asText()).isEqualTo("DeviceNotOnline");
+    assertThat(Instant.parse(never.get("updated").asText())).as("not before its deadline")
+        .isAfterOrEqualTo(started.plusSeconds(19));
+    JsonNode retried = again.get("/api/jobs/sleepy-job/devices/flaky-0").json();
+    assertThat(retried.get("attempts")).hasSize(2);
+    assertThat(commandsReceived.get("sleepy-0").get()).isEqualTo(1);
+    assertThat(commandsReceived).doesNotContainKey("sleepy-1");
+    again.close();
+  }
+
+  private final Map<String, Integer> answers = new ConcurrentHashMap<>();
+  private final Map<String, Instant> lastCommandAt = new ConcurrentHashMap<>();
+
   private void connectAll(int port, Map<String, String> keys) {
     List<Future<?>> all = new ArrayList<>();
     for (Map.Entry<String, String> e : keys.entrySet()) {
@@ -137,9 +210,11 @@ class CrashRecoveryTest {
       c.publishHandler(m -> {
         String topic = m.topicName();
         if (topic.startsWith("$iothub/methods/POST/")) {
+          lastCommandAt.put(id, Instant.now());
           commandsReceived.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
           String rid = topic.substring(topic.indexOf("?$rid=") + 6);
-          vertx.setTimer(20, t -> c.publish("$iothub/methods/res/200/?$rid=" + rid, Buffer.buffer("{}"),
+          int status = answers.getOrDefault(id, 200);
+          vertx.setTimer(20, t -> c.publish("$iothub/methods/res/" + status + "/?$rid=" + rid, Buffer.buffer("{}"),
               MqttQoS.AT_MOST_ONCE, false, false));
         }
       });
