@@ -35,10 +35,6 @@ public final class JobEngine {
    * device connected; one query per job, never a timer per device).
    */
   private static final Duration DUE_CHECK = Duration.ofSeconds(5);
-  /** Most devices woken by their connection per tick. */
-  private static final int WAKE_BATCH = 5_000;
-  static final String INTERRUPTED_MESSAGE = "The server stopped after the command was handed to the device's session "
-      + "and before its answer was recorded; it may have reached the device and is not sent again.";
 
   private final JobRepository jobs;
   private final JobWork work;
@@ -49,17 +45,9 @@ public final class JobEngine {
   private final EngineNode node;
   private final Map<String, JobRun> active = new ConcurrentHashMap<>();
   private final AtomicInteger inFlight = new AtomicInteger();
-  private final Set<String> woken = ConcurrentHashMap.newKeySet();
-  private volatile boolean awaitingConnections;
-  /** Devices that were created, changed, connected or reported while a continuous job runs: they may join it. */
-  private final Set<String> candidates = ConcurrentHashMap.newKeySet();
-  private volatile boolean continuousJobs;
-  /** The latest reported document of devices that reported while a confirmed property job runs. */
-  private final Map<String, ObjectNode> reports = new ConcurrentHashMap<>();
-  private volatile boolean awaitingAcks;
+  private final DeviceSignals signals;
+  private final LeaseKeeper leases;
   private Future<Void> currentTick = Future.succeededFuture();
-  private Instant nextRenewal = Instant.MIN;
-  private Instant nextRecovery = Instant.MIN;
 
   public JobEngine(JobRepository jobs, JobWork work, GroupService groups, JobKinds kinds, Clock clock,
                    EngineLimits limits, EngineNode node) {
@@ -70,6 +58,8 @@ public final class JobEngine {
     this.clock = clock;
     this.limits = limits;
     this.node = node;
+    this.signals = new DeviceSignals(jobs, work, groups);
+    this.leases = new LeaseKeeper(jobs, work, node, clock, active::get);
   }
 
   public EngineNode node() {
@@ -81,12 +71,12 @@ public final class JobEngine {
    * expired): devices they sent and never recorded fail {@code Interrupted}; then loads every unfinished job.
    */
   public Future<Void> recover() {
-    return recoverOrphans().compose(n -> jobs.unfinished()).compose(list -> {
+    return leases.recoverOrphans().compose(n -> jobs.unfinished()).compose(list -> {
       List<Future<Void>> woke = new ArrayList<>();
       for (Job job : list) {
         JobRun run = new JobRun(job, kinds.of(job.type()));
         active.putIfAbsent(job.id(), run);
-        woke.add(wakeConnected(run));
+        woke.add(signals.wakeConnected(run));
       }
       if (!list.isEmpty()) {
         LOG.info("Resuming {} unfinished job(s)", list.size());
@@ -95,74 +85,10 @@ public final class JobEngine {
     });
   }
 
-  /**
-   * A job's devices that wait for their connection and are connected already (they connected while no engine
-   * listened, e.g. before this one started) are woken.
-   */
-  private Future<Void> wakeConnected(JobRun run) {
-    if (run.job.options().waitForConnection() == null || !(run.kind instanceof JobKind.Sent sent)) {
-      return Future.succeededFuture();
-    }
-    awaitingConnections = true;
-    return work.awaitingConnection(run.job.id()).map(ids -> {
-      for (String id : ids) {
-        if (sent.connected(id)) {
-          woken.add(id);
-        }
-      }
-      return null;
-    });
-  }
-
-  private Future<Integer> recoverOrphans() {
-    Instant now = clock.instant();
-    nextRecovery = now.plus(node.lease().dividedBy(2));
-    return work.orphanedLeases(node, now).compose(leases -> {
-      Future<Integer> chain = Future.succeededFuture(0);
-      for (Lease lease : leases) {
-        chain = chain.compose(n -> recoverOrphan(lease).map(m -> n + m));
-      }
-      return chain;
-    });
-  }
-
-  private Future<Integer> recoverOrphan(Lease lease) {
-    return jobs.find(lease.jobId()).compose(job -> work.heldBy(lease).compose(held -> {
-      Instant now = clock.instant();
-      DeliveryPolicy delivery = job.map(DeliveryPolicy::of).orElse(DeliveryPolicy.NONE);
-      List<Outcome> outcomes = new ArrayList<>();
-      for (Claimed c : held) {
-        outcomes.add(delivery.judge(c, DeviceResult.failed(c.seq(), c.deviceId(), "Interrupted",
-            INTERRUPTED_MESSAGE, null, now), now));
-      }
-      return work.settleOrphan(lease, outcomes, now).map(settled -> {
-        if (settled && !held.isEmpty()) {
-          LOG.info("Job {}: {} device(s) sent by {} were not answered before it stopped: Interrupted", lease.jobId(),
-              held.size(), lease.holder());
-          JobRun run = active.get(lease.jobId());
-          if (run != null) {
-            run.batch = null; // read the batch again and judge it now: its counts moved
-            run.judgeNotBefore = Instant.MIN;
-            run.waiting = true;
-          }
-        }
-        return settled ? held.size() : 0;
-      });
-    }));
-  }
-
   /** Starts watching a job (a new one, or one loaded again). */
   public void watch(Job job) {
     active.putIfAbsent(job.id(), new JobRun(job, kinds.of(job.type())));
-    if (job.options().continuous()) {
-      continuousJobs = true;
-    }
-    if (job.options().waitForConnection() != null) {
-      awaitingConnections = true;
-    }
-    if (job.options().confirm()) {
-      awaitingAcks = true;
-    }
+    signals.watch(job);
   }
 
   /** Stops a pending or running job; in-flight devices finish and are recorded. */
@@ -202,34 +128,23 @@ public final class JobEngine {
 
   /**
    * A device became reachable (port {@code DevicePresence}): when it waits for its connection in a job, it is sent at
-   * the next tick. Costs nothing while no job waits for connections.
+   * the next tick; it may also have joined a continuous job's group.
    */
   public void deviceOnline(String deviceId) {
-    if (awaitingConnections) {
-      woken.add(deviceId);
-    }
-    deviceChanged(deviceId);
+    signals.online(deviceId);
   }
 
   /**
-   * A device's reported properties changed (port {@code ReportedListener}): when it awaits its acknowledgement in a
-   * confirmed property job, its report is judged at the next tick. Costs nothing while no such job runs.
+   * A device's reported properties changed (port {@code ReportedListener}): judged at the next tick when it awaits its
+   * acknowledgement in a confirmed property job; it may also have joined a continuous job's group.
    */
   public void reported(String deviceId, ObjectNode reported) {
-    if (awaitingAcks) {
-      reports.put(deviceId, reported);
-    }
-    deviceChanged(deviceId);
+    signals.reported(deviceId, reported);
   }
 
-  /**
-   * A device was created or changed (port {@code DeviceListener}, and connections and reports): it may have joined
-   * the group of a continuous job. Costs nothing while no continuous job runs.
-   */
+  /** A device was created or changed (port {@code DeviceListener}): it may have joined a continuous job's group. */
   public void deviceChanged(String deviceId) {
-    if (continuousJobs) {
-      candidates.add(deviceId);
-    }
+    signals.changed(deviceId);
   }
 
   /** The handler of a job type. */
@@ -259,27 +174,8 @@ public final class JobEngine {
     }
     Instant now = clock.instant();
     List<Future<?>> steps = new ArrayList<>();
-    if (!now.isBefore(nextRenewal)) {
-      nextRenewal = now.plus(node.lease().dividedBy(3));
-      steps.add(work.renew(node.holder(), now.plus(node.lease()))
-          .onFailure(e -> LOG.warn("Renewing the leases of {} failed: {}", node.holder(), e.toString())));
-    }
-    awaitingConnections = active.values().stream().anyMatch(r -> r.job.options().waitForConnection() != null
-        && !r.job.status().isFinal());
-    awaitingAcks = active.values().stream().anyMatch(r -> r.job.options().confirm() && !r.job.status().isFinal());
-    if (!woken.isEmpty()) {
-      steps.add(wake(now));
-    }
-    if (!reports.isEmpty()) {
-      steps.add(judgeReports(now));
-    }
-    continuousJobs = active.values().stream().anyMatch(r -> r.job.options().continuous() && !r.job.status().isFinal());
-    if (!candidates.isEmpty()) {
-      steps.add(joinCandidates(now));
-    }
-    if (!now.isBefore(nextRecovery)) {
-      steps.add(recoverOrphans().onFailure(e -> LOG.warn("Recovering orphaned leases failed: {}", e.toString())));
-    }
+    steps.addAll(leases.upkeep(now));
+    steps.addAll(signals.handle(active.values(), now));
     for (JobRun run : active.values()) {
       if (now.isBefore(run.retryAt)) {
         continue;
@@ -297,76 +193,6 @@ public final class JobEngine {
     }
     currentTick = Future.join(new ArrayList<>(steps)).<Void>mapEmpty().recover(e -> Future.succeededFuture());
     return currentTick;
-  }
-
-  private Future<Integer> wake(Instant now) {
-    List<String> ids = new ArrayList<>();
-    for (var it = woken.iterator(); it.hasNext() && ids.size() < WAKE_BATCH; ) {
-      ids.add(it.next());
-      it.remove();
-    }
-    return work.wake(ids, now).onSuccess(n -> {
-      if (n > 0) {
-        for (JobRun run : active.values()) {
-          run.nextDueCheck = Instant.MIN;
-        }
-      }
-    }).onFailure(e -> {
-      woken.addAll(ids);
-      LOG.warn("Waking devices that connected failed: {}", e.toString());
-    });
-  }
-
-  /** Candidates that match a continuous job's group now join it (one query per job for up to a batch of them). */
-  private Future<Void> joinCandidates(Instant now) {
-    List<String> ids = new ArrayList<>();
-    for (var it = candidates.iterator(); it.hasNext() && ids.size() < WAKE_BATCH; ) {
-      ids.add(it.next());
-      it.remove();
-    }
-    List<Future<Void>> all = new ArrayList<>();
-    for (JobRun run : active.values()) {
-      Job job = run.job;
-      if (!job.options().continuous() || job.start() == null || job.status().isFinal() || job.rerunOf() != null) {
-        continue;
-      }
-      all.add(groups.get(job.groupId()).compose(g -> work.join(job.id(), g.filter(), run.kind.targetsOf(job), ids,
-          now)).compose(n -> n > 0 ? reload(run) : Future.succeededFuture()));
-    }
-    return Future.join(all).<Void>mapEmpty()
-        .onFailure(e -> LOG.warn("Adding devices to continuous jobs failed: {}", e.toString()));
-  }
-
-  /** Judges the reports of devices awaiting their acknowledgement, job by job. */
-  private Future<Void> judgeReports(Instant now) {
-    Map<String, ObjectNode> batch = new java.util.HashMap<>();
-    for (var it = reports.entrySet().iterator(); it.hasNext() && batch.size() < WAKE_BATCH; ) {
-      var e = it.next();
-      batch.put(e.getKey(), e.getValue());
-      it.remove();
-    }
-    List<Future<Void>> all = new ArrayList<>();
-    for (JobRun run : active.values()) {
-      Job job = run.job;
-      if (!job.options().confirm() || job.status().isFinal()) {
-        continue;
-      }
-      all.add(work.awaitingAcknowledgement(job.id(), batch.keySet()).compose(awaited -> {
-        List<DeviceResult> settled = new ArrayList<>();
-        for (AwaitedAck a : awaited) {
-          Acknowledgement.judge(job, a.seq(), a.deviceId(), a.version(), batch.get(a.deviceId()), now)
-              .ifPresent(settled::add);
-        }
-        return work.acknowledge(job.id(), settled).map(n -> {
-          if (n > 0) {
-            run.judgeNotBefore = Instant.MIN;
-          }
-          return (Void) null;
-        });
-      }));
-    }
-    return Future.join(all).<Void>mapEmpty()
-        .onFailure(e -> LOG.warn("Judging acknowledgements failed: {}", e.toString()));
   }
 
   /** Writes the job's recorded results and, alongside, advances it. */
@@ -672,7 +498,7 @@ public final class JobEngine {
             // connected between its attempt and this write: its connection's wake found nothing to wake
             if (x.awaitsConnection() && run.kind instanceof JobKind.Sent sent
                 && sent.connected(x.result().deviceId())) {
-              woken.add(x.result().deviceId());
+              signals.woken(x.result().deviceId());
             }
           }
         })
