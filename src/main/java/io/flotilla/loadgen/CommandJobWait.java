@@ -46,6 +46,11 @@ public final class CommandJobWait implements Scenario {
     return devices <= 0 ? Double.NaN : ScenarioResult.round((heapAfter - heapBefore) / 1024.0 / devices, 2);
   }
 
+  /** A reading meets the target only when it is one: a heap that shrank (negative) or no waiting device shows nothing. */
+  static boolean meetsHeapTarget(double kbPerWaitingDevice) {
+    return kbPerWaitingDevice >= 0 && kbPerWaitingDevice <= TARGET_KB_PER_WAITING_DEVICE;
+  }
+
   /**
    * Per device, microseconds from a moment of its own ({@code from}: its CONNACK or SUBACK, nanoTime) to its first
    * method request ({@code method}); 0 in either = it never happened ({@code missing}). A request seen before
@@ -212,7 +217,11 @@ public final class CommandJobWait implements Scenario {
     r.check("every device completed exactly once", exactlyOnce);
     r.check("p99 SUBACK -> command < 1 s (late devices)",
         late.isEmpty() || (judged.count() > 0 && judged.p99() < TARGET_P99_MS));
-    r.check("<= 2 KB heap per waiting device", kb <= TARGET_KB_PER_WAITING_DEVICE);
+    r.check("<= 2 KB heap per waiting device", meetsHeapTarget(kb));
+    if (kb < 0) {
+      r.note("the heap shrank between the readings (the server freed more than the waiting devices added, e.g. "
+          + "after earlier scenarios): no reading, so the heap target is not shown met; rerun with more devices");
+    }
     if (waitingCount < late.size()) {
       r.note("only " + waitingCount + " of " + late.size() + " late devices were seen waiting before they connected");
     }

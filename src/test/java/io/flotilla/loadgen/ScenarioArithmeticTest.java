@@ -184,6 +184,11 @@ class ScenarioArithmeticTest {
     assertThat(CommandJobWait.kbPerDevice(100_000, 100_000 + 3 * 1_000, 3)).isEqualTo(0.98);
     assertThat(CommandJobWait.kbPerDevice(200, 100, 1)).isNegative();
     assertThat(CommandJobWait.kbPerDevice(1, 2, 0)).isNaN();
+    assertThat(CommandJobWait.meetsHeapTarget(1.5)).isTrue();
+    assertThat(CommandJobWait.meetsHeapTarget(2.0)).isTrue();
+    assertThat(CommandJobWait.meetsHeapTarget(2.01)).isFalse();
+    assertThat(CommandJobWait.meetsHeapTarget(-7.67)).as("a heap that shrank is no reading").isFalse();
+    assertThat(CommandJobWait.meetsHeapTarget(Double.NaN)).isFalse();
   }
 
   @Test
