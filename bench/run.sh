@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Reproduces the load-generator benchmarks (docs/benchmarks.md): builds the jar, starts a Flotilla server on free ports
 # in a fresh data directory, starts Mosquitto for the baseline (plain MQTT and MQTT/TLS listeners), runs
-# `flotilla loadgen` as a separate process, stops everything. Small defaults finish in a few minutes; pass the target sizes to reproduce the published numbers:
+# `flotilla loadgen` as a separate process, stops everything. Small defaults finish in a few minutes; pass the target sizes to reproduce the published numbers.
+# --scenario goes to the load generator, which knows the names and what `all` runs (LoadGenerator.SCENARIOS).
 #
 #   bench/run.sh                                   # 200 live devices, 5,000 registered, every scenario
 #   bench/run.sh --devices 10000 --registered 100000
 #   bench/run.sh --scenario command-job,mosquitto-baseline --devices 2000
+#   bench/run.sh --scenario command-job-wait --devices 500 --registered 500   # half the devices connect late (issue 12)
 #   bench/run.sh --postgres                        # same, server on a throwaway local PostgreSQL 15 cluster
 #   bench/run.sh --db-url jdbc:postgresql://host/db --db-user u --db-password p
 #   bench/run.sh --jfr                             # also record the server with JFR (bench/results/server-*.jfr)

@@ -1,10 +1,12 @@
 package io.flotilla.loadgen;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.TrustOptions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntToLongFunction;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
@@ -44,16 +46,34 @@ public final class DeviceFleet {
   /** Opens one session per device, at most {@code concurrency} handshakes at a time. */
   public Future<Connected> connect(List<DeviceIdentity> devices, int concurrency) {
     Histogram micros = new ConcurrentHistogram(1, 600_000_000L, 3);
-    return Bounded.run(devices.size(), concurrency, i -> {
-      SimulatedClient c = new SimulatedClient(vertx, devices.get(i), host, trust, events);
-      long start = System.nanoTime();
-      return c.connect(host, port).onSuccess(v -> {
-        micros.recordValue(Math.max(1, (System.nanoTime() - start) / 1000));
-        synchronized (this) {
-          live.add(c);
-        }
-      }).onFailure(e -> c.disconnect());
+    return Bounded.run(devices.size(), concurrency, i -> open(devices.get(i), micros))
+        .map(t -> new Connected(t, micros));
+  }
+
+  /**
+   * Opens one session per device, device {@code i} starting its connection {@code offsetNanos(i)} after this call
+   * (arrivals spread out over time, not a storm); the tally's time runs until the last one is subscribed.
+   */
+  public Future<Connected> connectAt(List<DeviceIdentity> devices, IntToLongFunction offsetNanos) {
+    Histogram micros = new ConcurrentHistogram(1, 600_000_000L, 3);
+    long start = System.nanoTime();
+    return Bounded.run(devices.size(), devices.size(), i -> {
+      long delayMs = Math.max(1, (start + offsetNanos.applyAsLong(i) - System.nanoTime()) / 1_000_000);
+      Promise<Void> due = Promise.promise();
+      vertx.setTimer(delayMs, t -> due.complete());
+      return due.future().compose(v -> open(devices.get(i), micros));
     }).map(t -> new Connected(t, micros));
+  }
+
+  private Future<Void> open(DeviceIdentity device, Histogram micros) {
+    SimulatedClient c = new SimulatedClient(vertx, device, host, trust, events);
+    long start = System.nanoTime();
+    return c.connect(host, port).onSuccess(v -> {
+      micros.recordValue(Math.max(1, (System.nanoTime() - start) / 1000));
+      synchronized (this) {
+        live.add(c);
+      }
+    }).onFailure(e -> c.disconnect());
   }
 
   public void startTelemetry(long intervalMs) {

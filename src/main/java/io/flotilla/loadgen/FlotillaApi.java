@@ -60,6 +60,15 @@ public final class FlotillaApi implements AutoCloseable {
     return send(HttpMethod.GET, pathAndQuery, null);
   }
 
+  /** A text resource of the API, e.g. {@code /api/jobs/{id}/devices?format=csv}. */
+  public Future<String> getText(String path) {
+    String uri = path + (path.contains("?") ? "&" : "?") + "api-version=" + API_VERSION;
+    return client.request(HttpMethod.GET, port, host, uri).putHeader("Authorization", authorization).send()
+        .compose(r -> r.statusCode() / 100 != 2
+            ? Future.failedFuture(new ApiError(HttpMethod.GET, path, r.statusCode(), r.bodyAsString()))
+            : Future.succeededFuture(r.bodyAsString() == null ? "" : r.bodyAsString()));
+  }
+
   /** {@code /metrics} as Prometheus text. */
   public Future<String> metricsText() {
     return client.get(port, host, "/metrics").send().compose(r -> r.statusCode() == 200

@@ -2,6 +2,7 @@ package io.flotilla.loadgen;
 
 import io.vertx.core.json.JsonObject;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * One job driven over REST and timed from the load generator: PUT (creation latency), then GET every 10 ms until the
@@ -15,21 +16,35 @@ public record JobRun(String id, long startNanos, long putNanos, long endNanos, J
   public static JobRun start(Rig rig, String id, JsonObject definition, long startNanos) {
     Rig.await(rig.api().put("/api/jobs/" + id, definition));
     long putNanos = System.nanoTime() - startNanos;
-    long deadline = System.nanoTime() + rig.options().jobTimeoutSeconds * 1_000_000_000L;
+    JsonObject job = poll(rig, id, j -> false, System.nanoTime() + rig.options().jobTimeoutSeconds * 1_000_000_000L);
+    return new JobRun(id, startNanos, putNanos, System.nanoTime(), job);
+  }
+
+  /** GETs the job every 10 ms until {@code until} holds, the job is final or the deadline passed; the last answer. */
+  public static JsonObject poll(Rig rig, String id, Predicate<JsonObject> until, long deadlineNanos) {
     JsonObject job;
     while (true) {
       job = Rig.await(rig.api().get("/api/jobs/" + id));
-      if (FINAL.contains(job.getString("status")) || System.nanoTime() > deadline) {
-        break;
+      if (until.test(job) || isFinal(job) || System.nanoTime() > deadlineNanos) {
+        return job;
       }
       try {
         Thread.sleep(POLL_MS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        break;
+        return job;
       }
     }
-    return new JobRun(id, startNanos, putNanos, System.nanoTime(), job);
+  }
+
+  public static boolean isFinal(JsonObject job) {
+    return FINAL.contains(job.getString("status"));
+  }
+
+  /** A field of the job's {@code progress}; -1 when absent. */
+  public static int progress(JsonObject job, String field) {
+    JsonObject p = job.getJsonObject("progress");
+    return p == null ? -1 : p.getInteger(field, -1);
   }
 
   public String status() {
@@ -41,8 +56,7 @@ public record JobRun(String id, long startNanos, long putNanos, long endNanos, J
   }
 
   public int progress(String field) {
-    JsonObject p = last.getJsonObject("progress");
-    return p == null ? -1 : p.getInteger(field, -1);
+    return progress(last, field);
   }
 
   /** Fills the metrics every job scenario reports. */

@@ -21,8 +21,8 @@ public final class LoadGenerator {
   static final Map<String, Scenario> SCENARIOS = new LinkedHashMap<>();
 
   static {
-    for (Scenario s : List.of(new ConnectStorm(), new CommandJob(), new CommandJobSeries(), new PropertyJob(), new JobDevicesPaging(),
-        new Telemetry(), new MosquittoBaseline())) {
+    for (Scenario s : List.of(new ConnectStorm(), new CommandJob(), new CommandJobSeries(), new CommandJobWait(),
+        new PropertyJob(), new JobDevicesPaging(), new Telemetry(), new MosquittoBaseline())) {
       SCENARIOS.put(s.name(), s);
     }
   }

@@ -31,8 +31,9 @@ public final class LoadOptions {
       description = "Registered devices in the property job, live ones included (default: ${DEFAULT-VALUE}).")
   public int registered;
 
-  @Option(names = "--scenario", defaultValue = "all", description = "command-job, property-job, connect-storm, "
-      + "job-devices-paging, telemetry, mosquitto-baseline or all; comma-separated for several (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--scenario", defaultValue = "all", description = "connect-storm, command-job, command-job-series, "
+      + "command-job-wait, property-job, job-devices-paging, telemetry, mosquitto-baseline or all; comma-separated for "
+      + "several (default: ${DEFAULT-VALUE}).")
   public String scenario;
 
   @Option(names = "--out", defaultValue = "results.json", description = "JSON results file (default: ${DEFAULT-VALUE}).")
@@ -92,6 +93,20 @@ public final class LoadOptions {
   @Option(names = "--series-runs", defaultValue = "9",
       description = "command-job-series: measured jobs; their median is judged (default: ${DEFAULT-VALUE}).")
   public int seriesRuns;
+
+  @Option(names = "--wait-late-percent", defaultValue = "50",
+      description = "command-job-wait: share of the live devices offline when the job starts, spread over the ids "
+          + "(default: ${DEFAULT-VALUE}).")
+  public int waitLatePercent;
+
+  @Option(names = "--wait-connect-seconds", defaultValue = "10",
+      description = "command-job-wait: the offline devices connect one after another, evenly spread over this many "
+          + "seconds (default: ${DEFAULT-VALUE}).")
+  public double waitConnectSeconds;
+
+  @Option(names = "--wait-for-connection", defaultValue = "PT5M",
+      description = "command-job-wait: the job's delivery.waitForConnection (default: ${DEFAULT-VALUE}).")
+  public String waitForConnection;
 
   @Option(names = "--label", defaultValue = "", description = "Free text stored in the results (e.g. database: h2).")
   public String label;

@@ -23,6 +23,16 @@ public record ServerSample(long heapBytes, double cpuUsage) {
     return new ServerSample(heap, cpu);
   }
 
+  /** The first sample of {@code metric} (e.g. {@code flotilla_mqtt_sessions}); NaN when it is absent. */
+  public static double gauge(String text, String metric) {
+    for (String line : text.split("\n")) {
+      if (line.startsWith(metric + " ") || line.startsWith(metric + "{")) {
+        return value(line);
+      }
+    }
+    return Double.NaN;
+  }
+
   /** The sample value: the first field after the metric name and labels (a timestamp may follow). */
   private static double value(String line) {
     int labelsEnd = line.lastIndexOf('}');

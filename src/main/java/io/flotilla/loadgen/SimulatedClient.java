@@ -39,6 +39,12 @@ public final class SimulatedClient {
   private boolean telemetryOn;
   private long telemetryIntervalMs;
   private long sentAt;
+  // When this session saw its CONNACK, its SUBACK and its first method request (System.nanoTime(), 0 = not yet), and
+  // how many method requests it got: written on the client's context, read by scenarios once they are over.
+  private volatile long connackAt;
+  private volatile long subackAt;
+  private volatile long firstMethodAt;
+  private volatile int methodRequests;
 
   public SimulatedClient(Vertx vertx, DeviceIdentity device, String host, TrustOptions trust, FleetEvents events) {
     this.device = device;
@@ -71,7 +77,12 @@ public final class SimulatedClient {
     context.runOnContext(v -> {
       client.exceptionHandler(e -> { });
       client.publishHandler(this::onMessage);
-      client.subscribeCompletionHandler(ack -> ready.tryComplete());
+      client.subscribeCompletionHandler(ack -> {
+        if (subackAt == 0) {
+          subackAt = System.nanoTime();
+        }
+        ready.tryComplete();
+      });
       client.publishCompletionHandler(this::onPuback);
       client.closeHandler(x -> {
         ready.tryFail("connection closed before SUBACK");
@@ -80,6 +91,7 @@ public final class SimulatedClient {
         }
       });
       client.connect(port, host).compose(ack -> {
+        connackAt = System.nanoTime();
         if (ack.code() != MqttConnectReturnCode.CONNECTION_ACCEPTED) {
           return Future.failedFuture("CONNACK " + ack.code());
         }
@@ -87,6 +99,26 @@ public final class SimulatedClient {
       }).onFailure(ready::tryFail);
     });
     return ready.future();
+  }
+
+  /** System.nanoTime() of this session's CONNACK; 0 before it. */
+  public long connackAt() {
+    return connackAt;
+  }
+
+  /** System.nanoTime() of the SUBACK of its subscriptions (methods among them); 0 before it. */
+  public long subackAt() {
+    return subackAt;
+  }
+
+  /** System.nanoTime() of its first method request; 0 before one came. */
+  public long firstMethodAt() {
+    return firstMethodAt;
+  }
+
+  /** Method requests this session received. */
+  public int methodRequests() {
+    return methodRequests;
   }
 
   public Future<Void> disconnect() {
@@ -137,6 +169,10 @@ public final class SimulatedClient {
   private void onMessage(MqttPublishMessage m) {
     String topic = m.topicName();
     if (topic.startsWith(METHOD_PREFIX)) {
+      if (firstMethodAt == 0) {
+        firstMethodAt = System.nanoTime();
+      }
+      methodRequests++;
       events.methodArrived();
       String requestId = TopicParameters.get(topic, "$rid");
       client.publish("$iothub/methods/res/200/?$rid=" + requestId, EMPTY_JSON, MqttQoS.AT_MOST_ONCE, false, false);

@@ -151,6 +151,98 @@ class ScenarioArithmeticTest {
     assertThat(LoadGenerator.selected("property-job,command-job")).extracting(Scenario::name)
         .containsExactly("property-job", "command-job");
     assertThat(LoadGenerator.selected("all")).extracting(Scenario::name).containsExactly("connect-storm",
-        "command-job", "command-job-series", "property-job", "job-devices-paging", "telemetry", "mosquitto-baseline");
+        "command-job", "command-job-series", "command-job-wait", "property-job", "job-devices-paging", "telemetry",
+        "mosquitto-baseline");
+  }
+
+  @Test
+  void lateDevicesAreTheGivenShareEvenlyInterleaved() {
+    java.util.List<Integer> half = java.util.stream.IntStream.range(0, 10).filter(i -> CommandJobWait.late(i, 50))
+        .boxed().toList();
+    assertThat(half).containsExactly(1, 3, 5, 7, 9);
+    assertThat(java.util.stream.IntStream.range(0, 10_000).filter(i -> CommandJobWait.late(i, 50)).count())
+        .isEqualTo(5_000);
+    assertThat(java.util.stream.IntStream.range(0, 1_000).filter(i -> CommandJobWait.late(i, 30)).count())
+        .isEqualTo(300);
+    assertThat(java.util.stream.IntStream.range(0, 7).filter(i -> CommandJobWait.late(i, 0)).count()).isZero();
+    assertThat(java.util.stream.IntStream.range(0, 7).filter(i -> CommandJobWait.late(i, 100)).count()).isEqualTo(7);
+  }
+
+  @Test
+  void lateConnectsAreSpreadEvenlyOverTheWindowFirstAtOnce() {
+    long window = 10_000_000_000L;
+    assertThat(CommandJobWait.offsetNanos(0, 5_000, window)).isZero();
+    assertThat(CommandJobWait.offsetNanos(1, 5_000, window)).isEqualTo(2_000_000L);
+    assertThat(CommandJobWait.offsetNanos(2_500, 5_000, window)).isEqualTo(5_000_000_000L);
+    assertThat(CommandJobWait.offsetNanos(4_999, 5_000, window)).isEqualTo(9_998_000_000L);
+    assertThat(CommandJobWait.offsetNanos(0, 0, window)).isZero();
+  }
+
+  @Test
+  void heapPerWaitingDeviceIsTheGrowthOverTheWaitingDevicesInKb() {
+    assertThat(CommandJobWait.kbPerDevice(300L << 20, (300L << 20) + 5_000 * 1_536L, 5_000)).isEqualTo(1.5);
+    assertThat(CommandJobWait.kbPerDevice(100_000, 100_000 + 3 * 1_000, 3)).isEqualTo(0.98);
+    assertThat(CommandJobWait.kbPerDevice(200, 100, 1)).isNegative();
+    assertThat(CommandJobWait.kbPerDevice(1, 2, 0)).isNaN();
+    assertThat(CommandJobWait.meetsHeapTarget(1.5)).isTrue();
+    assertThat(CommandJobWait.meetsHeapTarget(2.0)).isTrue();
+    assertThat(CommandJobWait.meetsHeapTarget(2.01)).isFalse();
+    assertThat(CommandJobWait.meetsHeapTarget(-7.67)).as("a heap that shrank is no reading").isFalse();
+    assertThat(CommandJobWait.meetsHeapTarget(Double.NaN)).isFalse();
+  }
+
+  @Test
+  void reachIsEachDevicesOwnTimeFromItsAcknowledgementToItsCommand() {
+    long t = 1_000_000_000L;
+    long[] suback = {t, t + 5_000_000, t + 9_000_000, 0, t};
+    long[] method = {t + 20_000_000, t + 5_000_000 + 300_000_000, 0, t, t - 1_000};
+    CommandJobWait.Reach r = CommandJobWait.Reach.of(suback, method);
+    assertThat(r.missing()).as("one never got its command, one never subscribed").isEqualTo(2);
+    assertThat(r.early()).isEqualTo(1);
+    LatencySummary s = LatencySummary.of(r.micros());
+    assertThat(s.count()).isEqualTo(3);
+    assertThat(s.max()).isBetween(299.9, 300.1);
+    assertThat(s.p50()).isBetween(19.9, 20.1);
+    assertThat(r.micros().getMinValue()).as("early counts as (at least) 1 us").isLessThanOrEqualTo(1);
+  }
+
+  @Test
+  void waitingDevicesArePendingWithANextAttempt() {
+    io.vertx.core.json.JsonObject page = new io.vertx.core.json.JsonObject("""
+        {"value": [
+          {"id": "a", "status": "pending", "attempts": [], "nextAttempt": "2026-11-28T10:05:00Z"},
+          {"id": "b", "status": "pending", "attempts": []},
+          {"id": "c", "status": "completed", "responseCode": 200, "attempts": [{"n": 1}]},
+          {"id": "d", "status": "pending", "attempts": [], "nextAttempt": "2026-11-28T10:05:00Z"}
+        ], "nextLink": null}""");
+    assertThat(CommandJobWait.waiting(page, java.util.Set.of("a", "b", "c"))).isEqualTo(1);
+    assertThat(CommandJobWait.waiting(page, java.util.Set.of("a", "d"))).isEqualTo(2);
+    assertThat(CommandJobWait.waiting(new io.vertx.core.json.JsonObject(), java.util.Set.of("a"))).isZero();
+  }
+
+  @Test
+  void jobDeviceResultsReadTheCsvWithQuotedMessages() {
+    String csv = """
+        id,status,errorCode,errorMessage,responseCode,updatedAt,attempts
+        lg-live-000000,completed,,,200,2026-11-28T10:00:01.500Z,1
+        lg-live-000001,completed,,,200,2026-11-28T10:00:12.250Z,2
+        lg-live-000002,pending,,,,,1
+        lg-live-000003,failed,DeviceNotOnline,"The device did not connect, ""in time"".",,2026-11-28T10:05:00Z,1
+        lg-live-000004,pending,,,,,0
+        lg-live-000000,completed,,,200,2026-11-28T10:00:01.500Z,1
+        """;
+    JobDeviceResults r = JobDeviceResults.parse(csv);
+    assertThat(r.size()).isEqualTo(5);
+    assertThat(r.duplicateRows()).isEqualTo(1);
+    assertThat(r.completedWith(200)).isEqualTo(2);
+    assertThat(r.statuses()).containsEntry("completed", 2).containsEntry("pending", 2).containsEntry("failed", 1);
+    assertThat(r.failures()).containsExactly(java.util.Map.entry("DeviceNotOnline", 1));
+    assertThat(r.attempts()).containsExactly(java.util.Map.entry("0", 1), java.util.Map.entry("1", 3),
+        java.util.Map.entry("2", 1));
+    assertThat(r.lastUpdated()).isEqualTo(java.time.Instant.parse("2026-11-28T10:05:00Z"));
+    assertThat(r.row("lg-live-000003").errorCode()).isEqualTo("DeviceNotOnline");
+    assertThat(JobDeviceResults.records("a,\"b\r\nc\",d\r\n")).containsExactly(java.util.List.of("a", "b\r\nc", "d"));
+    assertThat(JobDeviceResults.parse("id,status,errorCode,errorMessage,responseCode,updatedAt,attempts\n").size())
+        .isZero();
   }
 }

@@ -36,6 +36,14 @@ class ServerSampleTest {
   }
 
   @Test
+  void readsOneGaugeByName() {
+    String text = SCRAPE + "# TYPE flotilla_mqtt_sessions gauge\nflotilla_mqtt_sessions_total 7\nflotilla_mqtt_sessions 5000.0\n";
+    assertThat(ServerSample.gauge(text, "flotilla_mqtt_sessions")).isEqualTo(5000.0);
+    assertThat(ServerSample.gauge(text, "process_cpu_usage")).isEqualTo(0.4375);
+    assertThat(ServerSample.gauge(SCRAPE, "flotilla_mqtt_sessions")).isNaN();
+  }
+
+  @Test
   void watchSummaryReportsBeforeAfterMaxAndCpuMean() {
     Map<String, Object> m = ServerWatch.summary(List.of(new ServerSample(10 << 20, 0.2),
         new ServerSample(30 << 20, 0.6), new ServerSample(20 << 20, Double.NaN)));
