@@ -139,10 +139,10 @@ class JobsApiTest {
     assertThat(csv.status()).isEqualTo(200);
     assertThat(csv.contentType()).startsWith("text/csv");
     String[] lines = csv.text().split("\r\n");
-    assertThat(lines[0]).isEqualTo("id,status,errorCode,errorMessage,responseCode,updatedAt,attempts");
+    assertThat(lines[0]).isEqualTo("id,status,errorCode,errorMessage,responseCode,updatedAt,attempts,nextAttempt");
     assertThat(lines).hasSize(4);
     assertThat(lines[1]).startsWith(trucks.stream().sorted().findFirst().orElseThrow() + ",failed,DeviceNotOnline,")
-        .endsWith(",1");
+        .endsWith(",1,");
     ApiClient.Response byHeader = api.send(HttpMethod.GET, "/api/jobs/csv-job/devices", null, null,
         Map.of("Accept", "text/csv"));
     assertThat(byHeader.text()).isEqualTo(csv.text());

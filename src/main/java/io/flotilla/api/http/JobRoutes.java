@@ -105,7 +105,7 @@ public final class JobRoutes implements ResourceRoutes {
           List<String> lines = new ArrayList<>();
           if (!header[0]) {
             header[0] = true;
-            lines.add("id,status,errorCode,errorMessage,responseCode,updatedAt,attempts");
+            lines.add("id,status,errorCode,errorMessage,responseCode,updatedAt,attempts,nextAttempt");
           }
           page.items().forEach(r -> lines.add(csvLine(r)));
           after[0] = page.nextKey().orElse(null);
@@ -279,7 +279,7 @@ public final class JobRoutes implements ResourceRoutes {
     boolean fin = r.status().isFinal();
     return String.join(",", csv(r.deviceId()), r.status().wire(), csv(r.errorCode()), csv(r.errorMessage()),
         !fin || r.responseCode() == null ? "" : r.responseCode().toString(), fin && r.at() != null ? r.at().toString()
-        : "", Integer.toString(d.attempts().size()));
+        : "", Integer.toString(d.attempts().size()), d.nextAttempt() == null ? "" : d.nextAttempt().toString());
   }
 
   private static String csv(String s) {
