@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,11 +29,6 @@ public final class JobEngine {
   private static final Logger LOG = LoggerFactory.getLogger(JobEngine.class);
   /** How soon a batch that still has waiting devices is looked at again. */
   private static final Duration JUDGE_AGAIN = Duration.ofSeconds(1);
-  /**
-   * The longest a job with waiting devices goes without looking for due ones (it looks when the next one is due, or a
-   * device connected; one query per job, never a timer per device).
-   */
-  private static final Duration DUE_CHECK = Duration.ofSeconds(5);
 
   private final JobRepository jobs;
   private final JobWork work;
@@ -44,9 +38,9 @@ public final class JobEngine {
   private final EngineLimits limits;
   private final EngineNode node;
   private final Map<String, JobRun> active = new ConcurrentHashMap<>();
-  private final AtomicInteger inFlight = new AtomicInteger();
   private final DeviceSignals signals;
   private final LeaseKeeper leases;
+  private final Dispatcher dispatcher;
   private Future<Void> currentTick = Future.succeededFuture();
 
   public JobEngine(JobRepository jobs, JobWork work, GroupService groups, JobKinds kinds, Clock clock,
@@ -60,6 +54,7 @@ public final class JobEngine {
     this.node = node;
     this.signals = new DeviceSignals(jobs, work, groups);
     this.leases = new LeaseKeeper(jobs, work, node, clock, active::get);
+    this.dispatcher = new Dispatcher(work, limits, node, clock, active::values);
   }
 
   public EngineNode node() {
@@ -159,7 +154,7 @@ public final class JobEngine {
 
   /** Commands in flight across all jobs. */
   public int inFlight() {
-    return inFlight.get();
+    return dispatcher.inFlight();
   }
 
   /** Jobs the engine is still working on or holding (stopped). */
@@ -253,7 +248,7 @@ public final class JobEngine {
       Instant now = clock.instant();
       if (run.applyFrom != null && run.applyFrom > b.last()) {
         // applied whole: devices awaiting their acknowledgement may pass their deadline
-        return expireAcks(run, now).compose(v -> endOfBatch(run, b));
+        return dispatcher.expireAcks(run, now).compose(v -> endOfBatch(run, b));
       }
       long from = run.applyFrom == null || run.applyFrom < b.first() ? b.first() : run.applyFrom;
       long to = b.last();
@@ -280,105 +275,14 @@ public final class JobEngine {
       if (b == null) {
         return Future.succeededFuture();
       }
-      return sendDue(run, kind).compose(v -> sendNext(run, kind, b));
-    });
-  }
-
-  /** Devices whose wait is over (their retry is due, or they connected) go out again; expired waits fail. */
-  private Future<Void> sendDue(JobRun run, JobKind.Sent kind) {
-    Instant now = clock.instant();
-    if (!run.waiting || now.isBefore(run.nextDueCheck)) {
-      return Future.succeededFuture();
-    }
-    run.nextDueCheck = now.plus(DUE_CHECK);
-    DeliveryPolicy delivery = DeliveryPolicy.of(run.job);
-    Future<Integer> expired = delivery.waitForConnection() == null ? Future.succeededFuture(0)
-        : work.expireWaits(run.job.id(), now, delivery.expiredMessage());
-    return expired.compose(n -> {
-      if (n > 0) {
-        run.judgeNotBefore = Instant.MIN;
-      }
-      int room = reserve(run.paced(Math.min(limits.claimPerTick(), perJobCap() - run.inFlight.get()), now));
-      if (room <= 0) {
-        run.nextDueCheck = Instant.MIN;
-        return Future.succeededFuture();
-      }
-      return work.claimDue(run.job.id(), now, room, node.holder(), now.plus(node.lease())).compose(claim -> {
-        inFlight.addAndGet(claim.devices().size() - room);
-        dispatch(run, kind, claim.devices());
-        if (claim.devices().size() == room) {
-          run.nextDueCheck = Instant.MIN; // more may be due
-          return Future.<Void>succeededFuture();
+      return dispatcher.sendDue(run, kind).compose(v -> {
+        if (!run.exhausted) {
+          return dispatcher.sendNext(run, kind, b);
         }
-        // look again when the next one is due (or a device connects), at the latest after DUE_CHECK
-        return work.nextDue(run.job.id()).map(next -> {
-          next.ifPresent(at -> run.dueNoLaterThan(at));
-          return (Void) null;
-        });
-      }, e -> {
-        inFlight.addAndGet(-room);
-        return Future.failedFuture(e);
+        // every device of the batch was sent: once all are answered and written, the batch is judged
+        return run.idle() ? endOfBatch(run, b) : Future.succeededFuture();
       });
     });
-  }
-
-  /** The batch's devices never sent go out up to the in-flight share; once all went, the batch is judged. */
-  /** Devices of a confirmed job that did not acknowledge by their deadline fail; looked at when the next is due. */
-  private Future<Void> expireAcks(JobRun run, Instant now) {
-    if (!run.job.options().confirm() || run.job.options().waitForConnection() == null
-        || now.isBefore(run.nextDueCheck)) {
-      return Future.succeededFuture();
-    }
-    run.nextDueCheck = now.plus(DUE_CHECK);
-    String message = "The device did not acknowledge the job's desired version within its waitForConnection ("
-        + run.job.options().waitForConnection() + ").";
-    return work.expireWaits(run.job.id(), now, message).compose(n -> {
-      if (n > 0) {
-        run.judgeNotBefore = Instant.MIN;
-      }
-      return work.nextDue(run.job.id());
-    }).map(next -> {
-      next.ifPresent(run::dueNoLaterThan);
-      return null;
-    });
-  }
-
-  private Future<Void> sendNext(JobRun run, JobKind.Sent kind, BatchState b) {
-    if (run.exhausted) {
-      return run.idle() ? endOfBatch(run, b) : Future.succeededFuture();
-    }
-    Instant now = clock.instant();
-    int room = reserve(run.paced(Math.min(limits.claimPerTick(), perJobCap() - run.inFlight.get()), now));
-    if (room <= 0) {
-      return Future.succeededFuture();
-    }
-    return work.claim(run.job.id(), b.last(), room, node.holder(), now.plus(node.lease())).map(claim -> {
-      inFlight.addAndGet(claim.devices().size() - room);
-      dispatch(run, kind, claim.devices());
-      if (run.batch == b) {
-        run.exhausted = claim.exhausted();
-      }
-      return (Void) null;
-    }).onFailure(e -> inFlight.addAndGet(-room));
-  }
-
-  private void dispatch(JobRun run, JobKind.Sent kind, List<Claimed> claimed) {
-    if (claimed.isEmpty()) {
-      return;
-    }
-    run.leased(claimed.get(0).leaseId(), claimed.size());
-    run.started(claimed.size());
-    DeliveryPolicy delivery = DeliveryPolicy.of(run.job);
-    for (Claimed c : claimed) {
-      run.inFlight.incrementAndGet();
-      kind.send(run.job, c).onComplete(ar -> {
-        DeviceResult r = ar.succeeded() ? ar.result() : DeviceResult.failed(c.seq(), c.deviceId(), "InternalError",
-            String.valueOf(ar.cause()), null, clock.instant());
-        run.results.add(delivery.judge(c, r, clock.instant()));
-        run.inFlight.decrementAndGet();
-        inFlight.decrementAndGet();
-      });
-    }
   }
 
   /** The batch the job works on: the stored running one, else the next one started now; null when none is left. */
@@ -581,29 +485,6 @@ public final class JobEngine {
       found.ifPresent(j -> run.job = j);
       return null;
     });
-  }
-
-  /** Reserves up to {@code wanted} places under the global in-flight limit (jobs claim concurrently). */
-  private int reserve(int wanted) {
-    while (wanted > 0) {
-      int current = inFlight.get();
-      int granted = Math.min(wanted, limits.maxInFlight() - current);
-      if (granted <= 0) {
-        return 0;
-      }
-      if (inFlight.compareAndSet(current, current + granted)) {
-        return granted;
-      }
-    }
-    return 0;
-  }
-
-  /** Each sent job's share of the in-flight limit: jobs about to start (pending) count, so they are not starved. */
-  private int perJobCap() {
-    long sentJobs = active.values().stream()
-        .filter(x -> x.kind instanceof JobKind.Sent
-            && (x.job.status() == JobStatus.RUNNING || x.job.status() == JobStatus.PENDING)).count();
-    return (int) Math.max(1, limits.maxInFlight() / Math.max(1, sentJobs));
   }
 
   /** For tests and metrics: the job as the engine last saw it. */
