@@ -42,17 +42,36 @@ final class Bootstrap {
     });
   }
 
-  /** Creates the administrator token if the data directory has none; answers the header value. */
+  /**
+   * The administrator token: created once, with the application's first start, and written to the data directory of
+   * the node that created it. A start never rotates it: a node whose data directory has no copy (another node of the
+   * same database created it, or the file was deleted) starts without one and says how to issue a new token
+   * ({@code flotilla token create}). Answers the header value, or null when this node has no copy.
+   */
   static String adminToken(Path dataDir, TokenRepository repo, Application app, Clock clock) {
     Path file = dataDir.resolve(ADMIN_TOKEN_FILE);
     try {
-      if (Files.exists(file) && await(repo.find(ADMIN_TOKEN_ID)).isPresent()) {
-        return Files.readString(file).trim();
+      if (await(repo.find(ADMIN_TOKEN_ID)).isPresent()) {
+        if (Files.exists(file)) {
+          return Files.readString(file).trim();
+        }
+        LOG.info("The administrator token was issued before (by another node of this database, or this data "
+            + "directory's copy was deleted); it is not rotated. Issue a new API token with: flotilla token create "
+            + "--role admin");
+        return null;
       }
-      await(repo.delete(ADMIN_TOKEN_ID));
       TokenService service = new TokenService(repo, app, clock);
-      IssuedToken issued = await(service.create(ADMIN_TOKEN_ID,
-          List.of(new RoleAssignment(Role.ADMINISTRATOR, null)), clock.instant().plus(Duration.ofDays(3650))));
+      IssuedToken issued;
+      try {
+        issued = await(service.create(ADMIN_TOKEN_ID, List.of(new RoleAssignment(Role.ADMINISTRATOR, null)),
+            clock.instant().plus(Duration.ofDays(3650))));
+      } catch (java.util.concurrent.CompletionException e) {
+        if (e.getCause() instanceof io.flotilla.domain.common.FlotillaException.Conflict) {
+          LOG.info("Another node created the administrator token at the same moment; this node has no copy.");
+          return null;
+        }
+        throw e;
+      }
       Files.deleteIfExists(file);
       try {
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

@@ -10,10 +10,13 @@ import io.flotilla.loadgen.LoadGenerator;
 import io.flotilla.loadgen.LoadOptions;
 import picocli.CommandLine.Option;
 
-/** The command line: {@code serve} runs the server, {@code loadgen} benchmarks a running one. */
+/**
+ * The command line: {@code serve} runs the server, {@code loadgen} benchmarks a running one, {@code token create} issues
+ * an API token straight into the database.
+ */
 @Command(name = "flotilla", mixinStandardHelpOptions = true, version = "flotilla 0.1.0",
     description = "Self-hosted IoT fleet server (IoT Central REST API, IoT Hub MQTT device protocol).",
-    subcommands = {Main.Serve.class, Main.LoadGen.class})
+    subcommands = {Main.Serve.class, Main.LoadGen.class, TokenCommand.class})
 public final class Main implements Callable<Integer> {
 
   public static void main(String[] args) {
