@@ -19,7 +19,11 @@ public record Config(
     Duration jobCommandTimeout,
     Duration simTelemetryInterval,
     Path mqttCertificate,
-    Path mqttPrivateKey) {
+    Path mqttPrivateKey,
+    String nodeName) {
+
+  /** The node's name in job leases (one server process per name at a time on one database). */
+  public static final String DEFAULT_NODE_NAME = "local";
 
   public static final int DEFAULT_HTTP_PORT = 8080;
   public static final int DEFAULT_MQTT_PORT = 8883;
@@ -32,37 +36,43 @@ public record Config(
   public static Config forTests(Path dataDir) {
     return new Config(dataDir, "127.0.0.1", 0, 0, -1, "127.0.0.1", null, null, null,
         DEFAULT_MAX_BODY_BYTES, DEFAULT_SIM_MAX_DEVICES, DEFAULT_JOB_COMMAND_TIMEOUT,
-        DEFAULT_SIM_TELEMETRY_INTERVAL, null, null);
+        DEFAULT_SIM_TELEMETRY_INTERVAL, null, null, DEFAULT_NODE_NAME);
+  }
+
+  public Config withNodeName(String name) {
+    return new Config(dataDir, bind, httpPort, mqttPort, mqttPlainPort, hostName, dbUrl, dbUser, dbPassword,
+        maxBodyBytes, simMaxDevices, jobCommandTimeout, simTelemetryInterval, mqttCertificate, mqttPrivateKey, name);
   }
 
   public Config withMqttPort(int port) {
     return new Config(dataDir, bind, httpPort, port, mqttPlainPort, hostName, dbUrl, dbUser, dbPassword,
-        maxBodyBytes, simMaxDevices, jobCommandTimeout, simTelemetryInterval, mqttCertificate, mqttPrivateKey);
+        maxBodyBytes, simMaxDevices, jobCommandTimeout, simTelemetryInterval, mqttCertificate, mqttPrivateKey, nodeName);
   }
 
   public Config withDatabase(String url, String user, String password) {
     return new Config(dataDir, bind, httpPort, mqttPort, mqttPlainPort, hostName, url, user, password,
-        maxBodyBytes, simMaxDevices, jobCommandTimeout, simTelemetryInterval, mqttCertificate, mqttPrivateKey);
+        maxBodyBytes, simMaxDevices, jobCommandTimeout, simTelemetryInterval, mqttCertificate, mqttPrivateKey, nodeName);
   }
 
   public Config withJobCommandTimeout(Duration timeout) {
     return new Config(dataDir, bind, httpPort, mqttPort, mqttPlainPort, hostName, dbUrl, dbUser, dbPassword,
-        maxBodyBytes, simMaxDevices, timeout, simTelemetryInterval, mqttCertificate, mqttPrivateKey);
+        maxBodyBytes, simMaxDevices, timeout, simTelemetryInterval, mqttCertificate, mqttPrivateKey, nodeName);
   }
 
   public Config withSimMaxDevices(int max) {
     return new Config(dataDir, bind, httpPort, mqttPort, mqttPlainPort, hostName, dbUrl, dbUser, dbPassword,
-        maxBodyBytes, max, jobCommandTimeout, simTelemetryInterval, mqttCertificate, mqttPrivateKey);
+        maxBodyBytes, max, jobCommandTimeout, simTelemetryInterval, mqttCertificate, mqttPrivateKey, nodeName);
   }
 
   public Config withSimTelemetryInterval(Duration interval) {
     return new Config(dataDir, bind, httpPort, mqttPort, mqttPlainPort, hostName, dbUrl, dbUser, dbPassword,
-        maxBodyBytes, simMaxDevices, jobCommandTimeout, interval, mqttCertificate, mqttPrivateKey);
+        maxBodyBytes, simMaxDevices, jobCommandTimeout, interval, mqttCertificate, mqttPrivateKey, nodeName);
   }
 
   public Config withMqttCertificate(Path certificate, Path privateKey) {
     return new Config(dataDir, bind, httpPort, mqttPort, mqttPlainPort, hostName, dbUrl, dbUser, dbPassword,
-        maxBodyBytes, simMaxDevices, jobCommandTimeout, simTelemetryInterval, certificate, privateKey);
+        maxBodyBytes, simMaxDevices, jobCommandTimeout, simTelemetryInterval, certificate, privateKey,
+        nodeName);
   }
 
   /** The TLS certificate and key of the MQTT listener: the configured PEM files, or null for the generated ones. */

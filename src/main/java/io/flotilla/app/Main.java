@@ -93,6 +93,11 @@ public final class Main implements Callable<Integer> {
         description = "PEM (PKCS#8) private key for --mqtt-cert.")
     Path mqttPrivateKey;
 
+    @Option(names = "--node-name", defaultValue = "${env:FLOTILLA_NODE_NAME:-" + Config.DEFAULT_NODE_NAME + "}",
+        description = "This server's name in job leases; servers sharing one database need distinct names (default: "
+            + "${DEFAULT-VALUE}).")
+    String nodeName;
+
     @Option(names = "--tls-groups", defaultValue = "${env:FLOTILLA_TLS_GROUPS:-}",
         description = "TLS key-exchange groups, in order of preference (default: " + TlsGroups.DEFAULT
             + "; e.g. X25519MLKEM768,x25519,secp256r1 adds the hybrid post-quantum group).")
@@ -107,7 +112,8 @@ public final class Main implements Callable<Integer> {
       Config config = new Config(dataDir, bind, httpPort, mqttPort, mqttPlainPort, hostName,
           blankToNull(dbUrl), blankToNull(dbUser), blankToNull(dbPassword), maxBodyBytes, simMaxDevices,
           java.time.Duration.ofSeconds(jobCommandTimeout),
-          java.time.Duration.ofMillis(Math.max(100, Math.round(simTelemetryInterval * 1000))), mqttCertificate, mqttPrivateKey);
+          java.time.Duration.ofMillis(Math.max(100, Math.round(simTelemetryInterval * 1000))), mqttCertificate, mqttPrivateKey,
+          nodeName);
       Flotilla server = Flotilla.start(config);
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {

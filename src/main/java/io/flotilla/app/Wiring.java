@@ -59,8 +59,6 @@ import org.slf4j.LoggerFactory;
 public final class Wiring implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Wiring.class);
   private static final long ENGINE_TICK_MS = 10;
-  /** The job engine's node name in its leases (one engine per database until the cluster issue adds --node-name). */
-  private static final String ENGINE_NODE_NAME = "local";
   private static final long SCHEDULER_TICK_MS = 1000;
   /** How often a window of property-job rows is compacted ({@link OverlayCompaction}). */
   private static final long COMPACTION_TICK_MS = 1000;
@@ -137,7 +135,7 @@ public final class Wiring implements AutoCloseable {
           new JobKinds(jobWork, channel, config.jobCommandTimeout(), clock), clock,
           new EngineLimits(EngineLimits.DEFAULT.maxInFlight(), EngineLimits.DEFAULT.claimPerTick(),
               EngineLimits.DEFAULT.resultsPerWrite(), config.jobCommandTimeout()),
-          EngineNode.start(ENGINE_NODE_NAME, EngineNode.DEFAULT_LEASE));
+          EngineNode.start(config.nodeName(), EngineNode.DEFAULT_LEASE));
       DeviceService devices = new DeviceService(deviceRepo, templates, channel, app.idScope(),
           DeviceListener.both(simulator, new JobJoiners(engine)), config.simMaxDevices());
       PropertyService properties = new PropertyService(deviceRepo, templates, channel, clock);
