@@ -9,6 +9,8 @@ import io.flotilla.domain.job.Claimed;
 import io.flotilla.domain.job.DeviceSource;
 import io.flotilla.domain.job.EngineNode;
 import io.flotilla.domain.job.Job;
+import io.flotilla.domain.job.JobEventSink;
+import io.flotilla.domain.job.JobStatus;
 import io.flotilla.domain.job.JobWork;
 import io.flotilla.domain.job.Lease;
 import io.flotilla.domain.job.Outcome;
@@ -27,14 +29,29 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.IntUnaryOperator;
 
-/** {@link JobWork} on SQL: {@code job_devices} (set-based), leases and the exceptions of the lifecycle (V9). */
+/**
+ * {@link JobWork} on SQL: {@code job_devices} (set-based), leases and the exceptions of the lifecycle (V9). Every write
+ * that changes a job's status or records device outcomes appends an entry to the job's event log in the same
+ * transaction (V20) and tells {@code sink} after the commit.
+ */
 public final class SqlJobWork implements JobWork {
   private final Database db;
   private final JobSpan.Numbers numbers;
+  private final JobLogWrites log;
 
   public SqlJobWork(Database db) {
+    this(db, JobEventSink.NONE);
+  }
+
+  public SqlJobWork(Database db, JobEventSink sink) {
     this.db = db;
     this.numbers = JobSpan.Numbers.of(db);
+    this.log = new JobLogWrites(sink);
+  }
+
+  /** Tells the sink that the job's log grew once {@code write} succeeded. */
+  private <T> Future<T> appended(String jobId, Future<T> write) {
+    return write.onSuccess(x -> log.sink().appended(jobId));
   }
 
   @Override
@@ -53,7 +70,9 @@ public final class SqlJobWork implements JobWork {
         mark.executeUpdate();
       }
       JobSpan span = numbers.of(c, job.id());
-      JobDeviceRows.expand(c, span, targets, source, JobDeviceRows.PENDING, now, numbers);
+      // entry n: running; n + 1: the devices failed at once (another template), if any
+      long n = JobLogWrites.reserve(c, job.id(), 2);
+      JobDeviceRows.expand(c, span, targets, source, JobDeviceRows.PENDING, now, numbers, n + 1);
       long[] t = JobDeviceRows.totals(c, span);
       int batchSize = batchSizeFor.applyAsInt((int) t[0]);
       try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = 'running', started_at = ?, total = ?, "
@@ -65,8 +84,14 @@ public final class SqlJobWork implements JobWork {
         ps.setString(5, job.id());
         ps.executeUpdate();
       }
+      log.status(c, job.id(), n, JobStatus.RUNNING, null, now);
+      if (t[1] > 0) {
+        log.devices(c, job.id(), n + 1, 1, t[0], (int) t[1], now);
+      } else {
+        JobLogWrites.unreserve(c, job.id(), 1);
+      }
       return JobRows.find(c, job.id()).orElseThrow();
-    });
+    }).onSuccess(j -> log.sink().appended(job.id()));
   }
 
   @Override
@@ -77,7 +102,9 @@ public final class SqlJobWork implements JobWork {
         return notPending.get();
       }
       JobSpan span = numbers.of(c, job.id());
-      int total = JobDeviceRows.expand(c, span, targets, source, JobDeviceRows.COMPLETED, now, numbers);
+      // entry n: every device's outcome (all final at once); n + 1: complete
+      long n = JobLogWrites.reserve(c, job.id(), 2);
+      int total = JobDeviceRows.expand(c, span, targets, source, JobDeviceRows.COMPLETED, now, numbers, n);
       // The version is taken once the devices were read: every device the job holds took its twin's baseline before
       // it, so none of them skips the job's value as older than itself.
       long version = DesiredVersions.next(c, db.dialect());
@@ -94,8 +121,15 @@ public final class SqlJobWork implements JobWork {
         ps.setString(7, job.id());
         ps.executeUpdate();
       }
+      if (total > 0) {
+        log.devices(c, job.id(), n, 1, total, total, now);
+        log.status(c, job.id(), n + 1, JobStatus.COMPLETE, null, now);
+      } else {
+        log.status(c, job.id(), n, JobStatus.COMPLETE, null, now);
+        JobLogWrites.unreserve(c, job.id(), 1);
+      }
       return JobRows.find(c, job.id()).orElseThrow();
-    });
+    }).onSuccess(j -> log.sink().appended(job.id()));
   }
 
   /** The part of applying a range that differs by kind; answers the desired version it gave the range (or 0). */
@@ -109,7 +143,7 @@ public final class SqlJobWork implements JobWork {
    * them, then they complete (with the version, if any) and count. Answers the version, -1 when nothing was pending.
    */
   private Future<Long> applyRange(String jobId, long from, long to, Instant now, RangeWork work) {
-    return db.transaction(c -> {
+    return appended(jobId, db.transaction(c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT status FROM jobs WHERE id = ? FOR UPDATE")) {
         ps.setString(1, jobId);
         try (ResultSet rs = ps.executeQuery()) {
@@ -130,10 +164,16 @@ public final class SqlJobWork implements JobWork {
         }
       }
       long version = work.apply(c, span);
-      int done = JobDeviceRows.completeRange(c, span, from, to, version, now);
+      long n = JobLogWrites.reserve(c, jobId, 1);
+      int done = JobDeviceRows.completeRange(c, span, from, to, version, now, n);
       addCounts(c, jobId, done, 0);
+      if (done > 0) {
+        log.devices(c, jobId, n, from, to, done, now);
+      } else {
+        JobLogWrites.unreserve(c, jobId, 1);
+      }
       return version;
-    });
+    }));
   }
 
   @Override
@@ -189,17 +229,54 @@ public final class SqlJobWork implements JobWork {
     if (outcomes.isEmpty() && finished.isEmpty()) {
       return Future.succeededFuture(0);
     }
-    return db.transaction(c -> {
+    return appended(jobId, db.transaction(c -> {
       Set<Long> leases = new HashSet<>(finished);
       for (Outcome o : outcomes) {
         leases.add(o.leaseId());
       }
+      // leases first, then the job's row (the log's number), then the devices' rows: the order settleOrphan keeps
       var live = LeaseRows.lockLive(c, leases);
-      int[] n = LeaseRows.write(c, numbers.of(c, jobId), LeaseRows.held(live, outcomes));
-      addCounts(c, jobId, n[0], n[1]);
+      int[] n = writeOutcomes(c, jobId, LeaseRows.held(live, outcomes));
       LeaseRows.delete(c, finished.stream().filter(live::containsKey).toList());
       return n[0] + n[1];
-    });
+    }));
+  }
+
+  /**
+   * Writes outcomes of held devices as one entry of the job's log (its number names their rows), adds the final ones
+   * to the job's counters; answers {completed, failed}.
+   */
+  private int[] writeOutcomes(Connection c, String jobId, List<Outcome> held) throws SQLException {
+    if (held.isEmpty()) {
+      return new int[] {0, 0};
+    }
+    long entry = JobLogWrites.reserve(c, jobId, 1);
+    int[] n = LeaseRows.write(c, numbers.of(c, jobId), held, entry);
+    addCounts(c, jobId, n[0], n[1]);
+    int written = n[0] + n[1] + n[2];
+    if (written > 0) {
+      long first = Long.MAX_VALUE;
+      long last = Long.MIN_VALUE;
+      for (Outcome o : held) {
+        first = Math.min(first, o.result().seq());
+        last = Math.max(last, o.result().seq());
+      }
+      log.devices(c, jobId, entry, first, last, written, latestAt(held));
+    } else {
+      JobLogWrites.unreserve(c, jobId, 1);
+    }
+    return n;
+  }
+
+  /** When the latest of {@code outcomes} happened (the entry's time). */
+  private static Instant latestAt(List<Outcome> outcomes) {
+    Instant latest = Instant.EPOCH;
+    for (Outcome o : outcomes) {
+      if (o.result().at() != null && o.result().at().isAfter(latest)) {
+        latest = o.result().at();
+      }
+    }
+    return latest;
   }
 
   @Override
@@ -322,15 +399,14 @@ public final class SqlJobWork implements JobWork {
 
   @Override
   public Future<Boolean> settleOrphan(Lease lease, List<Outcome> outcomes, Instant now) {
-    return db.transaction(c -> {
+    return appended(lease.jobId(), db.transaction(c -> {
       if (!LeaseRows.lockOrphan(c, lease)) {
         return false;
       }
-      int[] n = LeaseRows.write(c, numbers.of(c, lease.jobId()), outcomes);
-      addCounts(c, lease.jobId(), n[0], n[1]);
+      writeOutcomes(c, lease.jobId(), outcomes);
       LeaseRows.delete(c, List.of(lease.id()));
       return true;
-    });
+    }));
   }
 
   /**
