@@ -3,16 +3,19 @@ package io.flotilla.app;
 import io.flotilla.api.http.ApiServer;
 import io.flotilla.api.http.DeviceRoutes;
 import io.flotilla.api.http.GroupRoutes;
+import io.flotilla.api.http.JobEventRoutes;
 import io.flotilla.api.http.JobRoutes;
 import io.flotilla.api.http.ScheduledJobRoutes;
 import io.flotilla.domain.job.EngineLimits;
 import io.flotilla.domain.job.EngineNode;
 import io.flotilla.domain.job.JobEngine;
+import io.flotilla.domain.job.JobEvents;
 import io.flotilla.domain.job.JobKinds;
 import io.flotilla.domain.job.JobScheduler;
 import io.flotilla.domain.job.JobService;
 import io.flotilla.domain.job.ScheduledJobService;
 import io.flotilla.storage.sql.OverlayCompaction;
+import io.flotilla.storage.sql.SqlJobEventLog;
 import io.flotilla.storage.sql.SqlJobRepository;
 import io.flotilla.storage.sql.SqlJobWork;
 import io.flotilla.storage.sql.SqlScheduledJobRepository;
@@ -77,6 +80,7 @@ public final class Wiring implements AutoCloseable {
   private final JobScheduler scheduler;
   private final Simulator simulator;
   private Services services;
+  private JobEvents jobEvents;
 
   /** The domain services, for tests and tools that drive the server from inside. */
   public record Services(TemplateService templates, GroupService groups, DeviceService devices,
@@ -142,8 +146,9 @@ public final class Wiring implements AutoCloseable {
       resources.add(new GroupRoutes(groups));
       resources.addAll(gateway.routes());
 
-      var jobRepo = new SqlJobRepository(db);
-      var jobWork = new SqlJobWork(db);
+      JobEvents jobEvents = new JobEvents(new SqlJobEventLog(db));
+      var jobRepo = new SqlJobRepository(db, jobEvents);
+      var jobWork = new SqlJobWork(db, jobEvents);
       JobEngine engine = new JobEngine(jobRepo, jobWork, groups,
           new JobKinds(jobWork, channel, config.jobCommandTimeout(), clock), clock,
           new EngineLimits(EngineLimits.DEFAULT.maxInFlight(), EngineLimits.DEFAULT.claimPerTick(),
@@ -156,6 +161,9 @@ public final class Wiring implements AutoCloseable {
           .description("Jobs the engine is working on or holding stopped").register(metrics);
       JobService jobs = new JobService(jobRepo, groups, templates, engine, clock);
       resources.add(new JobRoutes(jobs));
+      resources.add(new JobEventRoutes(jobEvents, vertx, clock));
+      io.micrometer.core.instrument.Gauge.builder("flotilla.jobs.event.streams", jobEvents, JobEvents::watches)
+          .description("Open job event streams").register(metrics);
       var scheduledRepo = new SqlScheduledJobRepository(db);
       resources.add(new ScheduledJobRoutes(new ScheduledJobService(scheduledRepo, jobs, groups, templates)));
       JobScheduler scheduler = new JobScheduler(scheduledRepo, jobs, clock);
@@ -174,6 +182,7 @@ public final class Wiring implements AutoCloseable {
         Bootstrap.await(compaction.idle());
       });
       w.services = new Services(templates, groups, devices, properties, jobs);
+      w.jobEvents = jobEvents;
       w.writePorts();
       LOG.info("Flotilla listening: REST API on http://{}:{}", config.bind(), api.port());
       return w;
@@ -239,6 +248,11 @@ public final class Wiring implements AutoCloseable {
 
   public Services services() {
     return services;
+  }
+
+  /** Jobs' event logs and their watches. */
+  public JobEvents jobEvents() {
+    return jobEvents;
   }
 
   public JobEngine jobEngine() {
