@@ -6,17 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.flotilla.domain.device.Attestation;
-import io.flotilla.domain.device.Device;
 import io.flotilla.domain.job.JobEventId;
-import io.flotilla.storage.sql.SqlDeviceRepository;
 import io.flotilla.testing.ApiClient;
 import io.flotilla.testing.Devices;
+import io.flotilla.testing.Fleets;
 import io.flotilla.testing.SseClient;
 import io.flotilla.testing.SseClient.Event;
-import io.flotilla.testing.Templates;
 import io.flotilla.testing.TestServer;
-import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,33 +51,12 @@ class JobEventsApiTest {
         lastEventId == null ? Map.of() : Map.of("Last-Event-ID", lastEventId));
   }
 
-  /** A truck template of its own and the group of its devices, both named {@code name}; answers the template. */
   private static String fleetOf(String name) {
-    String template = Templates.publishTruck(api, name);
-    assertOk(api.put("/api/deviceGroups/" + name, """
-        {"displayName": "%s", "filter": "SELECT * FROM devices WHERE $template = \\"%s\\""}
-        """.formatted(name, template)));
-    return template;
+    return Fleets.templateAndGroup(api, name);
   }
 
-  /** Registers {@code n} devices {@code prefix-00001..} of {@code template}, in parallel, below the API. */
   private static void register(String template, String prefix, int n, Set<Integer> skip) {
-    SqlDeviceRepository repo = new SqlDeviceRepository(server.server().wiring().database());
-    List<Future<Void>> inserts = new ArrayList<>();
-    for (int i = 1; i <= n; i++) {
-      if (skip.contains(i)) {
-        continue;
-      }
-      String id = String.format("%s-%05d", prefix, i);
-      inserts.add(repo.insert(new Device(id, id, template, true, false, false, "\"e\"", List.of()),
-          Attestation.symmetricKey("cHJpbWFyeS1rZXktb2YtMzItYnl0ZXMtLS0tLS0tLQ==",
-              "c2Vjb25kYXJ5LWtleS1vZi0zMi1ieXRlcy0tLS0tLQ==")));
-      if (inserts.size() == 256) {
-        Future.all(inserts).toCompletionStage().toCompletableFuture().join();
-        inserts.clear();
-      }
-    }
-    Future.all(inserts).toCompletionStage().toCompletableFuture().join();
+    Fleets.register(server, template, prefix, n, skip);
   }
 
   private static List<Event> ofType(List<Event> events, String type) {

@@ -3,6 +3,7 @@ package io.flotilla.api.http;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotilla.domain.job.JobEvent;
 import io.flotilla.domain.job.JobEventId;
+import io.flotilla.domain.job.JobEventJson;
 import io.flotilla.domain.job.JobEventPage;
 import io.flotilla.domain.job.JobEvents;
 import io.flotilla.domain.job.JobProgress;
@@ -113,7 +114,7 @@ final class JobEventStream implements Reply.Chunks {
       out.add("retry: " + RETRY_MILLIS);
     }
     for (JobEvent e : page.events()) {
-      event(out, e.id(), e instanceof JobEvent.StatusChanged ? "status" : "device", dto(e));
+      event(out, e.id(), e instanceof JobEvent.StatusChanged ? "status" : "device", JobEventJson.of(e));
       cursor = e.id();
     }
     JobProgress progress = page.job().progress();
@@ -122,7 +123,7 @@ final class JobEventStream implements Reply.Chunks {
       Instant now = clock.instant();
       Instant due = sentProgressAt.plus(PROGRESS_EVERY);
       if (complete || sentProgress == null || !now.isBefore(due)) {
-        event(out, cursor, "progress", progressDto(progress).put("at", now.toString()));
+        event(out, cursor, "progress", JobEventJson.progress(progress).put("at", now.toString()));
         sentProgress = progress;
         sentProgressAt = now;
       } else {
@@ -183,36 +184,5 @@ final class JobEventStream implements Reply.Chunks {
     out.add("event: " + type);
     out.add("data: " + Json.write(data));
     out.add("");
-  }
-
-  static ObjectNode dto(JobEvent e) {
-    ObjectNode o = Json.MAPPER.createObjectNode();
-    if (e instanceof JobEvent.StatusChanged s) {
-      o.put("status", s.status().wire());
-      if (s.reason() != null) {
-        o.put("reason", s.reason());
-      }
-    } else {
-      JobEvent.DeviceOutcome d = (JobEvent.DeviceOutcome) e;
-      o.put("id", d.deviceId());
-      o.put("status", d.status().wire());
-      if (d.errorCode() != null) {
-        o.putObject("error").put("code", d.errorCode()).put("message", d.errorMessage());
-      }
-      if (d.responseCode() != null) {
-        o.put("responseCode", d.responseCode());
-      }
-      o.put("attempt", d.attempt());
-      o.put("final", d.last());
-    }
-    if (e.at() != null) {
-      o.put("at", e.at().toString());
-    }
-    return o;
-  }
-
-  static ObjectNode progressDto(JobProgress p) {
-    return Json.MAPPER.createObjectNode().put("total", p.total()).put("pending", p.pending())
-        .put("completed", p.completed()).put("failed", p.failed());
   }
 }

@@ -11,6 +11,22 @@ public interface DeviceListener {
   /** The device was deleted. */
   void deleted(String deviceId);
 
+  /** Tells each of {@code listeners}, in order. */
+  static DeviceListener all(DeviceListener... listeners) {
+    java.util.List<DeviceListener> list = java.util.List.of(listeners);
+    return new DeviceListener() {
+      @Override
+      public void changed(Device before, Device after) {
+        list.forEach(l -> l.changed(before, after));
+      }
+
+      @Override
+      public void deleted(String deviceId) {
+        list.forEach(l -> l.deleted(deviceId));
+      }
+    };
+  }
+
   /** A listener that ignores everything. */
   DeviceListener NONE = new DeviceListener() {
     @Override

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotilla.domain.common.MergePatch;
+import io.flotilla.domain.export.ExportEvents;
+import io.flotilla.domain.export.ExportSource;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.Iterator;
@@ -13,10 +15,17 @@ import java.util.Map;
 public final class TwinService {
   private final DeviceRepository devices;
   private final Clock clock;
+  private final ExportEvents exports;
 
   public TwinService(DeviceRepository devices, Clock clock) {
+    this(devices, clock, ExportEvents.NONE);
+  }
+
+  /** @param exports told about every reported patch once it is stored (data export of properties) */
+  public TwinService(DeviceRepository devices, Clock clock, ExportEvents exports) {
     this.devices = devices;
     this.clock = clock;
+    this.exports = exports;
   }
 
   /**
@@ -41,14 +50,21 @@ public final class TwinService {
     ObjectNode clean = patch.deepCopy();
     clean.remove("$version");
     clean.remove("$metadata");
-    String now = clock.instant().toString();
+    java.time.Instant at = clock.instant();
+    String now = at.toString();
     return devices.updateTwin(deviceId, twin -> {
       ObjectNode meta = twin.reportedMetadata().deepCopy();
       stamp(meta, clean, now);
       return new Twin(twin.desired(), twin.desiredVersion(), twin.desiredMetadata(),
           MergePatch.apply(twin.reported(), clean), twin.reportedVersion() + 1, meta, twin.cloud(),
           twin.cloudMetadata());
-    }).map(t -> t.orElseThrow(() -> DeviceService.notFound(deviceId)).reportedVersion());
+    }).map(t -> {
+      long version = t.orElseThrow(() -> DeviceService.notFound(deviceId)).reportedVersion();
+      if (exports.wants(ExportSource.PROPERTIES)) {
+        exports.reportedProperties(deviceId, clean, at);
+      }
+      return version;
+    });
   }
 
   /** Sets {@code lastUpdateTime} for each patched property; members of a component ({@code "__t":"c"}) by path. */
