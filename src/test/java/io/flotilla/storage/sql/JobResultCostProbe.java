@@ -6,6 +6,8 @@ import io.flotilla.domain.job.Claimed;
 import io.flotilla.domain.job.DeviceResult;
 import io.flotilla.domain.job.DeviceSource;
 import io.flotilla.domain.job.Job;
+import io.flotilla.domain.job.JobEventId;
+import io.flotilla.domain.job.JobEventPage;
 import io.flotilla.domain.job.JobItem;
 import io.flotilla.domain.job.JobOptions;
 import io.flotilla.domain.job.JobProgress;
@@ -28,7 +30,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * A rough measurement, not a test: the engine's fast path on H2 (expansion of 10,000 devices, two claims of 5,000,
- * two result writes of 5,000), repeated, with the medians printed. Run it with
+ * two result writes of 5,000) and a read of the job's whole event log, repeated, with the medians printed. Run it with
  * {@code mvn -o -q test -Dtest=JobResultCostProbe -Dflotilla.probe=true} (docs/architecture.md quotes it).
  */
 @EnabledIfSystemProperty(named = "flotilla.probe", matches = "true")
@@ -52,6 +54,8 @@ class JobResultCostProbe {
     long[] expand = new long[ROUNDS];
     long[] claim = new long[ROUNDS];
     long[] record = new long[ROUNDS];
+    long[] replay = new long[ROUNDS];
+    SqlJobEventLog log = new SqlJobEventLog(db);
     for (int round = 0; round < ROUNDS; round++) {
       String id = "probe-" + round;
       Instant now = Instant.now();
@@ -77,12 +81,27 @@ class JobResultCostProbe {
         await(work.record(id, outcomes, Set.of(outcomes.get(0).leaseId())));
       }
       long t3 = System.nanoTime();
+      JobEventId at = JobEventId.START;
+      int events = 0;
+      while (true) {
+        JobEventPage page = await(log.after(id, at, 500)).orElseThrow();
+        if (page.events().isEmpty()) {
+          break;
+        }
+        events += page.events().size();
+        at = page.lastId(at);
+      }
+      if (events != DEVICES + 2) {
+        throw new AssertionError("read " + events + " events");
+      }
+      replay[round] = System.nanoTime() - t3;
       expand[round] = t1 - t0;
       claim[round] = t2 - t1;
       record[round] = t3 - t2;
     }
-    System.out.printf("PROBE %d devices x %d rounds: expand %s ms, claims %s ms, results %s ms (median; warm half)%n",
-        DEVICES, ROUNDS, median(expand), median(claim), median(record));
+    System.out.printf("PROBE %d devices x %d rounds: expand %s ms, claims %s ms, results %s ms, whole log read in "
+        + "pages of 500 %s ms (median; warm half)%n", DEVICES, ROUNDS, median(expand), median(claim), median(record),
+        median(replay));
     db.close();
     vertx.close();
   }
