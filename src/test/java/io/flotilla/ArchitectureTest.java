@@ -36,6 +36,7 @@ class ArchitectureTest {
   private static final String APP = "io.flotilla.app..";
   private static final String SIM = "io.flotilla.sim..";
   private static final String LOADGEN = "io.flotilla.loadgen..";
+  private static final String WEBHOOK = "io.flotilla.webhook..";
 
   @Test
   void theImportHoldsMainClassesOfEveryLayerAndNoTests() {
@@ -67,7 +68,7 @@ class ArchitectureTest {
   @Test
   void domainDependsOnNoOuterPackage() {
     check(noClasses().that().resideInAPackage(DOMAIN)
-        .should().dependOnClassesThat().resideInAnyPackage(API, GATEWAY, STORAGE, APP, SIM, LOADGEN)
+        .should().dependOnClassesThat().resideInAnyPackage(API, GATEWAY, STORAGE, APP, SIM, LOADGEN, WEBHOOK)
         .because("the domain is the core; edges and storage depend on it, never the reverse"));
   }
 
@@ -103,6 +104,20 @@ class ArchitectureTest {
     check(noClasses().that().resideInAPackage(STORAGE)
         .should().dependOnClassesThat().resideInAnyPackage(API, GATEWAY)
         .because("api, gateway and storage meet only in the domain"));
+  }
+
+  @Test
+  void theWebhookClientDependsOnNoOtherEdgeNorStorage() {
+    check(noClasses().that().resideInAPackage(WEBHOOK)
+        .should().dependOnClassesThat().resideInAnyPackage(API, GATEWAY, STORAGE, SIM, LOADGEN)
+        .because("outbound delivery is an edge of its own: it implements a domain port"));
+  }
+
+  @Test
+  void noEdgeDependsOnTheWebhookClient() {
+    check(noClasses().that().resideInAnyPackage(DOMAIN, API, GATEWAY, STORAGE, SIM, LOADGEN)
+        .should().dependOnClassesThat().resideInAPackage(WEBHOOK)
+        .because("only app wires the webhook client to the domain"));
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.flotilla.domain.device.DeviceChannel;
 import io.flotilla.domain.device.DeviceRepository;
 import io.flotilla.domain.device.TelemetryService;
 import io.flotilla.domain.device.TwinService;
+import io.flotilla.domain.device.ExportEvents;
 import io.flotilla.domain.provisioning.EnrollmentService;
 import io.flotilla.domain.provisioning.ProvisioningService;
 import io.flotilla.domain.template.TemplateService;
@@ -46,19 +47,19 @@ public final class GatewayWiring {
   private final Database deviceLane;
 
   private GatewayWiring(Vertx vertx, Database db, MeterRegistry meters, Config config, Application app, Clock clock,
-                        DeviceRepository deviceRepo, TemplateService templates) {
+                        DeviceRepository deviceRepo, TemplateService templates, ExportEvents exports) {
     this.vertx = vertx;
     this.templates = templates;
     this.enrollments = new EnrollmentService(new SqlEnrollmentRepository(db));
-    this.telemetry = new TelemetryService(deviceRepo, templates, new SqlTelemetryRepository(db));
+    this.telemetry = new TelemetryService(deviceRepo, templates, new SqlTelemetryRepository(db), exports);
     // Device sessions (CONNECT admission, twin reads and writes, DPS) queue on their own lane: a fleet reconnecting or
     // acknowledging a property job at once does not hold up API requests and the job engine, nor the other way round.
     this.deviceLane = db.lane(vertx, "flotilla-db-devices", 4);
     DeviceRepository sessionDevices = new SqlDeviceRepository(deviceLane);
     ProvisioningService provisioning = new ProvisioningService(sessionDevices, templates, enrollments, clock);
-    this.twins = new TwinService(sessionDevices, clock);
-    this.gateway = new MqttGateway(vertx, twins, telemetry, provisioning, meters, clock,
-        config.hostName(), app.idScope());
+    this.twins = new TwinService(sessionDevices, clock, exports);
+    this.gateway = new MqttGateway(vertx, twins, telemetry, provisioning, meters, clock, config.hostName(),
+        app.idScope(), exports);
     DeviceChannel channel = gateway.channel();
     this.commands = new CommandService(deviceRepo, templates, channel, new SqlCommandRepository(db));
     this.flushTimer = vertx.setPeriodic(TELEMETRY_FLUSH_MILLIS, t -> telemetry.flush()
@@ -67,8 +68,8 @@ public final class GatewayWiring {
 
   /** Creates the default enrollment group on first start and starts the MQTT listeners (blocking). */
   static GatewayWiring start(Vertx vertx, Database db, MeterRegistry meters, Config config, Application app,
-                             Clock clock, DeviceRepository deviceRepo, TemplateService templates) {
-    GatewayWiring w = new GatewayWiring(vertx, db, meters, config, app, clock, deviceRepo, templates);
+                             Clock clock, DeviceRepository deviceRepo, TemplateService templates, ExportEvents exports) {
+    GatewayWiring w = new GatewayWiring(vertx, db, meters, config, app, clock, deviceRepo, templates, exports);
     try {
       Bootstrap.await(w.enrollments.ensureDefault());
       ServerCertificate cert = config.hasMqttCertificate()

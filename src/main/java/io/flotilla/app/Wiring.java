@@ -3,16 +3,28 @@ package io.flotilla.app;
 import io.flotilla.api.http.ApiServer;
 import io.flotilla.api.http.DeviceRoutes;
 import io.flotilla.api.http.GroupRoutes;
+import io.flotilla.api.http.DataExportRoutes;
+import io.flotilla.api.http.JobEventRoutes;
 import io.flotilla.api.http.JobRoutes;
 import io.flotilla.api.http.ScheduledJobRoutes;
 import io.flotilla.domain.job.EngineLimits;
 import io.flotilla.domain.job.EngineNode;
 import io.flotilla.domain.job.JobEngine;
+import io.flotilla.domain.job.JobEvents;
+import io.flotilla.domain.device.DeviceListener;
+import io.flotilla.domain.export.DataExports;
+import io.flotilla.domain.export.ExportDispatcher;
+import io.flotilla.domain.export.ExportService;
+import io.flotilla.domain.device.ExportSource;
+import io.flotilla.storage.sql.SqlExportOutbox;
+import io.flotilla.storage.sql.SqlExportRepository;
+import io.flotilla.webhook.WebhookClient;
 import io.flotilla.domain.job.JobKinds;
 import io.flotilla.domain.job.JobScheduler;
 import io.flotilla.domain.job.JobService;
 import io.flotilla.domain.job.ScheduledJobService;
 import io.flotilla.storage.sql.OverlayCompaction;
+import io.flotilla.storage.sql.SqlJobEventLog;
 import io.flotilla.storage.sql.SqlJobRepository;
 import io.flotilla.storage.sql.SqlJobWork;
 import io.flotilla.storage.sql.SqlScheduledJobRepository;
@@ -63,6 +75,11 @@ public final class Wiring implements AutoCloseable {
   /** How often a window of property-job rows is compacted ({@link OverlayCompaction}). */
   private static final long COMPACTION_TICK_MS = 1000;
   private static final int SIM_MAX_CONNECTING = 64;
+  /** How often export messages are committed to the outbox, and the delivery lanes ticked for due retries. */
+  private static final long EXPORT_FLUSH_MS = 100;
+  private static final long EXPORT_TICK_MS = 250;
+  private static final Duration WEBHOOK_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration WEBHOOK_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration SIM_TOKEN_LIFETIME = Duration.ofHours(24);
 
   private final Config config;
@@ -73,10 +90,12 @@ public final class Wiring implements AutoCloseable {
   private final Application application;
   private final JobEngine engine;
   private final Runnable stopTimers;
+  private final Runnable stopExports;
   private final GatewayWiring gateway;
   private final JobScheduler scheduler;
   private final Simulator simulator;
   private Services services;
+  private JobEvents jobEvents;
 
   /** The domain services, for tests and tools that drive the server from inside. */
   public record Services(TemplateService templates, GroupService groups, DeviceService devices,
@@ -85,7 +104,8 @@ public final class Wiring implements AutoCloseable {
 
   private Wiring(Config config, PrometheusMeterRegistry metrics, Database database, ApiServer api,
                  String adminToken, Application application, GatewayWiring gateway, JobEngine engine,
-                 JobScheduler scheduler, Simulator simulator, Runnable stopTimers) {
+                 JobScheduler scheduler, Simulator simulator, Runnable stopTimers, Runnable stopExports) {
+    this.stopExports = stopExports;
     this.simulator = simulator;
     this.gateway = gateway;
     this.engine = engine;
@@ -124,20 +144,26 @@ public final class Wiring implements AutoCloseable {
       var deviceRepo = new SqlDeviceRepository(db);
       GroupService groups = new GroupService(new SqlGroupRepository(db));
       TemplateService templates = new TemplateService(new SqlTemplateRepository(db), groups);
-      gateway = GatewayWiring.start(vertx, db, metrics, config, app, clock, deviceRepo, templates);
+      var exportRepo = new SqlExportRepository(db);
+      var outbox = new SqlExportOutbox(db);
+      DataExports dataExports = new DataExports(exportRepo, outbox, app.id(), clock);
+      Bootstrap.await(dataExports.reload());
+      gateway = GatewayWiring.start(vertx, db, metrics, config, app, clock, deviceRepo, templates, dataExports);
       DeviceChannel channel = gateway.channel();
       int simPort = Bootstrap.await(gateway.gateway().loopbackPlainPort());
       simulator = new Simulator(vertx, deviceRepo, templates, new Simulator.Settings(MqttGateway.LOOPBACK, simPort,
           config.hostName(), config.simTelemetryInterval(), SIM_MAX_CONNECTING, SIM_TOKEN_LIFETIME), clock);
-      var jobRepo = new SqlJobRepository(db);
-      var jobWork = new SqlJobWork(db);
+      JobEvents jobEvents = new JobEvents(new SqlJobEventLog(db));
+      jobEvents.exportWhile(() -> dataExports.wants(ExportSource.JOBS));
+      var jobRepo = new SqlJobRepository(db, jobEvents);
+      var jobWork = new SqlJobWork(db, jobEvents);
       JobEngine engine = new JobEngine(jobRepo, jobWork, groups,
           new JobKinds(jobWork, channel, config.jobCommandTimeout(), clock), clock,
           new EngineLimits(EngineLimits.DEFAULT.maxInFlight(), EngineLimits.DEFAULT.claimPerTick(),
               EngineLimits.DEFAULT.resultsPerWrite(), config.jobCommandTimeout()),
           EngineNode.start(config.nodeName(), EngineNode.DEFAULT_LEASE));
       DeviceService devices = new DeviceService(deviceRepo, templates, channel, app.idScope(),
-          DeviceListener.both(simulator, new JobJoiners(engine)), config.simMaxDevices());
+          DeviceListener.all(simulator, dataExports, new JobJoiners(engine)), config.simMaxDevices());
       PropertyService properties = new PropertyService(deviceRepo, templates, channel, clock);
 
       List<ResourceRoutes> resources = new ArrayList<>();
@@ -158,9 +184,31 @@ public final class Wiring implements AutoCloseable {
           .description("Jobs the engine is working on or holding stopped").register(metrics);
       JobService jobs = new JobService(jobRepo, groups, new GroupMembers(groups, deviceRepo), templates, engine, clock);
       resources.add(new JobRoutes(jobs));
+      resources.add(new JobEventRoutes(jobEvents, vertx, clock));
+      io.micrometer.core.instrument.Gauge.builder("flotilla.jobs.event.streams", jobEvents, JobEvents::watches)
+          .description("Open job event streams").register(metrics);
       var scheduledRepo = new SqlScheduledJobRepository(db);
       resources.add(new ScheduledJobRoutes(new ScheduledJobService(scheduledRepo, jobs, groups, templates)));
       JobScheduler scheduler = new JobScheduler(scheduledRepo, jobs, clock);
+      WebhookClient webhooks = new WebhookClient(vertx, WEBHOOK_CONNECT_TIMEOUT, WEBHOOK_TIMEOUT,
+          ExportDispatcher.Limits.DEFAULT.perDestination());
+      ExportDispatcher dispatcher = new ExportDispatcher(outbox, exportRepo, dataExports, jobEvents, webhooks, clock,
+          ExportDispatcher.Limits.DEFAULT);
+      Bootstrap.await(dispatcher.reload());
+      dataExports.onCommitted(dispatcher::wake);
+      jobEvents.watchEveryJob(() -> {
+        if (dataExports.wants(ExportSource.JOBS)) {
+          dispatcher.wake();
+        }
+      });
+      resources.add(new DataExportRoutes(new ExportService(exportRepo, dataExports, dispatcher)));
+      io.micrometer.core.instrument.Gauge.builder("flotilla.export.deliveries.in.flight", dispatcher,
+          ExportDispatcher::inFlight).description("Data-export posts in flight").register(metrics);
+      io.micrometer.core.instrument.Gauge.builder("flotilla.export.messages.dropped", dataExports,
+          DataExports::dropped).description("Export messages dropped: too many waited for the outbox")
+          .register(metrics);
+      long exportFlushTimer = vertx.setPeriodic(EXPORT_FLUSH_MS, id -> dataExports.flush());
+      long exportTimer = vertx.setPeriodic(EXPORT_TICK_MS, id -> dispatcher.tick());
       long engineTimer = vertx.setPeriodic(ENGINE_TICK_MS, id -> engine.tick());
       long schedulerTimer = vertx.setPeriodic(SCHEDULER_TICK_MS, id -> scheduler.tick());
       OverlayCompaction compaction = new OverlayCompaction(db);
@@ -173,9 +221,16 @@ public final class Wiring implements AutoCloseable {
         vertx.cancelTimer(schedulerTimer);
         vertx.cancelTimer(engineTimer);
         vertx.cancelTimer(compactionTimer);
+        vertx.cancelTimer(exportTimer);
+        vertx.cancelTimer(exportFlushTimer);
         Bootstrap.await(compaction.idle());
+      }, () -> {
+        Bootstrap.await(dataExports.flush());
+        dispatcher.stop();
+        webhooks.close();
       });
       w.services = new Services(templates, groups, devices, properties, jobs);
+      w.jobEvents = jobEvents;
       w.writePorts();
       LOG.info("Flotilla listening: REST API on http://{}:{}", config.bind(), api.port());
       return w;
@@ -243,6 +298,11 @@ public final class Wiring implements AutoCloseable {
     return services;
   }
 
+  /** Jobs' event logs and their watches. */
+  public JobEvents jobEvents() {
+    return jobEvents;
+  }
+
   public JobEngine jobEngine() {
     return engine;
   }
@@ -266,6 +326,7 @@ public final class Wiring implements AutoCloseable {
       Bootstrap.await(engine.tick());
     } while (engine.inFlight() > 0 && System.nanoTime() < deadline && sleepBriefly());
     Bootstrap.await(engine.tick());
+    stopExports.run();
     Bootstrap.await(api.close());
     gateway.close();
     database.close();

@@ -61,7 +61,9 @@ class RoleMatrixTest {
       Rule.any("deviceGroups", OPERATE_DEVICES),
       Rule.any("jobs", OPERATE_DEVICES),
       Rule.any("scheduledJobs", OPERATE_DEVICES),
-      Rule.of("roles", READ_MODELS, HttpMethod.GET));
+      Rule.of("roles", READ_MODELS, HttpMethod.GET),
+      // Not in D-h's table; reference §7.3: Builders may do everything but application settings and Data Export.
+      Rule.any("dataExport", ADMINISTER));
 
   private static TestServer server;
   private static List<RouteSpec> routes;

@@ -177,6 +177,20 @@ public final class ApiServer {
     ctx.response().setStatusCode(reply.status());
     if (reply.chunks() != null) {
       ctx.response().setChunked(true).putHeader("content-type", reply.contentType());
+      if (Reply.EVENT_STREAM.equals(reply.contentType())) {
+        // never compressed (a compressor may hold events back), never cached or buffered by a proxy
+        ctx.response().putHeader("content-encoding", "identity").putHeader("cache-control", "no-cache")
+            .putHeader("x-accel-buffering", "no");
+      }
+      boolean[] closed = {false};
+      Runnable close = () -> {
+        if (!closed[0]) {
+          closed[0] = true;
+          reply.chunks().close();
+        }
+      };
+      ctx.response().closeHandler(v -> close.run());
+      ctx.response().endHandler(v -> close.run());
       pump(ctx, reply.chunks());
       return;
     }
@@ -189,6 +203,9 @@ public final class ApiServer {
 
   private void pump(RoutingContext ctx, Reply.Chunks chunks) {
     chunks.next().onComplete(ar -> {
+      if (ctx.response().closed() || ctx.response().ended()) {
+        return;
+      }
       if (ar.failed()) {
         LOG.warn("Streaming failed: {}", ar.cause().toString());
         ctx.response().reset();

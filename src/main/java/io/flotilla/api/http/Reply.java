@@ -22,9 +22,26 @@ public record Reply(int status, Object body, Chunks chunks, String contentType) 
     return new Reply(200, null, chunks, contentType);
   }
 
-  /** A source of body chunks (lines of text); an empty list ends the body. */
+  /**
+   * A 200 {@code text/event-stream} (Server-Sent Events) body: {@code events} is pulled like {@link #stream}'s chunks,
+   * uncompressed, each answer written and flushed at once; it is closed when the connection closes.
+   */
+  public static Reply eventStream(Chunks events) {
+    return new Reply(200, null, events, EVENT_STREAM);
+  }
+
+  static final String EVENT_STREAM = "text/event-stream; charset=utf-8";
+
+  /**
+   * A source of body chunks (lines of text); an empty list ends the body. {@link #next} is called again only once the
+   * previous answer was written and the connection can take more (back-pressure).
+   */
   @FunctionalInterface
   public interface Chunks {
     Future<List<String>> next();
+
+    /** The body ended or the connection closed: release what the source holds (called once, on the event loop). */
+    default void close() {
+    }
   }
 }

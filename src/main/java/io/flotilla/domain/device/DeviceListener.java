@@ -11,19 +11,18 @@ public interface DeviceListener {
   /** The device was deleted. */
   void deleted(String deviceId);
 
-  /** Tells {@code first}, then {@code second}. */
-  static DeviceListener both(DeviceListener first, DeviceListener second) {
+  /** Tells each of {@code listeners}, in order. */
+  static DeviceListener all(DeviceListener... listeners) {
+    java.util.List<DeviceListener> list = java.util.List.of(listeners);
     return new DeviceListener() {
       @Override
       public void changed(Device before, Device after) {
-        first.changed(before, after);
-        second.changed(before, after);
+        list.forEach(l -> l.changed(before, after));
       }
 
       @Override
       public void deleted(String deviceId) {
-        first.deleted(deviceId);
-        second.deleted(deviceId);
+        list.forEach(l -> l.deleted(deviceId));
       }
     };
   }

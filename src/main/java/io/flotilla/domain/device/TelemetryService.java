@@ -2,6 +2,7 @@ package io.flotilla.domain.device;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotilla.domain.common.FlotillaException;
 import io.flotilla.domain.template.DeviceTemplate;
 import io.flotilla.domain.template.TemplateService;
@@ -30,11 +31,19 @@ public final class TelemetryService {
   private final TelemetryRepository repository;
   private final Map<Key, TelemetryValue> unsaved = new ConcurrentHashMap<>();
   private final AtomicBoolean flushing = new AtomicBoolean();
+  private final ExportEvents exports;
 
   public TelemetryService(DeviceRepository devices, TemplateService templates, TelemetryRepository repository) {
+    this(devices, templates, repository, ExportEvents.NONE);
+  }
+
+  /** @param exports told about every message (data export of telemetry) */
+  public TelemetryService(DeviceRepository devices, TemplateService templates, TelemetryRepository repository,
+                          ExportEvents exports) {
     this.devices = devices;
     this.templates = templates;
     this.repository = repository;
+    this.exports = exports;
   }
 
   /**
@@ -60,6 +69,11 @@ public final class TelemetryService {
       Key key = new Key(deviceId, component, e.getKey());
       unsaved.put(key, new TelemetryValue(deviceId, component, e.getKey(), timestamp, e.getValue()));
       count++;
+    }
+    if (count > 0 && exports.wants(ExportSource.TELEMETRY)) {
+      ObjectNode values = ((ObjectNode) doc).deepCopy();
+      values.properties().removeIf(e -> e.getKey().startsWith("$"));
+      exports.telemetry(deviceId, component, values, timestamp);
     }
     return count;
   }

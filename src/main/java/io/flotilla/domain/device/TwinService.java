@@ -13,11 +13,18 @@ import java.util.Map;
 public final class TwinService {
   private final DeviceRepository devices;
   private final Clock clock;
+  private final ExportEvents exports;
   private volatile ReportedListener listener = ReportedListener.NONE;
 
   public TwinService(DeviceRepository devices, Clock clock) {
+    this(devices, clock, ExportEvents.NONE);
+  }
+
+  /** @param exports told about every reported patch once it is stored (data export of properties) */
+  public TwinService(DeviceRepository devices, Clock clock, ExportEvents exports) {
     this.devices = devices;
     this.clock = clock;
+    this.exports = exports;
   }
 
   /** Who is told of reported changes (the job engine, for acknowledgements of confirmed property jobs). */
@@ -47,7 +54,8 @@ public final class TwinService {
     ObjectNode clean = patch.deepCopy();
     clean.remove("$version");
     clean.remove("$metadata");
-    String now = clock.instant().toString();
+    java.time.Instant at = clock.instant();
+    String now = at.toString();
     return devices.updateTwin(deviceId, twin -> {
       ObjectNode meta = twin.reportedMetadata().deepCopy();
       stamp(meta, clean, now);
@@ -57,6 +65,9 @@ public final class TwinService {
     }).map(t -> {
       Twin twin = t.orElseThrow(() -> DeviceService.notFound(deviceId));
       listener.reported(deviceId, twin.reported());
+      if (exports.wants(ExportSource.PROPERTIES)) {
+        exports.reportedProperties(deviceId, clean, at);
+      }
       return twin.reportedVersion();
     });
   }

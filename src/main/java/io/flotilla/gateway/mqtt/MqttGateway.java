@@ -3,6 +3,7 @@ package io.flotilla.gateway.mqtt;
 import io.flotilla.domain.device.DevicePresence;
 import io.flotilla.domain.device.TelemetryService;
 import io.flotilla.domain.device.TwinService;
+import io.flotilla.domain.device.ExportEvents;
 import io.flotilla.domain.provisioning.CandidateKey;
 import io.flotilla.domain.provisioning.ProvisioningService;
 import io.flotilla.domain.provisioning.ProvisioningService.Admission;
@@ -63,10 +64,16 @@ public final class MqttGateway {
    */
   public MqttGateway(Vertx vertx, TwinService twins, TelemetryService telemetry, ProvisioningService provisioning,
                      MeterRegistry meters, Clock clock, String hostName, String idScope) {
+    this(vertx, twins, telemetry, provisioning, meters, clock, hostName, idScope, ExportEvents.NONE);
+  }
+
+  /** @param exports told when device sessions start and end (data export of device connectivity) */
+  public MqttGateway(Vertx vertx, TwinService twins, TelemetryService telemetry, ProvisioningService provisioning,
+                     MeterRegistry meters, Clock clock, String hostName, String idScope, ExportEvents exports) {
     GatewayMetrics metrics = new GatewayMetrics(meters);
     this.vertx = vertx;
     this.services = new SessionServices(twins, telemetry, provisioning, metrics, clock, hostName, idScope);
-    this.registry = new SessionRegistry(vertx);
+    this.registry = new SessionRegistry(vertx, exports, clock);
     this.channel = new MqttDeviceChannel(vertx, registry, metrics);
     this.authenticator = new SasAuthenticator(clock);
     metrics.sessions(meters, registry::size);

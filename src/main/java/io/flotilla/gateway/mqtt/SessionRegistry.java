@@ -2,6 +2,9 @@ package io.flotilla.gateway.mqtt;
 
 import io.flotilla.domain.common.FlotillaException;
 import io.flotilla.domain.device.DevicePresence;
+import io.flotilla.domain.device.ExportEvents;
+import io.flotilla.domain.device.ExportSource;
+import java.time.Clock;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -36,9 +39,18 @@ final class SessionRegistry {
   private final Map<String, Queue<Waiter>> methodWaiters = new ConcurrentHashMap<>();
   private final AtomicLong seq = new AtomicLong();
   private volatile DevicePresence presence = DevicePresence.NONE;
+  private final ExportEvents exports;
+  private final Clock clock;
 
   SessionRegistry(Vertx vertx) {
+    this(vertx, ExportEvents.NONE, Clock.systemUTC());
+  }
+
+  /** @param exports told when a device's session starts and ends (data export of device connectivity) */
+  SessionRegistry(Vertx vertx, ExportEvents exports, Clock clock) {
     this.vertx = vertx;
+    this.exports = exports;
+    this.clock = clock;
   }
 
   /** Adds the session; an older session of the same device is closed (one session per device). */
@@ -48,16 +60,26 @@ final class SessionRegistry {
     expiries.add(e);
     DeviceSession older = sessions.put(session.deviceId(), session);
     if (older != null && older != session) {
+      connectivity(session.deviceId(), false);
       older.close();
     }
+    connectivity(session.deviceId(), true);
   }
 
   /** Removes the session if it is still the device's current one. */
   void unregister(DeviceSession session) {
-    sessions.remove(session.deviceId(), session);
+    if (sessions.remove(session.deviceId(), session)) {
+      connectivity(session.deviceId(), false);
+    }
     Expiry e = expiryOf.remove(session);
     if (e != null) {
       expiries.remove(e);
+    }
+  }
+
+  private void connectivity(String deviceId, boolean connected) {
+    if (exports.wants(ExportSource.DEVICE_CONNECTIVITY)) {
+      exports.connectivity(deviceId, connected, clock.instant());
     }
   }
 

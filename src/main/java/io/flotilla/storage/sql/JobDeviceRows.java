@@ -31,10 +31,11 @@ final class JobDeviceRows {
 
   /**
    * One INSERT ... SELECT: positions in device-id order; devices of another template fail at once. {@code okStatus}
-   * is the status of the other rows. Answers how many rows.
+   * is the status of the other rows. Rows final at once name entry {@code event} of the job's log. Answers how many
+   * rows.
    */
   static int expand(Connection c, JobSpan span, Set<String> targets, DeviceSource source, int okStatus, Instant now,
-                    JobSpan.Numbers numbers) throws SQLException {
+                    JobSpan.Numbers numbers, long event) throws SQLException {
     String mismatch = targets.isEmpty() ? "1 = 0"
         : "(d.template_id IS NULL OR d.template_id NOT IN (" + placeholders(targets.size()) + "))";
     List<Object> params = new ArrayList<>();
@@ -52,11 +53,13 @@ final class JobDeviceRows {
     }
     // (Measured: H2's ROWNUM() over an id-ordered derived table is faster for 10,000 devices, 36 -> 21 ms, but no
     // faster at 110,000 — the derived table is materialised and sorted too — so the window function stays.)
-    String sql = "INSERT INTO job_devices (k, device_id, status, error_code, error_message, updated_at) "
+    String finalRow = okStatus == PENDING ? mismatch : "1 = 1";
+    String sql = "INSERT INTO job_devices (k, device_id, status, error_code, error_message, updated_at, event_n) "
         + "SELECT ? + ROW_NUMBER() OVER (ORDER BY d.id), d.id, "
         + "CASE WHEN " + mismatch + " THEN " + FAILED + " ELSE " + okStatus + " END, "
         + "CASE WHEN " + mismatch + " THEN 'TemplateMismatch' END, "
-        + "CASE WHEN " + mismatch + " THEN '" + MISMATCH_MESSAGE + "' END, ? " + from;
+        + "CASE WHEN " + mismatch + " THEN '" + MISMATCH_MESSAGE + "' END, ?, "
+        + "CASE WHEN " + finalRow + " THEN " + event + " END " + from;
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       int i = 1;
       ps.setLong(i++, span.base());
@@ -66,6 +69,11 @@ final class JobDeviceRows {
         }
       }
       ps.setTimestamp(i++, Timestamp.from(now));
+      if (okStatus == PENDING) {
+        for (String t : targets) {
+          ps.setString(i++, t);
+        }
+      }
       Rows.bind(ps, i, params);
       return ps.executeUpdate();
     }
@@ -84,10 +92,11 @@ final class JobDeviceRows {
 
   /**
    * Appends the devices among {@code ids} that match {@code filter} and are not members yet to a running continuous
-   * job, at the next positions (id order); those of another template fail at once. Answers {joined, failed}.
+   * job, at the next positions (id order); those of another template fail at once, naming log entry {@code entry}.
+   * Answers {joined, failed, first position, last position}.
    */
-  static int[] join(Connection c, JobSpan span, DeviceFilter filter, Set<String> targets, List<String> ids,
-                    Instant now) throws SQLException {
+  static long[] join(Connection c, JobSpan span, DeviceFilter filter, Set<String> targets, List<String> ids,
+                     Instant now, long entry) throws SQLException {
     SqlPredicate p = FilterSql.toSql(filter);
     List<Object> params = new ArrayList<>(p.parameters());
     params.add(span.no());
@@ -97,12 +106,13 @@ final class JobDeviceRows {
         + placeholders(ids.size()) + ") ORDER BY d.id", rs -> new String[] {rs.getString(1), rs.getString(2)},
         params.toArray());
     if (joiners.isEmpty()) {
-      return new int[] {0, 0};
+      return new long[] {0, 0, 0, 0};
     }
     long total = Rows.query(c, "SELECT total FROM jobs WHERE id = ?", rs -> rs.getLong(1), span.jobId()).get(0);
+    long firstPosition = total + 1;
     int failed = 0;
     try (PreparedStatement row = c.prepareStatement("INSERT INTO job_devices (k, device_id, status, error_code, "
-        + "error_message, updated_at) VALUES (?, ?, ?, ?, ?, ?)");
+        + "error_message, updated_at, event_n) VALUES (?, ?, ?, ?, ?, ?, ?)");
          PreparedStatement member = c.prepareStatement("INSERT INTO job_members (job_no, device_id) VALUES (?, ?)")) {
       for (String[] d : joiners) {
         boolean mismatch = !targets.isEmpty() && (d[1] == null || !targets.contains(d[1]));
@@ -112,6 +122,7 @@ final class JobDeviceRows {
         row.setString(4, mismatch ? "TemplateMismatch" : null);
         row.setString(5, mismatch ? MISMATCH_MESSAGE : null);
         row.setTimestamp(6, Timestamp.from(now));
+        row.setObject(7, mismatch ? entry : null, java.sql.Types.BIGINT);
         row.addBatch();
         member.setLong(1, span.no());
         member.setString(2, d[0]);
@@ -128,7 +139,7 @@ final class JobDeviceRows {
       ps.setString(3, span.jobId());
       ps.executeUpdate();
     }
-    return new int[] {joiners.size(), failed};
+    return new long[] {joiners.size(), failed, firstPosition, total};
   }
 
   /** Total and failed counts of the whole job. */
@@ -146,22 +157,24 @@ final class JobDeviceRows {
   }
 
   /**
-   * Marks the pending rows of a range completed; answers how many. With a {@code desiredVersion} (> 0) they record it
-   * and become their devices' desired state at that version (a range may be applied again: only its pending rows).
+   * Marks the pending rows of a range completed, naming entry {@code event} of the job's log; answers how many. With a
+   * {@code desiredVersion} (> 0) they record it and become their devices' desired state at that version (a range may
+   * be applied again: only its pending rows).
    */
-  static int completeRange(Connection c, JobSpan span, long from, long to, long desiredVersion, Instant now)
-      throws SQLException {
+  static int completeRange(Connection c, JobSpan span, long from, long to, long desiredVersion, Instant now,
+                           long event) throws SQLException {
     int done;
     try (PreparedStatement ps = c.prepareStatement("UPDATE job_devices SET status = " + COMPLETED
-        + ", desired_version = ?, updated_at = ? WHERE k BETWEEN ? AND ? AND status = " + PENDING)) {
+        + ", desired_version = ?, updated_at = ?, event_n = ? WHERE k BETWEEN ? AND ? AND status = " + PENDING)) {
       if (desiredVersion > 0) {
         ps.setLong(1, desiredVersion);
       } else {
         ps.setNull(1, Types.BIGINT);
       }
       ps.setTimestamp(2, Timestamp.from(now));
-      ps.setLong(3, span.key(from));
-      ps.setLong(4, span.key(to));
+      ps.setLong(3, event);
+      ps.setLong(4, span.key(from));
+      ps.setLong(5, span.key(to));
       done = ps.executeUpdate();
     }
     if (desiredVersion > 0 && done > 0) {

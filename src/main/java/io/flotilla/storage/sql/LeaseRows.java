@@ -204,18 +204,21 @@ final class LeaseRows {
 
   /**
    * Writes outcomes of devices held under live leases: final ones settle the device (a retried device's waiting row
-   * goes), others leave it waiting until {@code retryAt} with the attempt kept. Answers {completed, failed} recorded.
+   * goes), others leave it waiting until {@code retryAt} with the attempt kept. Every row written names entry
+   * {@code event} of the job's log (a final outcome its job_devices row, another its attempt's row). Answers
+   * {completed, failed, waiting} recorded.
    */
-  static int[] write(Connection c, JobSpan span, List<Outcome> outcomes) throws SQLException {
+  static int[] write(Connection c, JobSpan span, List<Outcome> outcomes, long event) throws SQLException {
     int completed = 0;
     int failed = 0;
+    int waiting = 0;
     List<Outcome> finals = new ArrayList<>();
     List<Outcome> retries = new ArrayList<>();
     for (Outcome o : outcomes) {
       (o.isFinal() ? finals : retries).add(o);
     }
     if (!finals.isEmpty()) {
-      int[] counts = updateRows(c, span, finals, null);
+      int[] counts = updateRows(c, span, finals, null, event);
       List<Outcome> retried = new ArrayList<>();
       for (int i = 0; i < counts.length; i++) {
         if (counts[i] > 0 || counts[i] == Statement.SUCCESS_NO_INFO) {
@@ -241,7 +244,7 @@ final class LeaseRows {
       }
     }
     if (!retries.isEmpty()) {
-      int[] counts = updateRows(c, span, retries, WAITING);
+      int[] counts = updateRows(c, span, retries, WAITING, null);
       List<Outcome> written = new ArrayList<>();
       for (int i = 0; i < counts.length; i++) {
         if (counts[i] > 0 || counts[i] == Statement.SUCCESS_NO_INFO) {
@@ -281,8 +284,9 @@ final class LeaseRows {
         }
         insert.executeBatch();
       }
+      waiting = written.size();
       try (PreparedStatement attempt = c.prepareStatement("INSERT INTO job_device_attempts (k, n, at, status, "
-          + "error_code, error_message, response_code) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+          + "error_code, error_message, response_code, event_n) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
         for (Outcome o : written) {
           if (o.awaitsConnection()) {
             continue; // the device was not reached: no attempt
@@ -295,34 +299,38 @@ final class LeaseRows {
           attempt.setString(5, r.errorCode());
           attempt.setString(6, truncate(r.errorMessage()));
           attempt.setObject(7, r.responseCode(), Types.INTEGER);
+          attempt.setLong(8, event);
           attempt.addBatch();
         }
         attempt.executeBatch();
       }
     }
-    return new int[] {completed, failed};
+    return new int[] {completed, failed, waiting};
   }
 
   /**
    * Updates the devices' rows with their attempt's result ({@code status} overrides the result's: waiting), only rows
-   * still sent (pending at or below the mark, or dispatched again). Answers the update counts.
+   * still sent (pending at or below the mark, or dispatched again); a final one names log entry {@code event}. Answers
+   * the update counts.
    */
-  private static int[] updateRows(Connection c, JobSpan span, List<Outcome> outcomes, Integer status)
+  private static int[] updateRows(Connection c, JobSpan span, List<Outcome> outcomes, Integer status, Long event)
       throws SQLException {
     // a first attempt's row is pending (under a range lease); a retry's is dispatched, its wait naming the lease
     try (PreparedStatement ps = c.prepareStatement("UPDATE job_devices SET status = ?, error_code = ?, "
-        + "error_message = ?, response_code = ?, updated_at = ? WHERE k = ? AND (status = " + PENDING + " AND ? = 1 "
-        + "OR status = " + DISPATCHED + " AND k IN (SELECT w.k FROM job_device_waits w WHERE w.lease_id = ?))")) {
+        + "error_message = ?, response_code = ?, updated_at = ?, event_n = ? WHERE k = ? AND (status = " + PENDING
+        + " AND ? = 1 OR status = " + DISPATCHED + " AND k IN (SELECT w.k FROM job_device_waits w WHERE "
+        + "w.lease_id = ?))")) {
       for (Outcome o : outcomes) {
         DeviceResult r = o.result();
-        ps.setInt(7, o.attempt());
-        ps.setLong(8, o.leaseId());
+        ps.setObject(6, event, Types.BIGINT);
+        ps.setInt(8, o.attempt());
+        ps.setLong(9, o.leaseId());
         ps.setInt(1, status != null ? status : r.status().code());
         ps.setString(2, r.errorCode());
         ps.setString(3, truncate(r.errorMessage()));
         ps.setObject(4, r.responseCode(), Types.INTEGER);
         ps.setTimestamp(5, Timestamp.from(r.at()));
-        ps.setLong(6, span.key(r.seq()));
+        ps.setLong(7, span.key(r.seq()));
         ps.addBatch();
       }
       return ps.executeBatch();

@@ -5,6 +5,7 @@ import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
 import io.flotilla.domain.job.Job;
 import io.flotilla.domain.job.JobDevice;
+import io.flotilla.domain.job.JobEventSink;
 import io.flotilla.domain.job.JobRepository;
 import io.flotilla.domain.job.JobStatus;
 import io.vertx.core.Future;
@@ -16,18 +17,28 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+/**
+ * {@link JobRepository} on SQL. A job's creation and each status transition append a status entry to the job's event
+ * log in the same transaction (V20) and tell {@code sink} after the commit.
+ */
 public final class SqlJobRepository implements JobRepository {
   private final Database db;
   private final JobSpan.Numbers numbers;
+  private final JobLogWrites log;
 
   public SqlJobRepository(Database db) {
+    this(db, JobEventSink.NONE);
+  }
+
+  public SqlJobRepository(Database db, JobEventSink sink) {
     this.db = db;
     this.numbers = JobSpan.Numbers.of(db);
+    this.log = new JobLogWrites(sink);
   }
 
   @Override
   public Future<Void> insert(Job job) {
-    return db.transaction(c -> {
+    return db.<Void>transaction(c -> {
       if (JobRows.find(c, job.id()).isPresent()) {
         throw new FlotillaException.Conflict("A job with id \"" + job.id() + "\" already exists.");
       }
@@ -38,9 +49,10 @@ public final class SqlJobRepository implements JobRepository {
         no = rs.getLong(1);
       }
       JobRows.insert(c, job, no);
+      log.status(c, job.id(), job.status(), job.statusReason(), job.created());
       numbers.remember(job.id(), no);
       return null;
-    });
+    }).onSuccess(v -> log.sink().appended(job.id()));
   }
 
   @Override
@@ -101,7 +113,12 @@ public final class SqlJobRepository implements JobRepository {
           return Optional.<Job>empty();
         }
       }
+      log.status(c, jobId, to, reason, now);
       return JobRows.find(c, jobId);
+    }).onSuccess(updated -> {
+      if (updated.isPresent()) {
+        log.sink().appended(jobId);
+      }
     });
   }
 

@@ -12,6 +12,8 @@ import io.flotilla.domain.job.Claimed;
 import io.flotilla.domain.job.DeviceSource;
 import io.flotilla.domain.job.EngineNode;
 import io.flotilla.domain.job.Job;
+import io.flotilla.domain.job.JobEventSink;
+import io.flotilla.domain.job.JobStatus;
 import io.flotilla.domain.job.JobWork;
 import io.flotilla.domain.job.Lease;
 import io.flotilla.domain.job.Outcome;
@@ -31,20 +33,37 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.IntUnaryOperator;
 
-/** {@link JobWork} on SQL: {@code job_devices} (set-based), leases and the exceptions of the lifecycle (V9). */
+/**
+ * {@link JobWork} on SQL: {@code job_devices} (set-based), leases and the exceptions of the lifecycle (V9). Every write
+ * that changes a job's status or records device outcomes appends an entry to the job's event log in the same
+ * transaction (V20) and tells {@code sink} after the commit.
+ */
 public final class SqlJobWork implements JobWork {
   private final Database db;
   private final JobSpan.Numbers numbers;
+  private final JobLogWrites log;
 
   public SqlJobWork(Database db) {
+    this(db, JobEventSink.NONE);
+  }
+
+  public SqlJobWork(Database db, JobEventSink sink) {
     this.db = db;
     this.numbers = JobSpan.Numbers.of(db);
+    this.log = new JobLogWrites(sink);
+  }
+
+  /** Tells the sink that the job's log grew once {@code write} succeeded. */
+  private <T> Future<T> appended(String jobId, Future<T> write) {
+    return write.onSuccess(x -> log.sink().appended(jobId));
   }
 
   @Override
   public Future<Job> expand(Job job, DeviceSource source, Set<String> targets, IntUnaryOperator batchSizeFor,
                             Instant now) {
     return db.transaction(c -> {
+      // the dispatch mark's lock (if the job has one yet) before the job's row, in the order a stop takes them
+      Rows.query(c, "SELECT through FROM job_dispatch WHERE job_id = ? FOR UPDATE", rs -> 1, job.id());
       Optional<Job> notPending = lockUnlessPending(c, job.id());
       if (notPending.isPresent()) {
         return notPending.get();
@@ -57,7 +76,9 @@ public final class SqlJobWork implements JobWork {
         mark.executeUpdate();
       }
       JobSpan span = numbers.of(c, job.id());
-      JobDeviceRows.expand(c, span, targets, source, JobDeviceRows.PENDING, now, numbers);
+      // entry n: running; n + 1: the devices failed at once (another template), if any
+      long n = JobLogWrites.reserve(c, job.id(), 2);
+      JobDeviceRows.expand(c, span, targets, source, JobDeviceRows.PENDING, now, numbers, n + 1);
       if (job.options().continuous()) {
         JobDeviceRows.addMembers(c, span);
       }
@@ -72,8 +93,14 @@ public final class SqlJobWork implements JobWork {
         ps.setString(5, job.id());
         ps.executeUpdate();
       }
+      log.status(c, job.id(), n, JobStatus.RUNNING, null, now);
+      if (t[1] > 0) {
+        log.devices(c, job.id(), n + 1, 1, t[0], (int) t[1], now);
+      } else {
+        JobLogWrites.unreserve(c, job.id(), 1);
+      }
       return JobRows.find(c, job.id()).orElseThrow();
-    });
+    }).onSuccess(j -> log.sink().appended(job.id()));
   }
 
   @Override
@@ -84,7 +111,9 @@ public final class SqlJobWork implements JobWork {
         return notPending.get();
       }
       JobSpan span = numbers.of(c, job.id());
-      int total = JobDeviceRows.expand(c, span, targets, source, JobDeviceRows.COMPLETED, now, numbers);
+      // entry n: every device's outcome (all final at once); n + 1: complete
+      long n = JobLogWrites.reserve(c, job.id(), 2);
+      int total = JobDeviceRows.expand(c, span, targets, source, JobDeviceRows.COMPLETED, now, numbers, n);
       // The version is taken once the devices were read: every device the job holds took its twin's baseline before
       // it, so none of them skips the job's value as older than itself.
       long version = DesiredVersions.next(c, db.dialect());
@@ -101,8 +130,15 @@ public final class SqlJobWork implements JobWork {
         ps.setString(7, job.id());
         ps.executeUpdate();
       }
+      if (total > 0) {
+        log.devices(c, job.id(), n, 1, total, total, now);
+        log.status(c, job.id(), n + 1, JobStatus.COMPLETE, null, now);
+      } else {
+        log.status(c, job.id(), n, JobStatus.COMPLETE, null, now);
+        JobLogWrites.unreserve(c, job.id(), 1);
+      }
       return JobRows.find(c, job.id()).orElseThrow();
-    });
+    }).onSuccess(j -> log.sink().appended(job.id()));
   }
 
   /** The part of applying a range that differs by kind; answers the desired version it gave the range (or 0). */
@@ -116,7 +152,7 @@ public final class SqlJobWork implements JobWork {
    * them, then they complete (with the version, if any) and count. Answers the version, -1 when nothing was pending.
    */
   private Future<Long> applyRange(String jobId, long from, long to, Instant now, RangeWork work) {
-    return db.transaction(c -> {
+    return appended(jobId, db.transaction(c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT status FROM jobs WHERE id = ? FOR UPDATE")) {
         ps.setString(1, jobId);
         try (ResultSet rs = ps.executeQuery()) {
@@ -137,10 +173,16 @@ public final class SqlJobWork implements JobWork {
         }
       }
       long version = work.apply(c, span);
-      int done = JobDeviceRows.completeRange(c, span, from, to, version, now);
+      long n = JobLogWrites.reserve(c, jobId, 1);
+      int done = JobDeviceRows.completeRange(c, span, from, to, version, now, n);
       addCounts(c, jobId, done, 0);
+      if (done > 0) {
+        log.devices(c, jobId, n, from, to, done, now);
+      } else {
+        JobLogWrites.unreserve(c, jobId, 1);
+      }
       return version;
-    });
+    }));
   }
 
   @Override
@@ -213,12 +255,16 @@ public final class SqlJobWork implements JobWork {
     if (results.isEmpty()) {
       return Future.succeededFuture(0);
     }
-    return db.transaction(c -> {
+    return appended(jobId, db.transaction(c -> {
       JobSpan span = numbers.of(c, jobId);
+      long entry = JobLogWrites.reserve(c, jobId, 1);
       int completed = 0;
       int failed = 0;
+      long first = Long.MAX_VALUE;
+      long last = 0;
       try (PreparedStatement ps = c.prepareStatement("UPDATE job_devices SET status = ?, error_code = ?, "
-          + "error_message = ?, response_code = ?, updated_at = ? WHERE k = ? AND status = " + JobDeviceRows.WAITING);
+          + "error_message = ?, response_code = ?, updated_at = ?, event_n = ? WHERE k = ? AND status = "
+          + JobDeviceRows.WAITING);
            PreparedStatement delete = c.prepareStatement("DELETE FROM job_device_waits WHERE k = ?")) {
         for (DeviceResult r : results) {
           ps.setInt(1, r.status().code());
@@ -226,7 +272,8 @@ public final class SqlJobWork implements JobWork {
           ps.setString(3, LeaseRows.truncate(r.errorMessage()));
           ps.setObject(4, r.responseCode(), java.sql.Types.INTEGER);
           ps.setTimestamp(5, Timestamp.from(r.at()));
-          ps.setLong(6, span.key(r.seq()));
+          ps.setLong(6, entry);
+          ps.setLong(7, span.key(r.seq()));
           ps.addBatch();
           delete.setLong(1, span.key(r.seq()));
           delete.addBatch();
@@ -235,7 +282,10 @@ public final class SqlJobWork implements JobWork {
         delete.executeBatch();
         for (int i = 0; i < counts.length; i++) {
           if (counts[i] > 0) {
-            if (results.get(i).status() == io.flotilla.domain.job.DeviceJobStatus.COMPLETED) {
+            DeviceResult r = results.get(i);
+            first = Math.min(first, r.seq());
+            last = Math.max(last, r.seq());
+            if (r.status() == io.flotilla.domain.job.DeviceJobStatus.COMPLETED) {
               completed++;
             } else {
               failed++;
@@ -243,9 +293,14 @@ public final class SqlJobWork implements JobWork {
           }
         }
       }
+      if (completed + failed == 0) {
+        JobLogWrites.unreserve(c, jobId, 1);
+        return 0;
+      }
       addCounts(c, jobId, completed, failed);
+      log.devices(c, jobId, entry, first, last, completed + failed, results.get(0).at());
       return completed + failed;
-    });
+    }));
   }
 
   @Override
@@ -300,17 +355,54 @@ public final class SqlJobWork implements JobWork {
     if (outcomes.isEmpty() && finished.isEmpty()) {
       return Future.succeededFuture(0);
     }
-    return db.transaction(c -> {
+    return appended(jobId, db.transaction(c -> {
       Set<Long> leases = new HashSet<>(finished);
       for (Outcome o : outcomes) {
         leases.add(o.leaseId());
       }
+      // leases first, then the job's row (the log's number), then the devices' rows: the order settleOrphan keeps
       var live = LeaseRows.lockLive(c, leases);
-      int[] n = LeaseRows.write(c, numbers.of(c, jobId), LeaseRows.held(live, outcomes));
-      addCounts(c, jobId, n[0], n[1]);
+      int[] n = writeOutcomes(c, jobId, LeaseRows.held(live, outcomes));
       LeaseRows.delete(c, finished.stream().filter(live::containsKey).toList());
       return n[0] + n[1];
-    });
+    }));
+  }
+
+  /**
+   * Writes outcomes of held devices as one entry of the job's log (its number names their rows), adds the final ones
+   * to the job's counters; answers {completed, failed}.
+   */
+  private int[] writeOutcomes(Connection c, String jobId, List<Outcome> held) throws SQLException {
+    if (held.isEmpty()) {
+      return new int[] {0, 0};
+    }
+    long entry = JobLogWrites.reserve(c, jobId, 1);
+    int[] n = LeaseRows.write(c, numbers.of(c, jobId), held, entry);
+    addCounts(c, jobId, n[0], n[1]);
+    int written = n[0] + n[1] + n[2];
+    if (written > 0) {
+      long first = Long.MAX_VALUE;
+      long last = Long.MIN_VALUE;
+      for (Outcome o : held) {
+        first = Math.min(first, o.result().seq());
+        last = Math.max(last, o.result().seq());
+      }
+      log.devices(c, jobId, entry, first, last, written, latestAt(held));
+    } else {
+      JobLogWrites.unreserve(c, jobId, 1);
+    }
+    return n;
+  }
+
+  /** When the latest of {@code outcomes} happened (the entry's time). */
+  private static Instant latestAt(List<Outcome> outcomes) {
+    Instant latest = Instant.EPOCH;
+    for (Outcome o : outcomes) {
+      if (o.result().at() != null && o.result().at().isAfter(latest)) {
+        latest = o.result().at();
+      }
+    }
+    return latest;
   }
 
   @Override
@@ -435,20 +527,36 @@ public final class SqlJobWork implements JobWork {
     if (deviceIds.isEmpty()) {
       return Future.succeededFuture(0);
     }
-    return db.transaction(c -> {
+    return appended(jobId, db.transaction(c -> {
       // the job's row is locked: joins of one job take their positions one after the other
       if (Rows.query(c, "SELECT status FROM jobs WHERE id = ? FOR UPDATE", rs -> rs.getString(1), jobId).stream()
           .noneMatch(st -> "running".equals(st) || "stopped".equals(st))) {
         return 0;
       }
       JobSpan span = numbers.of(c, jobId);
+      long entry = JobLogWrites.reserve(c, jobId, 1);
       int joined = 0;
+      int failed = 0;
+      long first = Long.MAX_VALUE;
+      long last = 0;
       List<String> ids = new ArrayList<>(new TreeSet<>(deviceIds));
       for (int i = 0; i < ids.size(); i += 500) {
-        joined += JobDeviceRows.join(c, span, filter, targets, ids.subList(i, Math.min(ids.size(), i + 500)), now)[0];
+        long[] r = JobDeviceRows.join(c, span, filter, targets, ids.subList(i, Math.min(ids.size(), i + 500)), now,
+            entry);
+        joined += (int) r[0];
+        failed += (int) r[1];
+        if (r[0] > 0) {
+          first = Math.min(first, r[2]);
+          last = Math.max(last, r[3]);
+        }
+      }
+      if (failed > 0) {
+        log.devices(c, jobId, entry, first, last, failed, now); // devices that joined and failed at once
+      } else {
+        JobLogWrites.unreserve(c, jobId, 1);
       }
       return joined;
-    });
+    }));
   }
 
   @Override
@@ -476,36 +584,42 @@ public final class SqlJobWork implements JobWork {
 
   @Override
   public Future<Integer> expireWaits(String jobId, Instant now, String message) {
-    return db.transaction(c -> {
+    return appended(jobId, db.transaction(c -> {
       JobSpan span = numbers.of(c, jobId);
+      // the job's row (its log's next number) before the waits' rows, as result writes take them
+      long entry = JobLogWrites.reserve(c, jobId, 1);
       List<Long> keys = Rows.query(c, "SELECT k FROM job_device_waits WHERE job_no = ? AND reason <> "
           + LeaseRows.FOR_RETRY + " AND due_at IS NULL AND lease_id IS NULL AND deadline <= ? ORDER BY k FOR UPDATE",
-          rs -> rs.getLong(1), span.no(),
-          Timestamp.from(now));
-      if (keys.isEmpty()) {
-        return 0;
-      }
+          rs -> rs.getLong(1), span.no(), Timestamp.from(now));
       int failed = 0;
       try (PreparedStatement fail = c.prepareStatement("UPDATE job_devices SET status = " + JobDeviceRows.FAILED
-          + ", error_code = 'DeviceNotOnline', error_message = ?, response_code = NULL, updated_at = ? WHERE k = ? "
-          + "AND status = " + JobDeviceRows.WAITING);
+          + ", error_code = 'DeviceNotOnline', error_message = ?, response_code = NULL, updated_at = ?, event_n = ? "
+          + "WHERE k = ? AND status = " + JobDeviceRows.WAITING);
            PreparedStatement delete = c.prepareStatement("DELETE FROM job_device_waits WHERE k = ?")) {
         for (long k : keys) {
           fail.setString(1, LeaseRows.truncate(message));
           fail.setTimestamp(2, Timestamp.from(now));
-          fail.setLong(3, k);
+          fail.setLong(3, entry);
+          fail.setLong(4, k);
           fail.addBatch();
           delete.setLong(1, k);
           delete.addBatch();
         }
-        for (int count : fail.executeBatch()) {
-          failed += Math.max(0, count);
+        if (!keys.isEmpty()) {
+          for (int count : fail.executeBatch()) {
+            failed += Math.max(0, count);
+          }
+          delete.executeBatch();
         }
-        delete.executeBatch();
+      }
+      if (failed == 0) {
+        JobLogWrites.unreserve(c, jobId, 1);
+        return 0;
       }
       addCounts(c, jobId, 0, failed);
+      log.devices(c, jobId, entry, span.seq(keys.get(0)), span.seq(keys.get(keys.size() - 1)), failed, now);
       return failed;
-    });
+    }));
   }
 
   @Override
@@ -533,15 +647,14 @@ public final class SqlJobWork implements JobWork {
 
   @Override
   public Future<Boolean> settleOrphan(Lease lease, List<Outcome> outcomes, Instant now) {
-    return db.transaction(c -> {
+    return appended(lease.jobId(), db.transaction(c -> {
       if (!LeaseRows.lockOrphan(c, lease)) {
         return false;
       }
-      int[] n = LeaseRows.write(c, numbers.of(c, lease.jobId()), outcomes);
-      addCounts(c, lease.jobId(), n[0], n[1]);
+      writeOutcomes(c, lease.jobId(), outcomes);
       LeaseRows.delete(c, List.of(lease.id()));
       return true;
-    });
+    }));
   }
 
   /**
