@@ -34,6 +34,7 @@ CREATE TABLE job_device_waits (
   lease_id    BIGINT
 );
 CREATE INDEX job_device_waits_due ON job_device_waits (job_no, due_at);
+CREATE INDEX job_device_waits_deadline ON job_device_waits (job_no, deadline);
 CREATE INDEX job_device_waits_device ON job_device_waits (device_id);
 CREATE INDEX job_device_waits_lease ON job_device_waits (lease_id);
 

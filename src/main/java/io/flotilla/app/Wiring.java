@@ -210,6 +210,7 @@ public final class Wiring implements AutoCloseable {
       long exportFlushTimer = vertx.setPeriodic(EXPORT_FLUSH_MS, id -> dataExports.flush());
       long exportTimer = vertx.setPeriodic(EXPORT_TICK_MS, id -> dispatcher.tick());
       long engineTimer = vertx.setPeriodic(ENGINE_TICK_MS, id -> engine.tick());
+      long leaseTimer = vertx.setPeriodic(EngineNode.DEFAULT_LEASE.dividedBy(3).toMillis(), id -> engine.renewLeases());
       long schedulerTimer = vertx.setPeriodic(SCHEDULER_TICK_MS, id -> scheduler.tick());
       OverlayCompaction compaction = new OverlayCompaction(db);
       long compactionTimer = vertx.setPeriodic(COMPACTION_TICK_MS, id -> compaction.tick());
@@ -220,6 +221,7 @@ public final class Wiring implements AutoCloseable {
       Wiring w = new Wiring(config, metrics, db, api, adminToken, app, gateway, engine, scheduler, simulator, () -> {
         vertx.cancelTimer(schedulerTimer);
         vertx.cancelTimer(engineTimer);
+        vertx.cancelTimer(leaseTimer);
         vertx.cancelTimer(compactionTimer);
         vertx.cancelTimer(exportTimer);
         vertx.cancelTimer(exportFlushTimer);
@@ -320,7 +322,9 @@ public final class Wiring implements AutoCloseable {
     stopTimers.run();
     Bootstrap.await(simulator.close());
     Bootstrap.await(scheduler.idle());
-    // Let commands in flight be answered and recorded (up to a few seconds) so a clean stop leaves nothing Interrupted.
+    // Let commands in flight be answered and recorded (up to a few seconds) so a clean stop leaves nothing Interrupted;
+    // no new device is started meanwhile.
+    engine.drain();
     long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
     do {
       Bootstrap.await(engine.tick());

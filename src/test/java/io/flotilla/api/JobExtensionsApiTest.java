@@ -77,13 +77,15 @@ class JobExtensionsApiTest {
     io.flotilla.testing.ApiAssertions.assertStatus(api.post("/api/jobs/ext-echo/stop", null), 204);
     JsonNode rerun = assertOk(api.put("/api/jobs/ext-echo/rerun/ext-echo-again", null));
     assertThat(rerun.at("/delivery/retry/maxAttempts").asInt()).as("carried over by a rerun").isEqualTo(4);
-    assertThat(rerun.get("continuous").asBoolean()).isTrue();
+    assertThat(rerun.has("continuous")).as("a rerun covers exactly the failed devices: not continuous").isFalse();
+    assertThat(rerun.has("end")).isFalse();
     JsonNode overridden = assertOk(api.put("/api/jobs/ext-echo/rerun/ext-echo-other",
         "{\"delivery\": {\"retry\": {\"maxAttempts\": 2}}}"));
     assertThat(overridden.at("/delivery/retry/maxAttempts").asInt()).as("the rerun's body wins").isEqualTo(2);
     assertThat(overridden.has("continuous")).isFalse();
     assertError(api.put("/api/jobs/ext-echo/rerun/ext-echo-bad", "{\"delivery\": {\"confirm\": true}}"), 400,
         "BadRequest");
+    assertError(api.put("/api/jobs/ext-echo/rerun/ext-echo-bad", "{\"continuous\": true}"), 400, "BadRequest");
   }
 
   @Test

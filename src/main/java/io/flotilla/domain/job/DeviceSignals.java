@@ -25,7 +25,6 @@ final class DeviceSignals {
   /** Most signals of one kind handled per tick. */
   private static final int BATCH = 5_000;
 
-  private final JobRepository jobs;
   private final JobWork work;
   private final GroupService groups;
   private final Set<String> woken = ConcurrentHashMap.newKeySet();
@@ -35,8 +34,7 @@ final class DeviceSignals {
   private volatile boolean awaitingAcks;
   private volatile boolean continuousJobs;
 
-  DeviceSignals(JobRepository jobs, JobWork work, GroupService groups) {
-    this.jobs = jobs;
+  DeviceSignals(JobWork work, GroupService groups) {
     this.work = work;
     this.groups = groups;
   }
@@ -144,13 +142,17 @@ final class DeviceSignals {
         continue;
       }
       all.add(groups.get(job.groupId()).compose(g -> work.join(job.id(), g.filter(), run.kind.targetsOf(job), ids,
-          now)).compose(n -> n == 0 ? Future.succeededFuture() : jobs.find(job.id()).map(found -> {
-            found.ifPresent(j -> run.job = j);
-            return null;
-          })));
+          now)).compose(n -> {
+            if (n > 0) {
+              run.resultsChanged = true; // the job grew (devices of another template failed at once)
+            }
+            return Future.<Void>succeededFuture();
+          }));
     }
-    return Future.join(all).<Void>mapEmpty()
-        .onFailure(e -> LOG.warn("Adding devices to continuous jobs failed: {}", e.toString()));
+    return Future.join(all).<Void>mapEmpty().onFailure(e -> {
+      candidates.addAll(ids); // looked at again at the next tick
+      LOG.warn("Adding devices to continuous jobs failed: {}", e.toString());
+    });
   }
 
   /** Judges the reports of devices awaiting their acknowledgement, job by job. */
@@ -176,12 +178,15 @@ final class DeviceSignals {
         return work.acknowledge(job.id(), settled).map(n -> {
           if (n > 0) {
             run.judgeNotBefore = Instant.MIN;
+            run.resultsChanged = true;
           }
           return (Void) null;
         });
       }));
     }
-    return Future.join(all).<Void>mapEmpty()
-        .onFailure(e -> LOG.warn("Judging acknowledgements failed: {}", e.toString()));
+    return Future.join(all).<Void>mapEmpty().onFailure(e -> {
+      batch.forEach(reports::putIfAbsent); // judged again at the next tick (a newer report wins)
+      LOG.warn("Judging acknowledgements failed: {}", e.toString());
+    });
   }
 }

@@ -27,6 +27,7 @@ final class Dispatcher {
   private final Clock clock;
   private final Supplier<Collection<JobRun>> runs;
   private final AtomicInteger inFlight = new AtomicInteger();
+  private volatile int perJobCap = 1;
 
   Dispatcher(JobWork work, EngineLimits limits, EngineNode node, Clock clock, Supplier<Collection<JobRun>> runs) {
     this.work = work;
@@ -54,6 +55,7 @@ final class Dispatcher {
     return expired.compose(n -> {
       if (n > 0) {
         run.judgeNotBefore = Instant.MIN;
+        run.resultsChanged = true;
       }
       int room = reserve(run.paced(Math.min(limits.claimPerTick(), perJobCap() - run.inFlight.get()), now));
       if (room <= 0) {
@@ -91,6 +93,7 @@ final class Dispatcher {
     return work.expireWaits(run.job.id(), now, message).compose(n -> {
       if (n > 0) {
         run.judgeNotBefore = Instant.MIN;
+        run.resultsChanged = true;
       }
       return work.nextDue(run.job.id());
     }).map(next -> {
@@ -108,6 +111,9 @@ final class Dispatcher {
     }
     return work.claim(run.job.id(), b.last(), room, node.holder(), now.plus(node.lease())).map(claim -> {
       inFlight.addAndGet(claim.devices().size() - room);
+      if (claim == Claim.NONE) {
+        run.resultsChanged = true; // the job is not running (stopped elsewhere?) or busy: read it again
+      }
       dispatch(run, kind, claim.devices());
       if (run.batch == b) {
         run.exhausted = claim.exhausted();
@@ -150,12 +156,21 @@ final class Dispatcher {
     return 0;
   }
 
-  /** Each sent job's share of the in-flight limit: jobs about to start (pending) count, so they are not starved. */
+  /**
+   * Each sent job's share of the in-flight limit, as of the last {@link #share()}: jobs about to start (pending) count,
+   * so they are not starved.
+   */
   private int perJobCap() {
+    return perJobCap;
+  }
+
+  /** Works out each sent job's share once per tick (not once per job and claim). */
+  void share() {
     long sentJobs = runs.get().stream()
         .filter(x -> x.kind instanceof JobKind.Sent
             && (x.job.status() == JobStatus.RUNNING || x.job.status() == JobStatus.PENDING)).count();
-    return (int) Math.max(1, limits.maxInFlight() / Math.max(1, sentJobs));
+    perJobCap = (int) Math.max(1, limits.maxInFlight() / Math.max(1, sentJobs));
   }
+
 
 }

@@ -42,6 +42,7 @@ public final class JobEngine {
   private final LeaseKeeper leases;
   private final Dispatcher dispatcher;
   private Future<Void> currentTick = Future.succeededFuture();
+  private volatile boolean draining;
 
   public JobEngine(JobRepository jobs, JobWork work, GroupService groups, JobKinds kinds, Clock clock,
                    EngineLimits limits, EngineNode node) {
@@ -52,7 +53,7 @@ public final class JobEngine {
     this.clock = clock;
     this.limits = limits;
     this.node = node;
-    this.signals = new DeviceSignals(jobs, work, groups);
+    this.signals = new DeviceSignals(work, groups);
     this.leases = new LeaseKeeper(jobs, work, node, clock, active::get);
     this.dispatcher = new Dispatcher(work, limits, node, clock, active::values);
   }
@@ -66,7 +67,7 @@ public final class JobEngine {
    * expired): devices they sent and never recorded fail {@code Interrupted}; then loads every unfinished job.
    */
   public Future<Void> recover() {
-    return leases.recoverOrphans().compose(n -> jobs.unfinished()).compose(list -> {
+    return leases.recoverOrphans(true).compose(n -> jobs.unfinished()).compose(list -> {
       List<Future<Void>> woke = new ArrayList<>();
       for (Job job : list) {
         JobRun run = new JobRun(job, kinds.of(job.type()));
@@ -113,6 +114,7 @@ public final class JobEngine {
       run.job = updated.get();
       run.batch = null;
       run.exhausted = false;
+      run.applyFrom = null; // a range skipped while the job was stopped is applied again
       return Future.<Void>succeededFuture();
     });
   }
@@ -152,6 +154,19 @@ public final class JobEngine {
     return kinds.of(JobType.COMMAND) instanceof JobKind.Sent sent && sent.connected(deviceId);
   }
 
+  /**
+   * Stops starting devices: from now on ticks only write the results of devices in flight (a clean shutdown lets
+   * them be answered instead of leaving them {@code Interrupted}).
+   */
+  public void drain() {
+    draining = true;
+  }
+
+  /** Renews this engine's leases now (also done by ticks; a timer of its own keeps a slow tick from letting them lapse). */
+  public Future<Void> renewLeases() {
+    return leases.renew(clock.instant());
+  }
+
   /** Commands in flight across all jobs. */
   public int inFlight() {
     return dispatcher.inFlight();
@@ -170,6 +185,7 @@ public final class JobEngine {
     Instant now = clock.instant();
     List<Future<?>> steps = new ArrayList<>();
     steps.addAll(leases.upkeep(now));
+    dispatcher.share();
     steps.addAll(signals.handle(active.values(), now));
     for (JobRun run : active.values()) {
       if (now.isBefore(run.retryAt)) {
@@ -193,6 +209,14 @@ public final class JobEngine {
   /** Writes the job's recorded results and, alongside, advances it. */
   private Future<Void> step(JobRun run) {
     Future<Void> flushed = flush(run);
+    if (draining) {
+      return flushed;
+    }
+    if (run.resultsChanged) {
+      // results written outside a flush (acknowledgements, expired waits, joins): the policies judge them now
+      run.resultsChanged = false;
+      flushed = Future.join(flushed, reload(run).compose(v -> judgeResults(run))).mapEmpty();
+    }
     Future<Void> advanced = switch (run.job.status()) {
       case PENDING -> start(run);
       case RUNNING -> endReached(run) ? finish(run, JobStatus.COMPLETE, "End")
@@ -342,7 +366,9 @@ public final class JobEngine {
         run.judgeNotBefore = clock.instant().plus(JUDGE_AGAIN);
         run.waiting = counts.waiting() > 0 || counts.dispatched() > 0;
         if (counts.pending() > 0) {
-          run.exhausted = false; // devices of the batch were left unsent (a stop, a lost claim): send them
+          // devices of the batch were left unsent or unapplied (a stop, a lost claim): start them again
+          run.exhausted = false;
+          run.applyFrom = null;
         }
         return Future.succeededFuture();
       }
@@ -357,25 +383,26 @@ public final class JobEngine {
           case CANCEL -> BatchState.CANCELLED;
           case PAUSE -> BatchState.GATED;
         };
-        return work.endBatch(run.job.id(), b.no(), status, counts, next, clock.instant()).compose(ended -> {
-          run.batch = null;
-          if (!ended) {
-            return Future.succeededFuture();
-          }
-          return switch (verdict.action()) {
-            case CANCEL -> finish(run, JobStatus.CANCELLED, verdict.reason());
-            case PAUSE -> pause(run, verdict.reason());
-            case CONTINUE -> {
-              if (next == null) {
-                yield run.job.options().continuous() ? Future.<Void>succeededFuture()
-                    : finish(run, JobStatus.COMPLETE);
+        JobStatus jobTo = switch (verdict.action()) {
+          case CANCEL -> JobStatus.CANCELLED;
+          case PAUSE -> JobStatus.STOPPED;
+          case CONTINUE -> next == null && !run.job.options().continuous() ? JobStatus.COMPLETE : null;
+        };
+        return work.endBatch(run.job.id(), b.no(), status, counts, next, jobTo, verdict.reason(), clock.instant())
+            .compose(ended -> {
+              run.batch = null;
+              if (!ended) {
+                return Future.succeededFuture();
               }
-              run.batch = next;
-              run.exhausted = false;
-              yield Future.succeededFuture();
-            }
-          };
-        });
+              if (jobTo != null) {
+                return reload(run);
+              }
+              if (next != null) {
+                run.batch = next;
+                run.exhausted = false;
+              }
+              return Future.succeededFuture();
+            });
       });
     });
   }

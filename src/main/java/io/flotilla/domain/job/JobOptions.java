@@ -53,6 +53,11 @@ public record JobOptions(Delivery delivery, Rollout rollout, boolean continuous,
   public record Ramp(int startPerMinute, double factor, int afterSucceeded) {
   }
 
+  /** These options without {@code continuous} and {@code end} (what a rerun over a job's failed devices keeps). */
+  public JobOptions withoutContinuous() {
+    return new JobOptions(delivery, rollout, false, null);
+  }
+
   public boolean isNone() {
     return delivery == null && rollout == null && !continuous && until == null;
   }

@@ -32,6 +32,11 @@ final class JobRun {
   private final Map<Long, AtomicInteger> leaseOutstanding = new ConcurrentHashMap<>();
   /** The job's rollout rate (null: as fast as the engine may). */
   final RolloutRate rate;
+  /**
+   * The stored job may have moved without this engine (results written outside a flush — acknowledgements, expired
+   * waits, joins — or a stop elsewhere): read it again and judge its policies at the next step.
+   */
+  volatile boolean resultsChanged;
   /** The total at which a continuous job found every device final (-1: not idle); it looks again once it grew. */
   volatile long idleAt = -1;
   /** Applied kinds under a rate: the next position of the running batch to apply (null: its first). */

@@ -108,11 +108,15 @@ public final class JobService {
     return get(id).compose(source -> {
       if (options != null) {
         JobValidator.checkOptions(source.type(), options);
+        if (options.continuous()) {
+          throw new FlotillaException.Invalid("\"continuous\" does not apply to a rerun: it covers exactly the failed "
+              + "devices of another job.");
+        }
       }
       Job job = new Job(rerunId, source.displayName(), source.description(), source.groupId(), source.type(),
           source.items(), source.batch(), source.cancellationThreshold(), JobStatus.PENDING, null,
           source.organizations(), clock.instant(), null, null, JobProgress.NONE, 0, 0, null, id,
-          options == null ? source.options() : options, null);
+          options == null ? source.options().withoutContinuous() : options, null);
       return jobs.insert(job).map(v -> {
         engine.watch(job);
         return job;

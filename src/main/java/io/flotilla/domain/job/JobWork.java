@@ -94,10 +94,12 @@ public interface JobWork {
   Future<Boolean> startBatch(String jobId, BatchState batch, Instant now);
 
   /**
-   * Ends running batch {@code no} with {@code status} and its counts, and starts {@code next} when given, in one
-   * transaction; answers false (and changes nothing) when the batch was not running (another engine judged it).
+   * Ends running batch {@code no} with {@code status} and its counts, starts {@code next} when given, and moves the
+   * job from running to {@code jobTo} (with {@code reason}) when given — all in one transaction, so a verdict is never
+   * half carried out; answers false (and changes nothing) when the batch was not running (another engine judged it).
    */
-  Future<Boolean> endBatch(String jobId, int no, String status, BatchCounts counts, BatchState next, Instant now);
+  Future<Boolean> endBatch(String jobId, int no, String status, BatchCounts counts, BatchState next, JobStatus jobTo,
+                           String reason, Instant now);
 
   /**
    * When the job's next waiting device is due (its retry time; for a device waiting for its connection, its deadline),
@@ -129,10 +131,11 @@ public interface JobWork {
   Future<Integer> renew(String holder, Instant expires);
 
   /**
-   * Leases to recover: expired at {@code now} and not held by {@code node}'s own instance, or held by an earlier
-   * instance of {@code node} (its own, from before a restart), whatever their expiry.
+   * Leases to recover: expired at {@code now} and not held by {@code node}'s own instance, and with
+   * {@code earlierInstances} those held by an earlier instance of {@code node} (its own, from before a restart),
+   * whatever their expiry.
    */
-  Future<List<Lease>> orphanedLeases(EngineNode node, Instant now);
+  Future<List<Lease>> orphanedLeases(EngineNode node, Instant now, boolean earlierInstances);
 
   /** The devices a lease still holds (sent, no outcome recorded), with the attempt each was on. */
   Future<List<Claimed>> heldBy(Lease lease);

@@ -39,21 +39,31 @@ final class LeaseKeeper {
   List<Future<?>> upkeep(Instant now) {
     List<Future<?>> steps = new ArrayList<>();
     if (!now.isBefore(nextRenewal)) {
-      nextRenewal = now.plus(node.lease().dividedBy(3));
-      steps.add(work.renew(node.holder(), now.plus(node.lease()))
-          .onFailure(e -> LOG.warn("Renewing the leases of {} failed: {}", node.holder(), e.toString())));
+      steps.add(renew(now));
     }
     if (!now.isBefore(nextRecovery)) {
-      steps.add(recoverOrphans().onFailure(e -> LOG.warn("Recovering orphaned leases failed: {}", e.toString())));
+      steps.add(recoverOrphans(false)
+          .onFailure(e -> LOG.warn("Recovering orphaned leases failed: {}", e.toString())));
     }
     return steps;
   }
 
-  /** Takes over every orphaned lease; answers how many devices it settled. */
-  Future<Integer> recoverOrphans() {
+  /** Extends this engine's leases by a lease from {@code now}. */
+  Future<Void> renew(Instant now) {
+    nextRenewal = now.plus(node.lease().dividedBy(3));
+    return work.renew(node.holder(), now.plus(node.lease())).<Void>mapEmpty()
+        .onFailure(e -> LOG.warn("Renewing the leases of {} failed: {}", node.holder(), e.toString()));
+  }
+
+  /**
+   * Takes over every orphaned lease — at {@code startup} also every lease of this node's earlier instances, whatever
+   * its expiry (a running engine takes only expired ones: another process wrongly using the same node name keeps its
+   * live leases); answers how many devices it settled.
+   */
+  Future<Integer> recoverOrphans(boolean startup) {
     Instant now = clock.instant();
     nextRecovery = now.plus(node.lease().dividedBy(2));
-    return work.orphanedLeases(node, now).compose(leases -> {
+    return work.orphanedLeases(node, now, startup).compose(leases -> {
       Future<Integer> chain = Future.succeededFuture(0);
       for (Lease lease : leases) {
         chain = chain.compose(n -> recoverOrphan(lease).map(m -> n + m));

@@ -19,6 +19,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Claims under leases and the outcomes recorded under them ({@code job_leases}, {@code job_dispatch},
@@ -208,7 +209,8 @@ final class LeaseRows {
    * {@code event} of the job's log (a final outcome its job_devices row, another its attempt's row). Answers
    * {completed, failed, waiting} recorded.
    */
-  static int[] write(Connection c, JobSpan span, List<Outcome> outcomes, long event) throws SQLException {
+  static int[] write(Connection c, JobSpan span, List<Outcome> outcomes, long event, Set<Long> rangeless)
+      throws SQLException {
     int completed = 0;
     int failed = 0;
     int waiting = 0;
@@ -228,8 +230,8 @@ final class LeaseRows {
           } else {
             failed++;
           }
-          if (o.attempt() > 1) {
-            retried.add(o);
+          if (rangeless.contains(o.leaseId())) {
+            retried.add(o); // sent again from its wait row (a retry, or woken by its connection): the row goes
           }
         }
       }

@@ -362,7 +362,13 @@ public final class SqlJobWork implements JobWork {
       }
       // leases first, then the job's row (the log's number), then the devices' rows: the order settleOrphan keeps
       var live = LeaseRows.lockLive(c, leases);
-      int[] n = writeOutcomes(c, jobId, LeaseRows.held(live, outcomes));
+      Set<Long> rangeless = new HashSet<>();
+      live.forEach((id, range) -> {
+        if (range == null) {
+          rangeless.add(id);
+        }
+      });
+      int[] n = writeOutcomes(c, jobId, LeaseRows.held(live, outcomes), rangeless);
       LeaseRows.delete(c, finished.stream().filter(live::containsKey).toList());
       return n[0] + n[1];
     }));
@@ -372,12 +378,13 @@ public final class SqlJobWork implements JobWork {
    * Writes outcomes of held devices as one entry of the job's log (its number names their rows), adds the final ones
    * to the job's counters; answers {completed, failed}.
    */
-  private int[] writeOutcomes(Connection c, String jobId, List<Outcome> held) throws SQLException {
+  private int[] writeOutcomes(Connection c, String jobId, List<Outcome> held, Set<Long> rangeless)
+      throws SQLException {
     if (held.isEmpty()) {
       return new int[] {0, 0};
     }
     long entry = JobLogWrites.reserve(c, jobId, 1);
-    int[] n = LeaseRows.write(c, numbers.of(c, jobId), held, entry);
+    int[] n = LeaseRows.write(c, numbers.of(c, jobId), held, entry, rangeless);
     addCounts(c, jobId, n[0], n[1]);
     int written = n[0] + n[1] + n[2];
     if (written > 0) {
@@ -454,8 +461,8 @@ public final class SqlJobWork implements JobWork {
 
   @Override
   public Future<Boolean> endBatch(String jobId, int no, String status, BatchCounts counts, BatchState next,
-                                  Instant now) {
-    return db.transaction(c -> {
+                                  JobStatus jobTo, String reason, Instant now) {
+    return appended(jobId, db.transaction(c -> {
       try (PreparedStatement ps = c.prepareStatement("UPDATE job_batches SET status = ?, ended_at = ?, completed = ?, "
           + "failed = ? WHERE job_id = ? AND batch_no = ? AND status = '" + BatchState.RUNNING + "'")) {
         ps.setString(1, status);
@@ -471,8 +478,20 @@ public final class SqlJobWork implements JobWork {
       if (next != null) {
         insertBatch(c, jobId, next, now);
       }
+      if (jobTo != null) {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = ?, ended_at = ?, status_reason = ? "
+            + "WHERE id = ? AND status = 'running'")) {
+          ps.setString(1, jobTo.wire());
+          ps.setTimestamp(2, jobTo.isFinal() ? Timestamp.from(now) : null);
+          ps.setString(3, reason);
+          ps.setString(4, jobId);
+          if (ps.executeUpdate() > 0) {
+            log.status(c, jobId, jobTo, reason, now);
+          }
+        }
+      }
       return true;
-    });
+    }));
   }
 
   private static void insertBatch(Connection c, String jobId, BatchState b, Instant now) throws SQLException {
@@ -628,11 +647,11 @@ public final class SqlJobWork implements JobWork {
   }
 
   @Override
-  public Future<List<Lease>> orphanedLeases(EngineNode node, Instant now) {
+  public Future<List<Lease>> orphanedLeases(EngineNode node, Instant now, boolean earlierInstances) {
     return db.read(c -> {
       List<Lease> out = new ArrayList<>();
       for (Lease l : LeaseRows.others(c, node.holder())) {
-        if (l.expires().isBefore(now) || node.sameNode(l.holder())) {
+        if (l.expires().isBefore(now) || earlierInstances && node.sameNode(l.holder())) {
           out.add(l);
         }
       }
@@ -651,7 +670,7 @@ public final class SqlJobWork implements JobWork {
       if (!LeaseRows.lockOrphan(c, lease)) {
         return false;
       }
-      writeOutcomes(c, lease.jobId(), outcomes);
+      writeOutcomes(c, lease.jobId(), outcomes, lease.first() == null ? Set.of(lease.id()) : Set.of());
       LeaseRows.delete(c, List.of(lease.id()));
       return true;
     }));

@@ -299,4 +299,62 @@ class DeliveryTest {
     f.tickUntil(() -> f.job("j").progress().completed() == 1, 20);
     assertThat(f.channel.invoked).containsExactly("t-1");
   }
+
+  private long waitRows() {
+    return await(f.db.read(c -> {
+      try (var ps = c.prepareStatement("SELECT COUNT(*) FROM job_device_waits"); var rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }));
+  }
+
+  @Test
+  void noWaitRowIsLeftOnceWaitingDevicesFinished() {
+    f.fleet("z", 3, EngineFixture.TRUCK);
+    f.channel.online.add("z-01");
+    f.channel.script.put("z-01", new ArrayDeque<>(List.of(500)));
+    f.create("j", "z", reboot(), null, null, options("""
+        {"delivery": {"waitForConnection": "PT1M", "retry": {"maxAttempts": 2, "backoff": "PT1S",
+                      "on": ["CommandFailed"]}}}"""));
+    ticks(5);
+    assertThat(waitRows()).isEqualTo(3);
+    f.channel.online.add("z-02");
+    f.engine.deviceOnline("z-02");
+    f.clock.advance(Duration.ofSeconds(1));
+    ticks(5);
+    f.clock.advance(Duration.ofMinutes(1));
+    f.tickUntil(() -> f.status("j").isFinal(), 20);
+    assertThat(f.job("j").progress()).isEqualTo(new JobProgress(3, 0, 2, 1));
+    assertThat(waitRows()).as("retried, woken and expired devices all took their rows").isZero();
+  }
+
+  @Test
+  void aThresholdIsJudgedOnRejectedAcknowledgementsAsTheyArrive() {
+    List<String> ids = f.fleet("q", 6, EngineFixture.TRUCK);
+    f.channel.online.addAll(ids);
+    f.create("j", "q", EngineFixture.targetTemperature(21), null,
+        new CancellationThreshold(JobBatch.Measure.NUMBER, 2, false), options("{\"delivery\": {\"confirm\": true}}"));
+    ticks(5);
+    long version = await(f.deviceRepo.twin("q-01")).orElseThrow().desiredVersion();
+    f.engine.reported("q-01", ack(version, 500, "broken"));
+    f.engine.reported("q-02", ack(version, 500, "broken"));
+    f.tickUntil(() -> f.status("j").isFinal(), 10);
+    assertThat(f.status("j")).isEqualTo(JobStatus.CANCELLED);
+    assertThat(f.job("j").progress()).isEqualTo(new JobProgress(6, 4, 0, 2));
+  }
+
+  @Test
+  void aRerunOfAContinuousJobIsNotContinuousAndCompletes() {
+    List<String> ids = f.fleet("u", 2, EngineFixture.TRUCK);
+    f.channel.online.add(ids.get(0));
+    f.create("j", "u", reboot(), null, null, options("{\"continuous\": true}"));
+    f.tickUntil(() -> f.job("j").progress().failed() == 1, 20);
+    f.channel.online.add(ids.get(1));
+    await(f.jobs.rerun("j", "again"));
+    f.tickUntil(() -> f.status("again").isFinal(), 20);
+    assertThat(f.status("again")).isEqualTo(JobStatus.COMPLETE);
+    assertThat(f.job("again").options().continuous()).isFalse();
+    assertThat(f.job("again").progress()).isEqualTo(new JobProgress(1, 0, 1, 0));
+  }
 }

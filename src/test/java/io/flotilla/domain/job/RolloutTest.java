@@ -100,4 +100,28 @@ class RolloutTest {
     assertThat(pushedAt).hasSize(30);
     assertThat(rate(pushedAt, 1, 30)).isCloseTo(10.0, within(1.0));
   }
+
+  @Test
+  void aPacedPropertyJobStoppedAndResumedAppliesEveryDevice() {
+    List<String> ids = f.fleet("s", 30, EngineFixture.TRUCK);
+    f.channel.online.addAll(ids);
+    f.create("j", "s", targetTemperature(21), null, null, options("{\"rollout\": {\"maxPerMinute\": 600}}"));
+    for (int i = 0; i < 100; i++) {
+      f.tick();
+      f.clock.advance(Duration.ofMillis(10));
+    }
+    EngineFixture.await(f.jobs.stop("j"));
+    for (int i = 0; i < 50; i++) {
+      f.tick();
+      f.clock.advance(Duration.ofMillis(10));
+    }
+    assertThat(f.job("j").progress().pending()).as("stopped half way").isPositive();
+    EngineFixture.await(f.jobs.resume("j"));
+    for (int i = 0; i < 2_000 && !f.status("j").isFinal(); i++) {
+      f.tick();
+      f.clock.advance(Duration.ofMillis(10));
+    }
+    assertThat(f.status("j")).isEqualTo(JobStatus.COMPLETE);
+    assertThat(f.job("j").progress()).isEqualTo(new JobProgress(30, 0, 30, 0));
+  }
 }

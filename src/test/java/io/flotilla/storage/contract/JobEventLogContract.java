@@ -243,7 +243,7 @@ abstract class JobEventLogContract extends RepositoryContract {
     commandJob("j");
     List<Claimed> held = claim("j", 3, 3);
     record("j", held, Set.of(), 2);
-    Lease lease = await(work.orphanedLeases(EngineNode.start("node-a", EngineNode.DEFAULT_LEASE), NOW)).get(0);
+    Lease lease = await(work.orphanedLeases(EngineNode.start("node-a", EngineNode.DEFAULT_LEASE), NOW, true)).get(0);
     List<Outcome> interrupted = await(work.heldBy(lease)).stream().map(c -> Outcome.last(c,
         DeviceResult.failed(c.seq(), c.deviceId(), "Interrupted", "stopped", null, NOW.plusSeconds(30)))).toList();
     assertThat(await(work.settleOrphan(lease, interrupted, NOW.plusSeconds(30)))).isTrue();

@@ -11,6 +11,7 @@ import io.flotilla.domain.device.Device;
 import io.flotilla.domain.device.Twin;
 import io.flotilla.domain.group.filter.FilterParser;
 import io.flotilla.domain.job.Attempt;
+import io.flotilla.domain.job.AwaitedAck;
 import io.flotilla.domain.job.BatchCounts;
 import io.flotilla.domain.job.BatchState;
 import io.flotilla.domain.job.Claim;
@@ -502,10 +503,12 @@ abstract class JobRepositoryContract extends RepositoryContract {
     await(work.claim("j", 5, 1, "node-c#1", NOW.minusSeconds(1)));   // another node, expired
     await(work.claim("j", 6, 1, self.holder(), NOW.minusSeconds(1))); // this instance: never an orphan
 
-    assertThat(await(work.orphanedLeases(self, NOW))).extracting(Lease::holder)
+    assertThat(await(work.orphanedLeases(self, NOW, true))).extracting(Lease::holder)
         .containsExactly("node-a#1", "node-c#1");
+    assertThat(await(work.orphanedLeases(self, NOW, false))).as("after start-up: only expired ones")
+        .extracting(Lease::holder).containsExactly("node-c#1");
     assertThat(await(work.renew("node-b#1", NOW.minusSeconds(5)))).isEqualTo(1);
-    assertThat(await(work.orphanedLeases(self, NOW))).extracting(Lease::holder)
+    assertThat(await(work.orphanedLeases(self, NOW, true))).extracting(Lease::holder)
         .containsExactly("node-a#1", "node-b#1", "node-c#1");
   }
 
@@ -564,11 +567,87 @@ abstract class JobRepositoryContract extends RepositoryContract {
     assertThat(await(work.latestBatch("j"))).contains(first);
 
     BatchState second = BatchState.of(job, 1);
-    assertThat(await(work.endBatch("j", 0, BatchState.DONE, counts(0, 0, 0, 2, 1), second, NOW))).isTrue();
-    assertThat(await(work.endBatch("j", 0, BatchState.DONE, counts(0, 0, 0, 2, 1), second, NOW))).isFalse();
+    assertThat(await(work.endBatch("j", 0, BatchState.DONE, counts(0, 0, 0, 2, 1), second, null, null, NOW)))
+        .isTrue();
+    assertThat(await(work.endBatch("j", 0, BatchState.DONE, counts(0, 0, 0, 2, 1), second, null, null, NOW)))
+        .isFalse();
     assertThat(await(work.latestBatch("j"))).contains(second);
-    assertThat(await(work.endBatch("j", 1, BatchState.GATED, counts(0, 0, 0, 0, 3), null, NOW))).isTrue();
+    assertThat(await(jobs.find("j")).orElseThrow().status()).isEqualTo(JobStatus.RUNNING);
+    assertThat(await(work.endBatch("j", 1, BatchState.GATED, counts(0, 0, 0, 0, 3), null, JobStatus.STOPPED,
+        "SuccessGate", NOW))).isTrue();
     assertThat(await(work.latestBatch("j"))).contains(new BatchState(1, 4, 6, BatchState.GATED));
+    Job gated = await(jobs.find("j")).orElseThrow();
+    assertThat(gated.status()).as("in the same transaction as the batch").isEqualTo(JobStatus.STOPPED);
+    assertThat(gated.statusReason()).isEqualTo("SuccessGate");
+  }
+
+  @Test
+  void connectionWaitsAreWokenClaimedAndExpiredOnce() {
+    fleet();
+    insertAndExpand(job("j", JobType.COMMAND, List.of(command(TRUCK))), ALL, 0);
+    List<Claimed> held = claim("j", 7, 10);
+    Instant deadline = NOW.plusSeconds(60);
+    List<Outcome> offline = held.stream().map(c -> new Outcome(c.leaseId(), 1, DeviceResult.failed(c.seq(),
+        c.deviceId(), "DeviceNotOnline", "offline", null, NOW), null, deadline)).toList();
+    await(work.record("j", offline, Set.of(held.get(0).leaseId())));
+    assertThat(await(work.awaitingConnection("j"))).containsExactlyInAnyOrder("d-1", "d-2", "d-5", "d-6", "d-7");
+    assertThat(await(work.nextDue("j"))).contains(deadline);
+    assertThat(await(jobs.device("j", "d-1")).orElseThrow().attempts()).as("not reached: no attempt").isEmpty();
+
+    assertThat(await(work.wake(List.of("d-1", "d-2", "nobody"), NOW.plusSeconds(5)))).isEqualTo(2);
+    assertThat(await(work.wake(List.of("d-1"), NOW.plusSeconds(6)))).as("due already").isZero();
+    Claim due = await(work.claimDue("j", NOW.plusSeconds(5), 10, HOLDER, EXPIRES));
+    assertThat(due.devices()).extracting(Claimed::deviceId).containsExactly("d-1", "d-2");
+    assertThat(due.devices()).extracting(Claimed::attempt).as("the first real attempt").containsOnly(1);
+    assertThat(await(work.record("j", List.of(Outcome.last(due.devices().get(0), DeviceResult.completed(1, "d-1",
+        200, NOW))), Set.of()))).isEqualTo(1);
+
+    assertThat(await(work.expireWaits("j", deadline.minusMillis(1), "late"))).isZero();
+    assertThat(await(work.expireWaits("j", deadline, "did not connect"))).isEqualTo(3);
+    assertThat(await(work.expireWaits("j", deadline, "did not connect"))).isZero();
+    assertThat(rows("j")).filteredOn(r -> "DeviceNotOnline".equals(r.errorCode()) && r.errorMessage().equals(
+        "did not connect")).extracting(DeviceResult::deviceId).containsExactly("d-5", "d-6", "d-7");
+    assertThat(await(jobs.find("j")).orElseThrow().progress()).as("d-2 is still held")
+        .isEqualTo(new JobProgress(7, 1, 1, 5));
+  }
+
+  @Test
+  void aConfirmedRangeAwaitsAcknowledgementsThatSettleOnce() {
+    fleet();
+    Job job = insertAndExpand(job("pj", JobType.PROPERTY, List.of(property(TRUCK, "targetTemp", 7))), ALL, 0);
+    long v = await(work.applyDesiredAwaitingAck(job.id(), 1, 7, NOW, NOW.plusSeconds(30)));
+    assertThat(v).isPositive();
+    assertThat(await(devices.twin("d-1")).orElseThrow().desired().path("targetTemp").asInt()).isEqualTo(7);
+    assertThat(await(work.completedDeviceIds("pj", 1, 7))).containsExactly("d-1", "d-2", "d-5", "d-6", "d-7");
+    assertThat(await(work.counts("pj", 1, 7))).isEqualTo(counts(0, 0, 5, 0, 2));
+    List<AwaitedAck> awaited = await(work.awaitingAcknowledgement("pj", List.of("d-1", "d-2", "d-3")));
+    assertThat(awaited).extracting(AwaitedAck::deviceId).containsExactlyInAnyOrder("d-1", "d-2");
+    assertThat(awaited).extracting(AwaitedAck::version).containsOnly(v);
+    List<DeviceResult> settled = List.of(DeviceResult.completed(1, "d-1", 200, NOW),
+        DeviceResult.failed(2, "d-2", "PropertyRejected", "no", 400, NOW));
+    assertThat(await(work.acknowledge("pj", settled))).isEqualTo(2);
+    assertThat(await(work.acknowledge("pj", settled))).as("once").isZero();
+    assertThat(await(jobs.find("pj")).orElseThrow().progress()).isEqualTo(new JobProgress(7, 3, 1, 3));
+    assertThat(await(work.expireWaits("pj", NOW.plusSeconds(30), "no ack"))).isEqualTo(3);
+  }
+
+  @Test
+  void aContinuousJobGainsMatchingDevicesOnce() {
+    fleet();
+    Job job = new Job("cj", "cj", null, "group-1", JobType.COMMAND, List.of(command(TRUCK)), null, null,
+        JobStatus.PENDING, null, List.of(), CREATED, null, null, JobProgress.NONE, 0, 0, null, null,
+        io.flotilla.domain.job.JobOptions.fromJson(json("{\"continuous\": true}")), null);
+    await(jobs.insert(job));
+    await(work.expand(job, new DeviceSource.Matching(FilterParser.parse("SELECT * FROM devices WHERE $id = 'd-1'")),
+        Set.of(TRUCK), n -> 0, NOW));
+    device("d-8", TRUCK);
+    device("d-9", SENSOR);
+    var filter = FilterParser.parse("SELECT * FROM devices WHERE $id IN [\"d-1\", \"d-8\", \"d-9\"]");
+    assertThat(await(work.join("cj", filter, Set.of(TRUCK), List.of("d-1", "d-8", "d-9", "d-2"), NOW))).isEqualTo(2);
+    assertThat(await(work.join("cj", filter, Set.of(TRUCK), List.of("d-8", "d-9"), NOW))).as("members once").isZero();
+    assertThat(rows("cj")).extracting(DeviceResult::deviceId).containsExactly("d-1", "d-8", "d-9");
+    assertThat(rows("cj").get(2).errorCode()).isEqualTo("TemplateMismatch");
+    assertThat(await(jobs.find("cj")).orElseThrow().progress()).isEqualTo(new JobProgress(3, 2, 0, 1));
   }
 
   // ---- transitions ----
