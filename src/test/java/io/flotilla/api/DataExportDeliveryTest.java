@@ -122,9 +122,16 @@ class DataExportDeliveryTest {
       });
       assertThat(failing.received()).as("the failing receiver was tried").isNotEmpty();
       assertThat(failing.accepted()).isEmpty();
+      // the receivers stay down for 30 s of the server's time (its clock, moved by the test): retried, backing off
+      int triedWhileDown = failing.received().size();
+      server.clock().advance(Duration.ofSeconds(30));
+      await("retried while down").atMost(Duration.ofSeconds(5))
+          .until(() -> failing.received().size() > triedWhileDown);
+      assertThat(failing.accepted()).isEmpty();
 
       failing.mode(Mode.UP);
       away.listen();
+      server.clock().advance(Duration.ofMinutes(5)); // past the longest backoff: the lanes are due again
       for (WebhookReceiver r : List.of(failing, away)) {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
           Map<String, JsonNode> events = jobEvents(r, "while-down");
