@@ -115,10 +115,8 @@ public final class ApiServer {
         .end(Json.write(OpenApiDocument.of(table.specs()))));
     // Bodies are read for the methods that carry one, and only as JSON: a form or multipart content type is
     // refused before the body handler would decode it (for a GET it threw, a 500).
-    for (HttpMethod m : new HttpMethod[] {HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.POST, HttpMethod.DELETE}) {
-      router.route(m, "/api/*").handler(this::refuseForms);
-      router.route(m, "/api/*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
-    }
+    BodyHandler bodies = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
+    router.route("/api/*").handler(ctx -> readBody(ctx, bodies));
     for (RouteTable.Entry e : table.entries()) {
       router.route(e.spec().method(), e.spec().vertxPath()).handler(ctx -> dispatch(ctx, e));
     }
@@ -161,14 +159,19 @@ public final class ApiServer {
     ctx.next();
   }
 
-  private void refuseForms(RoutingContext ctx) {
-    String mime = Call.mime(ctx.request().getHeader("content-type"));
-    if (mime.equals("application/x-www-form-urlencoded") || mime.startsWith("multipart/")) {
-      fail(ctx, new FlotillaException.Invalid("UnsupportedMediaType", "Unsupported content type \"" + mime
-          + "\": send application/json."));
+  private static void readBody(RoutingContext ctx, BodyHandler bodies) {
+    HttpMethod m = ctx.request().method();
+    if (m != HttpMethod.PUT && m != HttpMethod.PATCH && m != HttpMethod.POST && m != HttpMethod.DELETE) {
+      ctx.next();
       return;
     }
-    ctx.next();
+    String mime = Call.mime(ctx.request().getHeader("content-type"));
+    if (mime.equals("application/x-www-form-urlencoded") || mime.startsWith("multipart/")) {
+      ErrorMapper.write(ctx.response(), new FlotillaException.Invalid("UnsupportedMediaType",
+          "Unsupported content type \"" + mime + "\": send application/json."), ctx.get(REQUEST_ID));
+      return;
+    }
+    bodies.handle(ctx);
   }
 
   private void dispatch(RoutingContext ctx, RouteTable.Entry e) {
