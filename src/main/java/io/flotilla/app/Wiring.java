@@ -1,6 +1,9 @@
 package io.flotilla.app;
 
 import io.flotilla.api.http.ApiServer;
+import io.flotilla.api.http.AuditRoutes;
+import io.flotilla.domain.audit.AuditLog;
+import io.flotilla.storage.sql.SqlAuditRepository;
 import io.flotilla.api.http.DeviceRoutes;
 import io.flotilla.api.http.GroupRoutes;
 import io.flotilla.api.http.JobRoutes;
@@ -79,6 +82,7 @@ public final class Wiring implements AutoCloseable {
   private final JobScheduler scheduler;
   private final Simulator simulator;
   private Services services;
+  private AuditLog audit;
 
   /** The domain services, for tests and tools that drive the server from inside. */
   public record Services(TemplateService templates, GroupService groups, DeviceService devices,
@@ -142,8 +146,10 @@ public final class Wiring implements AutoCloseable {
           DeviceListener.both(simulator, new JobJoiners(engine)), config.simMaxDevices());
       PropertyService properties = new PropertyService(deviceRepo, templates, channel, clock);
 
+      AuditLog audit = new AuditLog(new SqlAuditRepository(db), clock, config.auditRetention());
       List<ResourceRoutes> resources = new ArrayList<>();
       resources.add(new TokenRoutes(tokens));
+      resources.add(new AuditRoutes(audit));
       resources.add(new RoleRoutes());
       resources.add(new TemplateRoutes(templates));
       resources.add(new DeviceRoutes(devices));
@@ -167,7 +173,9 @@ public final class Wiring implements AutoCloseable {
       long schedulerTimer = vertx.setPeriodic(SCHEDULER_TICK_MS, id -> scheduler.tick());
       OverlayCompaction compaction = new OverlayCompaction(db);
       long compactionTimer = vertx.setPeriodic(COMPACTION_TICK_MS, id -> compaction.tick());
-      ApiServer api = new ApiServer(vertx, tokens, metrics, db::ping, config.maxBodyBytes(), resources);
+      long auditTimer = vertx.setPeriodic(config.auditPruneInterval().toMillis(), id -> audit.prune()
+          .onFailure(e -> LOG.warn("Pruning the audit log failed (tried again next time): {}", e.toString())));
+      ApiServer api = new ApiServer(vertx, tokens, audit, metrics, db::ping, config.maxBodyBytes(), resources);
       Bootstrap.await(api.listen(config.bind(), config.httpPort()));
       Bootstrap.await(simulator.start());
 
@@ -175,9 +183,11 @@ public final class Wiring implements AutoCloseable {
         vertx.cancelTimer(schedulerTimer);
         vertx.cancelTimer(engineTimer);
         vertx.cancelTimer(compactionTimer);
+        vertx.cancelTimer(auditTimer);
         Bootstrap.await(compaction.idle());
       });
       w.services = new Services(templates, groups, devices, properties, jobs);
+      w.audit = audit;
       w.writePorts();
       LOG.info("Flotilla listening: REST API on http://{}:{}", config.bind(), api.port());
       return w;
@@ -239,6 +249,11 @@ public final class Wiring implements AutoCloseable {
       Thread.currentThread().interrupt();
       return false;
     }
+  }
+
+  /** The audit log of accepted REST writes. */
+  public AuditLog auditLog() {
+    return audit;
   }
 
   public Services services() {

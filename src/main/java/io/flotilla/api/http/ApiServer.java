@@ -1,5 +1,6 @@
 package io.flotilla.api.http;
 
+import io.flotilla.domain.audit.AuditLog;
 import io.flotilla.domain.auth.Principal;
 import io.flotilla.domain.auth.TokenService;
 import io.flotilla.domain.common.FlotillaException;
@@ -30,6 +31,7 @@ public final class ApiServer {
 
   private final Vertx vertx;
   private final TokenService tokens;
+  private final AuditLog audit;
   private final PrometheusMeterRegistry metrics;
   private final Supplier<Future<Boolean>> health;
   private final RouteTable table = new RouteTable();
@@ -37,10 +39,15 @@ public final class ApiServer {
   private HttpServer server;
   private Router router;
 
-  public ApiServer(Vertx vertx, TokenService tokens, PrometheusMeterRegistry metrics,
+  /**
+   * {@code audit} records every accepted write before it is answered (null: no audit log, for tests of the router
+   * alone).
+   */
+  public ApiServer(Vertx vertx, TokenService tokens, AuditLog audit, PrometheusMeterRegistry metrics,
                    Supplier<Future<Boolean>> health, int maxBodyBytes, List<ResourceRoutes> resources) {
     this.vertx = vertx;
     this.tokens = tokens;
+    this.audit = audit;
     this.metrics = metrics;
     this.health = health;
     this.maxBodyBytes = maxBodyBytes;
@@ -186,14 +193,37 @@ public final class ApiServer {
     tokens.authenticate(ctx.request().getHeader("Authorization"))
         .compose(principal -> authorize(principal, e.spec()))
         .compose(principal -> {
+          Future<Reply> reply;
           try {
-            return e.endpoint().handle(new Call(ctx, version, principal, requestId));
+            reply = e.endpoint().handle(new Call(ctx, version, principal, requestId));
           } catch (RuntimeException ex) {
             return Future.failedFuture(ex);
           }
+          return reply.compose(r -> audited(ctx, e.spec(), principal, requestId, r));
         })
         .onSuccess(reply -> send(ctx, reply))
         .onFailure(ex -> fail(ctx, ex));
+  }
+
+  /**
+   * An accepted write (PUT, PATCH, POST, DELETE answered 2xx) is answered only once its audit entry is committed; if
+   * the entry cannot be stored the client gets 503 instead of the success (the write itself may have happened).
+   */
+  private Future<Reply> audited(RoutingContext ctx, RouteSpec spec, Principal principal, String requestId,
+                                Reply reply) {
+    HttpMethod m = spec.method();
+    boolean write = m == HttpMethod.PUT || m == HttpMethod.PATCH || m == HttpMethod.POST || m == HttpMethod.DELETE;
+    if (audit == null || !write || reply.status() < 200 || reply.status() >= 300) {
+      return Future.succeededFuture(reply);
+    }
+    String[] segments = spec.path().split("/");
+    String kind = segments.length > 2 ? segments[2] : "";
+    String idParam = segments.length > 3 && segments[3].startsWith("{") ? segments[3].substring(1,
+        segments[3].length() - 1) : null;
+    return audit.record(new AuditLog.Write(principal, requestId, m.name(), ctx.request().path(),
+            ctx.request().query(), spec.operationId(), kind, idParam == null ? null : ctx.pathParam(idParam),
+            reply.status()))
+        .map(v -> reply);
   }
 
   private Future<Principal> authorize(Principal p, RouteSpec spec) {
