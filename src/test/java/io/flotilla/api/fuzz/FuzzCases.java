@@ -45,14 +45,20 @@ final class FuzzCases {
 
   private final List<RouteSpec> routes;
   private final FuzzFixture.Callers callers;
+  private Arbitrary<Tuple.Tuple2<String, Boolean>> query;
+  private Arbitrary<Tuple.Tuple2<String, String>> caller;
+  private Arbitrary<List<Map.Entry<String, String>>> headers;
 
   FuzzCases(List<RouteSpec> routes, FuzzFixture.Callers callers) {
     this.routes = routes;
     this.callers = callers;
   }
 
+  /** Each route's arbitrary, built once (building them per case cost more than sending the case). */
+  private final Map<RouteSpec, Arbitrary<FuzzCase>> byRoute = new java.util.HashMap<>();
+
   Arbitrary<FuzzCase> cases() {
-    return Arbitraries.of(routes).flatMap(this::caseFor);
+    return Arbitraries.of(routes).flatMap(r -> byRoute.computeIfAbsent(r, this::caseFor));
   }
 
   private Arbitrary<FuzzCase> caseFor(RouteSpec route) {
@@ -63,7 +69,12 @@ final class FuzzCases {
     Arbitrary<Raw> raw = Arbitraries.frequencyOf(
         Tuple.of(97, Arbitraries.just((Raw) null)),
         Tuple.of(3, Arbitraries.of(Raw.class)));
-    return Combinators.combine(method, path(route), query(), caller(), bodyAndType(route), headers(), raw)
+    if (query == null) {
+      query = query();
+      caller = caller();
+      headers = headers();
+    }
+    return Combinators.combine(method, path(route), query, caller, bodyAndType(route), headers, raw)
         .as((m, p, q, c, b, h, r) -> new FuzzCase(route, m, p, q.get1(), q.get2(), c.get1(), c.get2(), b.type(),
             b.bytes(), b.note(), h, r));
   }

@@ -39,7 +39,7 @@ public final class FuzzRun implements AroundPropertyHook {
       outcome = outcome + "; after the last case: " + t.getMessage();
     }
     String report = RestFuzzTest.STATS.report(result.seed().orElse(seed()), tries(), System.nanoTime() - start,
-        outcome);
+        outcome, System.getProperty("flotilla.fuzz.db", "h2"));
     FuzzStats.write(report);
     System.out.println(report);
     if (after != null && result.status() == PropertyExecutionResult.Status.SUCCESSFUL) {

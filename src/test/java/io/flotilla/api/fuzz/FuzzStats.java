@@ -59,9 +59,11 @@ final class FuzzStats {
     lastEnd = System.nanoTime();
   }
 
-  String report(String seed, int tries, long nanos, String result) {
+  String report(String seed, int tries, long nanos, String result, String database) {
     StringBuilder sb = new StringBuilder();
-    sb.append("REST fuzz run\n");
+    sb.append("REST fuzz run on ").append(database).append(", ").append(Runtime.getRuntime().availableProcessors())
+        .append(" cores, load average ").append(String.format("%.1f",
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())).append('\n');
     sb.append("result: ").append(result).append('\n');
     sb.append("seed: ").append(seed).append("   tries asked: ").append(tries).append('\n');
     sb.append("cases sent: ").append(cases.get()).append(" (raw socket: ").append(raw.get()).append(")\n");

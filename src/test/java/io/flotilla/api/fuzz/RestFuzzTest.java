@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.flotilla.api.http.RouteSpec;
+import io.flotilla.testing.PostgresDatabase;
 import io.flotilla.testing.TestServer;
 import io.vertx.core.http.HttpMethod;
 import java.time.ZonedDateTime;
@@ -40,7 +41,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * </ul>
  * After the last case the server is healthy ({@code /healthz} 200). {@code -Dflotilla.fuzz.tries=200000
  * -Dflotilla.fuzz.seed=42} runs a longer or another run (see {@link FuzzRun}); the figures of a run are written to
- * {@code target/fuzz/rest-fuzz.txt}.
+ * {@code target/fuzz/rest-fuzz.txt}; {@code -Dflotilla.fuzz.db=postgres} runs it against the embedded PostgreSQL.
  */
 class RestFuzzTest {
   static final FuzzStats STATS = new FuzzStats();
@@ -59,7 +60,11 @@ class RestFuzzTest {
 
   @BeforeContainer
   static void start() {
-    server = TestServer.start();
+    // -Dflotilla.fuzz.db=postgres: the same run against the embedded PostgreSQL instead of H2.
+    server = "postgres".equalsIgnoreCase(System.getProperty("flotilla.fuzz.db"))
+        ? TestServer.start(c -> c.withDatabase(PostgresDatabase.jdbcUrl(), PostgresDatabase.user(),
+            PostgresDatabase.password()))
+        : TestServer.start();
     client = new FuzzClient(server.server().httpPort());
     fixture = new FuzzFixture(server, client);
     routes = server.server().wiring().api().table().specs();
