@@ -98,6 +98,11 @@ public final class Main implements Callable<Integer> {
             + "${DEFAULT-VALUE}).")
     String nodeName;
 
+    @Option(names = "--audit-retention", defaultValue = "${env:FLOTILLA_AUDIT_RETENTION:-90}",
+        description = "Days the audit log keeps an entry; older ones are pruned every 10 minutes, 0 keeps them for "
+            + "ever (default: ${DEFAULT-VALUE}).")
+    int auditRetentionDays;
+
     @Option(names = "--tls-groups", defaultValue = "${env:FLOTILLA_TLS_GROUPS:-}",
         description = "TLS key-exchange groups, in order of preference (default: " + TlsGroups.DEFAULT
             + "; e.g. X25519MLKEM768,x25519,secp256r1 adds the hybrid post-quantum group).")
@@ -106,14 +111,17 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       TlsGroups.apply(tlsGroups);
+      if (auditRetentionDays < 0) {
+        throw new CommandLine.ParameterException(new CommandLine(this), "--audit-retention must be 0 or more days.");
+      }
       if ((mqttCertificate == null) != (mqttPrivateKey == null)) {
         throw new CommandLine.ParameterException(new CommandLine(this), "--mqtt-cert and --mqtt-key go together.");
       }
       Config config = new Config(dataDir, bind, httpPort, mqttPort, mqttPlainPort, hostName,
           blankToNull(dbUrl), blankToNull(dbUser), blankToNull(dbPassword), maxBodyBytes, simMaxDevices,
           java.time.Duration.ofSeconds(jobCommandTimeout),
-          java.time.Duration.ofMillis(Math.max(100, Math.round(simTelemetryInterval * 1000))), mqttCertificate, mqttPrivateKey,
-          nodeName);
+          java.time.Duration.ofMillis(Math.max(100, Math.round(simTelemetryInterval * 1000))), mqttCertificate,
+          mqttPrivateKey, nodeName, java.time.Duration.ofDays(auditRetentionDays), Config.DEFAULT_AUDIT_PRUNE_INTERVAL);
       Flotilla server = Flotilla.start(config);
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,6 +1,9 @@
 package io.flotilla.app;
 
 import io.flotilla.api.http.ApiServer;
+import io.flotilla.api.http.AuditRoutes;
+import io.flotilla.domain.audit.AuditLog;
+import io.flotilla.storage.sql.SqlAuditRepository;
 import io.flotilla.api.http.DeviceRoutes;
 import io.flotilla.api.http.GroupRoutes;
 import io.flotilla.api.http.DataExportRoutes;
@@ -96,6 +99,7 @@ public final class Wiring implements AutoCloseable {
   private final Simulator simulator;
   private Services services;
   private JobEvents jobEvents;
+  private AuditLog audit;
 
   /** The domain services, for tests and tools that drive the server from inside. */
   public record Services(TemplateService templates, GroupService groups, DeviceService devices,
@@ -166,8 +170,10 @@ public final class Wiring implements AutoCloseable {
           DeviceListener.all(simulator, dataExports, new JobJoiners(engine)), config.simMaxDevices());
       PropertyService properties = new PropertyService(deviceRepo, templates, channel, clock);
 
+      AuditLog audit = new AuditLog(new SqlAuditRepository(db), clock, config.auditRetention());
       List<ResourceRoutes> resources = new ArrayList<>();
       resources.add(new TokenRoutes(tokens));
+      resources.add(new AuditRoutes(audit));
       resources.add(new RoleRoutes());
       resources.add(new TemplateRoutes(templates));
       resources.add(new DeviceRoutes(devices));
@@ -214,7 +220,9 @@ public final class Wiring implements AutoCloseable {
       long schedulerTimer = vertx.setPeriodic(SCHEDULER_TICK_MS, id -> scheduler.tick());
       OverlayCompaction compaction = new OverlayCompaction(db);
       long compactionTimer = vertx.setPeriodic(COMPACTION_TICK_MS, id -> compaction.tick());
-      ApiServer api = new ApiServer(vertx, tokens, metrics, db::ping, config.maxBodyBytes(), resources);
+      long auditTimer = vertx.setPeriodic(config.auditPruneInterval().toMillis(), id -> audit.prune()
+          .onFailure(e -> LOG.warn("Pruning the audit log failed (tried again next time): {}", e.toString())));
+      ApiServer api = new ApiServer(vertx, tokens, audit, metrics, db::ping, config.maxBodyBytes(), resources);
       Bootstrap.await(api.listen(config.bind(), config.httpPort()));
       Bootstrap.await(simulator.start());
 
@@ -225,6 +233,7 @@ public final class Wiring implements AutoCloseable {
         vertx.cancelTimer(compactionTimer);
         vertx.cancelTimer(exportTimer);
         vertx.cancelTimer(exportFlushTimer);
+        vertx.cancelTimer(auditTimer);
         Bootstrap.await(compaction.idle());
       }, () -> {
         Bootstrap.await(dataExports.flush());
@@ -233,6 +242,7 @@ public final class Wiring implements AutoCloseable {
       });
       w.services = new Services(templates, groups, devices, properties, jobs);
       w.jobEvents = jobEvents;
+      w.audit = audit;
       w.writePorts();
       LOG.info("Flotilla listening: REST API on http://{}:{}", config.bind(), api.port());
       return w;
@@ -294,6 +304,11 @@ public final class Wiring implements AutoCloseable {
       Thread.currentThread().interrupt();
       return false;
     }
+  }
+
+  /** The audit log of accepted REST writes. */
+  public AuditLog auditLog() {
+    return audit;
   }
 
   public Services services() {

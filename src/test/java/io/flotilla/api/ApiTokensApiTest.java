@@ -85,6 +85,57 @@ class ApiTokensApiTest {
     assertError(admin.delete("/api/apiTokens/" + id), 404, "NotFound");
   }
 
+  /**
+   * Revocation on every connection at once: clients on their own connections keep calling with a token while it is
+   * deleted; every request sent after the DELETE was answered is refused (before, a lookup racing the DELETE could
+   * cache the token again for up to 10 s).
+   */
+  @Test
+  void aDeletedTokenIsRefusedOnEveryConnectionFromTheNextRequestOn() throws Exception {
+    String id = Tokens.newId("revoke-all");
+    String token = Tokens.create(admin, id, Tokens.OPERATOR, null);
+    List<ApiClient> clients = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      clients.add(new ApiClient(admin.port(), token));
+      assertOk(clients.get(i).get("/api/roles")); // connected, and the token cached
+    }
+    java.util.concurrent.atomic.AtomicLong deletedAt = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+    java.util.concurrent.atomic.AtomicInteger after = new java.util.concurrent.atomic.AtomicInteger();
+    List<String> acceptedAfter = java.util.Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.CountDownLatch calling = new java.util.concurrent.CountDownLatch(clients.size());
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients.size());
+    try {
+      List<java.util.concurrent.Future<?>> callers = new ArrayList<>();
+      for (ApiClient c : clients) {
+        callers.add(pool.submit(() -> {
+          // Until each connection has made a few requests after the revocation.
+          for (int n = 0; n < 2000 && after.get() < 40; n++) {
+            long sent = System.nanoTime();
+            int status = c.get("/api/roles").status();
+            calling.countDown();
+            if (sent > deletedAt.get()) {
+              after.incrementAndGet();
+              if (status != 401) {
+                acceptedAfter.add(status + " sent " + (sent - deletedAt.get()) / 1000 + " us after the DELETE");
+              }
+            }
+          }
+        }));
+      }
+      assertThat(calling.await(30, java.util.concurrent.TimeUnit.SECONDS)).as("every caller calling").isTrue();
+      assertThat(admin.delete("/api/apiTokens/" + id).status()).isEqualTo(204);
+      deletedAt.set(System.nanoTime());
+      for (var f : callers) {
+        f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+      clients.forEach(ApiClient::close);
+    }
+    assertThat(after.get()).as("requests sent after the DELETE").isGreaterThanOrEqualTo(40);
+    assertThat(acceptedAfter).as("requests after the DELETE that were not refused").isEmpty();
+  }
+
   @Test
   void anExpiredTokenIsRejected() {
     Instant expiry = server.clock().instant().plusSeconds(60);

@@ -128,7 +128,7 @@ class OpenApiDocumentTest {
 
   /** The routes of a real {@link ApiServer} router over the given specs (listening on a free port, then closed). */
   private static List<Route> routesOf(Vertx vertx, List<RouteSpec> specs) {
-    ApiServer api = new ApiServer(vertx, null, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+    ApiServer api = new ApiServer(vertx, null, null, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
         () -> Future.succeededFuture(true), 1024,
         List.of(table -> specs.forEach(s -> table.add(s.method(), s.path(), s.permission(), s.operationId(),
             s.successStatus(), s.summary(), call -> Future.failedFuture(new AssertionError("not called"))))));

@@ -52,6 +52,8 @@ class RoleMatrixTest {
   private static final List<Rule> D_H_RULES = List.of(
       Rule.any("apiTokens", ADMINISTER),
       Rule.any("users", ADMINISTER),
+      // Flotilla's audit log (issue 16): who changed what is an administrator's business, like the tokens themselves.
+      Rule.any("auditLogs", ADMINISTER),
       // Non-admin reads of /organizations are left open (reference §10.2): a GET route fails here until decided.
       Rule.of("organizations", ADMINISTER, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.POST, HttpMethod.DELETE),
       Rule.of("deviceTemplates", READ_MODELS, HttpMethod.GET),

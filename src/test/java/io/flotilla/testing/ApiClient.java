@@ -100,11 +100,11 @@ public final class ApiClient implements AutoCloseable {
     var future = body == null ? req.send() : req.sendBuffer(Buffer.buffer(body));
     HttpResponse<Buffer> r = future.toCompletionStage().toCompletableFuture().join();
     return new Response(r.statusCode(), r.headers().get("x-ms-error-code"), r.headers().get("content-type"),
-        r.bodyAsString());
+        r.bodyAsString(), r.headers().get("x-ms-request-id"));
   }
 
-  /** An answer: status, error-code header and body. */
-  public record Response(int status, String errorCodeHeader, String contentType, String text) {
+  /** An answer: status, error-code header, body and the request id the server gave it. */
+  public record Response(int status, String errorCodeHeader, String contentType, String text, String requestId) {
     public JsonNode json() {
       try {
         return text == null || text.isEmpty() ? JSON.createObjectNode() : JSON.readTree(text);

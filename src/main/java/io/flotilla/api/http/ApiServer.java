@@ -1,5 +1,6 @@
 package io.flotilla.api.http;
 
+import io.flotilla.domain.audit.AuditLog;
 import io.flotilla.domain.auth.Principal;
 import io.flotilla.domain.auth.TokenService;
 import io.flotilla.domain.common.FlotillaException;
@@ -11,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
@@ -29,6 +31,7 @@ public final class ApiServer {
 
   private final Vertx vertx;
   private final TokenService tokens;
+  private final AuditLog audit;
   private final PrometheusMeterRegistry metrics;
   private final Supplier<Future<Boolean>> health;
   private final RouteTable table = new RouteTable();
@@ -36,10 +39,15 @@ public final class ApiServer {
   private HttpServer server;
   private Router router;
 
-  public ApiServer(Vertx vertx, TokenService tokens, PrometheusMeterRegistry metrics,
+  /**
+   * {@code audit} records every accepted write before it is answered (null: no audit log, for tests of the router
+   * alone).
+   */
+  public ApiServer(Vertx vertx, TokenService tokens, AuditLog audit, PrometheusMeterRegistry metrics,
                    Supplier<Future<Boolean>> health, int maxBodyBytes, List<ResourceRoutes> resources) {
     this.vertx = vertx;
     this.tokens = tokens;
+    this.audit = audit;
     this.metrics = metrics;
     this.health = health;
     this.maxBodyBytes = maxBodyBytes;
@@ -53,10 +61,10 @@ public final class ApiServer {
   public Future<HttpServer> listen(String host, int port) {
     router = router();
     // HTTP/1.1 only (no cleartext HTTP/2): each connection's pipeline is then set up before its first request is
-    // read, so the HttpVersionGuard sees that request too.
+    // read, so the HttpWireGuard sees that request too.
     return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true)
             .setHttp2ClearTextEnabled(false))
-        .connectionHandler(HttpVersionGuard::install)
+        .connectionHandler(HttpWireGuard::install)
         .requestHandler(router)
         .invalidRequestHandler(ApiServer::invalidRequest)
         .listen(port, host)
@@ -70,7 +78,7 @@ public final class ApiServer {
   private static void invalidRequest(HttpServerRequest request) {
     Throwable cause = request.decoderResult().cause();
     int status = cause instanceof TooLongHttpLineException ? 414 : cause instanceof TooLongHttpHeaderException ? 431
-        : cause instanceof HttpVersionGuard.UnsupportedHttpVersion ? 505 : 400;
+        : cause instanceof HttpWireGuard.UnsupportedHttpVersion ? 505 : 400;
     String message = switch (status) {
       case 414 -> "The request line is too long.";
       case 431 -> "The request headers are too large.";
@@ -112,13 +120,24 @@ public final class ApiServer {
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
     router.get("/openapi.json").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
         .end(Json.write(OpenApiDocument.of(table.specs()))));
-    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
+    // Bodies are read for the methods that carry one, and only as JSON: a form or multipart content type is
+    // refused before the body handler would decode it (for a GET it threw, a 500).
+    BodyHandler bodies = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
+    router.route("/api/*").handler(ctx -> readBody(ctx, bodies));
     for (RouteTable.Entry e : table.entries()) {
       router.route(e.spec().method(), e.spec().vertxPath()).handler(ctx -> dispatch(ctx, e));
     }
     router.route("/api/*").handler(ctx -> fail(ctx, new FlotillaException.NotFound(
         "No operation " + ctx.request().method() + " " + ctx.request().path() + ".")));
+    // Outside /api too (a path whose dot segments lead out of it, /healthz with another method): the error shape,
+    // never the router's bare HTML page.
+    router.route().handler(ctx -> fail(ctx, new FlotillaException.NotFound(
+        "No operation " + ctx.request().method() + " " + ctx.request().path() + ".")));
     router.route().failureHandler(this::failure);
+    // What the router answers itself when no handler took a failure (e.g. it could not match a route at all).
+    for (int status : new int[] {400, 404, 405, 406, 413, 414, 415, 500, 501}) {
+      router.errorHandler(status, this::failure);
+    }
     return router;
   }
 
@@ -137,7 +156,29 @@ public final class ApiServer {
           .register(metrics)
           .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
     });
+    if (!RequestUris.validPercentEncoding(ctx.request().path())
+        || !RequestUris.validPercentEncoding(ctx.request().query())) {
+      // The router cannot even match such a path (its normalisation throws); answer before it tries.
+      ErrorMapper.write(ctx.response(), 400, "BadRequest",
+          "The request URI holds a '%' that is not followed by two hexadecimal digits.", id);
+      return;
+    }
     ctx.next();
+  }
+
+  private static void readBody(RoutingContext ctx, BodyHandler bodies) {
+    HttpMethod m = ctx.request().method();
+    if (m != HttpMethod.PUT && m != HttpMethod.PATCH && m != HttpMethod.POST && m != HttpMethod.DELETE) {
+      ctx.next();
+      return;
+    }
+    String mime = Call.mime(ctx.request().getHeader("content-type"));
+    if (mime.equals("application/x-www-form-urlencoded") || mime.startsWith("multipart/")) {
+      ErrorMapper.write(ctx.response(), new FlotillaException.Invalid("UnsupportedMediaType",
+          "Unsupported content type \"" + mime + "\": send application/json."), ctx.get(REQUEST_ID));
+      return;
+    }
+    bodies.handle(ctx);
   }
 
   private void dispatch(RoutingContext ctx, RouteTable.Entry e) {
@@ -152,14 +193,37 @@ public final class ApiServer {
     tokens.authenticate(ctx.request().getHeader("Authorization"))
         .compose(principal -> authorize(principal, e.spec()))
         .compose(principal -> {
+          Future<Reply> reply;
           try {
-            return e.endpoint().handle(new Call(ctx, version, principal, requestId));
+            reply = e.endpoint().handle(new Call(ctx, version, principal, requestId));
           } catch (RuntimeException ex) {
             return Future.failedFuture(ex);
           }
+          return reply.compose(r -> audited(ctx, e.spec(), principal, requestId, r));
         })
         .onSuccess(reply -> send(ctx, reply))
         .onFailure(ex -> fail(ctx, ex));
+  }
+
+  /**
+   * An accepted write (PUT, PATCH, POST, DELETE answered 2xx) is answered only once its audit entry is committed; if
+   * the entry cannot be stored the client gets 503 instead of the success (the write itself may have happened).
+   */
+  private Future<Reply> audited(RoutingContext ctx, RouteSpec spec, Principal principal, String requestId,
+                                Reply reply) {
+    HttpMethod m = spec.method();
+    boolean write = m == HttpMethod.PUT || m == HttpMethod.PATCH || m == HttpMethod.POST || m == HttpMethod.DELETE;
+    if (audit == null || !write || reply.status() < 200 || reply.status() >= 300) {
+      return Future.succeededFuture(reply);
+    }
+    String[] segments = spec.path().split("/");
+    String kind = segments.length > 2 ? segments[2] : "";
+    String idParam = segments.length > 3 && segments[3].startsWith("{") ? segments[3].substring(1,
+        segments[3].length() - 1) : null;
+    return audit.record(new AuditLog.Write(principal, requestId, m.name(), ctx.request().path(),
+            ctx.request().query(), spec.operationId(), kind, idParam == null ? null : ctx.pathParam(idParam),
+            reply.status()))
+        .map(v -> reply);
   }
 
   private Future<Principal> authorize(Principal p, RouteSpec spec) {
@@ -231,16 +295,35 @@ public final class ApiServer {
   }
 
   private void failure(RoutingContext ctx) {
+    if (ctx.response().closed() || ctx.response().ended()) {
+      // The connection went away (or the wire guard answered a body it could not decode): nobody to tell.
+      LOG.debug("Request {} failed after its connection closed: {}", (Object) ctx.get(REQUEST_ID),
+          String.valueOf(ctx.failure()));
+      return;
+    }
     String requestId = ctx.get(REQUEST_ID);
+    if (requestId == null) {
+      requestId = UUID.randomUUID().toString();
+      ctx.response().putHeader("x-ms-request-id", requestId);
+    }
     Throwable ex = ctx.failure();
-    if (ex == null) {
-      int status = ctx.statusCode();
+    int status = ctx.statusCode();
+    if (ex == null || (!(ex instanceof FlotillaException) && status >= 400 && status < 500)) {
+      // The router's or a Vert.x handler's own 4xx (no route, body too large, no Host header, ...): the client's.
+      status = status < 400 ? 500 : status;
       if (status == 413) {
         ErrorMapper.write(ctx.response(), 413, "RequestEntityTooLarge",
             "The request body is larger than " + maxBodyBytes + " bytes.", requestId);
       } else {
-        ErrorMapper.write(ctx.response(), status, status == 404 ? "NotFound" : "BadRequest",
-            "The request could not be processed (HTTP " + status + ").", requestId);
+        String code = switch (status) {
+          case 404 -> "NotFound";
+          case 405 -> "MethodNotAllowed";
+          case 415 -> "UnsupportedMediaType";
+          default -> status >= 500 ? "InternalServerError" : "BadRequest";
+        };
+        String message = ex != null && ex.getMessage() != null ? ex.getMessage()
+            : "The request could not be processed (HTTP " + status + ").";
+        ErrorMapper.write(ctx.response(), status, code, message, requestId);
       }
       return;
     }

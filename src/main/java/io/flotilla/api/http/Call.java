@@ -53,7 +53,7 @@ public final class Call {
   public JsonNode body() {
     String type = ctx.request().getHeader("content-type");
     if (type != null) {
-      String mime = type.split(";")[0].trim().toLowerCase(java.util.Locale.ROOT);
+      String mime = mime(type);
       boolean json = mime.equals("application/json")
           || (ctx.request().method() == HttpMethod.PATCH && mime.equals("application/merge-patch+json"));
       if (!json) {
@@ -63,6 +63,16 @@ public final class Call {
       }
     }
     return Json.parse(ctx.body().asString());
+  }
+
+  /** The media type of a {@code content-type} value, without parameters, in lower case ("" for none). */
+  static String mime(String contentType) {
+    if (contentType == null) {
+      return "";
+    }
+    int semicolon = contentType.indexOf(';');
+    return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim()
+        .toLowerCase(java.util.Locale.ROOT);
   }
 
   /** The JSON body as an object; anything else is a 400. */

@@ -60,15 +60,20 @@ public final class ErrorMapper {
     if (response.ended() || response.closed()) {
       return;
     }
+    response.setStatusCode(status)
+        .putHeader("content-type", "application/json; charset=utf-8")
+        .putHeader("x-ms-error-code", code)
+        .end(body(code, message, requestId));
+  }
+
+  /** The error body: {@code {"error":{"code","message","requestId","time"}}}. */
+  static String body(String code, String message, String requestId) {
     ObjectNode body = Json.MAPPER.createObjectNode();
     ObjectNode error = body.putObject("error");
     error.put("code", code);
     error.put("message", message);
     error.put("requestId", requestId);
     error.put("time", DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)));
-    response.setStatusCode(status)
-        .putHeader("content-type", "application/json; charset=utf-8")
-        .putHeader("x-ms-error-code", code)
-        .end(Json.write(body));
+    return Json.write(body);
   }
 }

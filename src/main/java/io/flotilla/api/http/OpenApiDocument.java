@@ -47,6 +47,7 @@ public final class OpenApiDocument {
         .put("type", "apiKey").put("in", "header").put("name", "Authorization");
     ObjectNode schemas = components.putObject("schemas");
     JobExtensionsSchema.addTo(paths, schemas);
+    AuditLogSchema.addTo(paths, schemas);
     ObjectNode error = schemas.putObject("Error");
     error.put("type", "object");
     ObjectNode inner = error.putObject("properties").putObject("error");

@@ -39,6 +39,11 @@ public final class TokenService {
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+  /**
+   * Counts revocations (and creations); a lookup caches what it read only if none happened since it began, so a read
+   * that raced a DELETE cannot put the revoked token back into the cache.
+   */
+  private long generation;
 
   public TokenService(TokenRepository tokens, Application application, Clock clock) {
     this.tokens = tokens;
@@ -73,7 +78,7 @@ public final class TokenService {
       }
       return tokens.save(token);
     }).map(v -> {
-      cache.remove(id);
+      forget(id);
       return new IssuedToken(token, headerValue(token, sig));
     });
   }
@@ -86,16 +91,34 @@ public final class TokenService {
     return tokens.list(page);
   }
 
-  /** Revokes a token at once; fails with {@code NotFound}. */
+  /**
+   * Revokes a token: once this completes, no request authenticates with it any more (the next request on any
+   * connection looks it up in the database). Fails with {@code NotFound}.
+   */
   public Future<Void> delete(String id) {
-    cache.remove(id);
-    return tokens.delete(id).map(found -> {
-      cache.remove(id);
+    forget(id);
+    return tokens.delete(id).andThen(ar -> forget(id)).map(found -> {
       if (!found) {
         throw notFound(id);
       }
       return null;
     });
+  }
+
+  private synchronized void forget(String id) {
+    generation++;
+    cache.remove(id);
+  }
+
+  private synchronized long generation() {
+    return generation;
+  }
+
+  /** Caches what a lookup read, unless a token was revoked or created since the lookup began. */
+  private synchronized void remember(String id, ApiToken token, Instant until, long since) {
+    if (generation == since) {
+      cache.put(id, new Cached(token, until));
+    }
   }
 
   /** Checks an {@code Authorization} header; fails with {@code Unauthorized} for anything but a valid, live token. */
@@ -110,9 +133,10 @@ public final class TokenService {
     }
     Instant now = clock.instant();
     Cached cached = cache.get(id);
+    long since = generation();
     Future<java.util.Optional<ApiToken>> lookup = cached != null && cached.freshAt(now)
         ? Future.succeededFuture(java.util.Optional.of(cached.token))
-        : tokens.find(id).onSuccess(t -> t.ifPresent(tok -> cache.put(id, new Cached(tok, now.plus(CACHE_TTL)))));
+        : tokens.find(id).onSuccess(t -> t.ifPresent(tok -> remember(id, tok, now.plus(CACHE_TTL), since)));
     return lookup.map(found -> {
       ApiToken token = found.orElseThrow(TokenService::unauthorized);
       boolean valid = sr.equals(application.id())

@@ -144,6 +144,31 @@ class PagePlanOnH2Test extends RepositoryContract {
     assertThat(plan).containsPattern("DESIRED_OVERLAYS_VERSION_DEVICE: DEVICE_ID = \\?1\\s+AND DESIRED_VERSION = V.DESIRED_VERSION");
   }
 
+  @Test
+  void anAuditLogPageWalksAnIndexNewestFirst() throws SQLException {
+    List<io.flotilla.domain.audit.AuditEntry> entries = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      entries.add(new io.flotilla.domain.audit.AuditEntry(0, Instant.EPOCH.plusSeconds(i), "r" + i, "tok-" + (i % 3),
+          List.of(), "PUT", "/api/devices/d" + i, null, "Devices_Create", i % 2 == 0 ? "devices" : "apiTokens",
+          "d" + (i % 10), 200));
+    }
+    var audit = new io.flotilla.storage.sql.SqlAuditRepository(db);
+    await(audit.append(entries));
+    try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+      s.execute("ANALYZE");
+    }
+    var page = await(audit.list(io.flotilla.domain.audit.AuditFilter.ALL, new PageRequest("200", 10)));
+    assertThat(page.items()).extracting(e -> e.seq()).first().isEqualTo(199L);
+    assertThat(explain(captured("FROM audit_log WHERE seq < ? ORDER BY"), 200L, 11)).contains("index sorted");
+    for (String[] f : new String[][] {{"resource_kind", "devices"}, {"resource_id", "d4"}, {"token_id", "tok-1"}}) {
+      var filter = new io.flotilla.domain.audit.AuditFilter(f[0].equals("resource_kind") ? f[1] : null,
+          f[0].equals("resource_id") ? f[1] : null, f[0].equals("token_id") ? f[1] : null);
+      assertThat(await(audit.list(filter, new PageRequest("200", 5))).items()).hasSize(5);
+      String plan = explain(captured("AND " + f[0] + " = ? ORDER BY"), 200L, f[1], 6);
+      assertThat(plan).as(f[0]).containsIgnoringCase("AUDIT_LOG_").contains("index sorted");
+    }
+  }
+
   /** The {@code job_devices} key of a job's position (its number × 2^32 + the position). */
   private long jobKey(String jobId, long seq) throws SQLException {
     try (Connection c = db.dataSource().getConnection();
