@@ -81,7 +81,16 @@ final class FuzzBodies {
       Map.entry("Jobs_Resume", "{}"),
       Map.entry("ScheduledJobs_Update", """
           {"displayName": "Fuzz schedule 2", "enabled": false}"""),
-      Map.entry("ApiTokens_Create", Tokens.body(Tokens.OPERATOR, null)));
+      Map.entry("ApiTokens_Create", Tokens.body(Tokens.OPERATOR, null)),
+      Map.entry("Destinations_Create", """
+          {"displayName": "Fuzz hook", "type": "webhook@v1", "url": "http://127.0.0.1:9/hook",
+           "authorization": {"type": "none"}}"""),
+      Map.entry("Destinations_Update", """
+          {"displayName": "Fuzz hook 2"}"""),
+      Map.entry("Exports_Create", """
+          {"displayName": "Fuzz export", "enabled": false, "source": "telemetry", "destinations": []}"""),
+      Map.entry("Exports_Update", """
+          {"displayName": "Fuzz export 2"}"""));
 
   /** The seed body of {@code operationId}, a fresh copy; empty when the operation takes none. */
   static Optional<ObjectNode> seed(String operationId) {

@@ -32,7 +32,7 @@ final class StoredState implements AutoCloseable {
       Map.entry("device_commands", Set.of()),
       Map.entry("enrollment_groups", Set.of()),
       Map.entry("jobs", Set.of("status", "status_reason", "started_at", "ended_at", "total", "completed", "failed",
-          "batch_size", "desired_version", "failure")),
+          "batch_size", "desired_version", "failure", "event_seq")),
       Map.entry("scheduled_jobs", Set.of("completed", "next_run_at", "runs"))));
 
   private final Connection connection;
