@@ -1,8 +1,5 @@
 package io.flotilla.domain.job;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotilla.domain.common.FlotillaException;
 import io.flotilla.domain.common.Ids;
 import io.flotilla.domain.common.Limits;
@@ -59,7 +56,7 @@ final class JobValidator {
     Limits.text("displayName", d.displayName(), Limits.DISPLAY_NAME);
     Limits.text("description", d.description(), Limits.DESCRIPTION);
     Limits.organizations("organizations", d.organizations());
-    Limits.document("\"data\"", stored(d.items()), Limits.DOCUMENT);
+    Limits.document("\"data\"", JobItem.toJson(d.items()), Limits.DOCUMENT);
     checkRange("batch", d.batch() == null ? null : d.batch().type(), d.batch() == null ? 0 : d.batch().value());
     if (d.cancellationThreshold() != null) {
       checkRange("cancellationThreshold", d.cancellationThreshold().type(), d.cancellationThreshold().value());
@@ -76,26 +73,7 @@ final class JobValidator {
     return kind;
   }
 
-  /** The entries as they are stored (what the size limit applies to). */
-  private static ArrayNode stored(List<JobItem> items) {
-    ArrayNode a = JsonNodeFactory.instance.arrayNode();
-    for (JobItem i : items) {
-      ObjectNode o = a.addObject().put("type", i.type());
-      if (i.target() != null) {
-        o.put("target", i.target());
-      }
-      if (i.path() != null) {
-        o.put("path", i.path());
-      }
-      if (i.value() != null) {
-        o.set("value", i.value());
-      }
-      if (i.template() != null) {
-        o.put("template", i.template());
-      }
-    }
-    return a;
-  }
+
 
   /** Extensions that only make sense for some job types, and combinations that need another field. */
   static void checkOptions(JobType kind, JobOptions o) {

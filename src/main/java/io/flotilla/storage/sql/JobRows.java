@@ -134,23 +134,7 @@ final class JobRows {
   }
 
   static String writeItems(List<JobItem> items) {
-    ArrayNode a = JsonText.MAPPER.createArrayNode();
-    for (JobItem i : items) {
-      ObjectNode o = a.addObject().put("type", i.type());
-      if (i.target() != null) {
-        o.put("target", i.target());
-      }
-      if (i.path() != null) {
-        o.put("path", i.path());
-      }
-      if (i.value() != null) {
-        o.set("value", i.value());
-      }
-      if (i.template() != null) {
-        o.put("template", i.template());
-      }
-    }
-    return JsonText.write(a);
+    return JsonText.write(JobItem.toJson(items));
   }
 
   static List<JobItem> readItems(String text) {
