@@ -1,12 +1,8 @@
 package io.flotilla.storage.sql;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.flotilla.domain.audit.AuditEntry;
 import io.flotilla.domain.audit.AuditFilter;
 import io.flotilla.domain.audit.AuditRepository;
-import io.flotilla.domain.auth.Role;
-import io.flotilla.domain.auth.RoleAssignment;
 import io.flotilla.domain.common.FlotillaException;
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
@@ -39,7 +35,7 @@ public final class SqlAuditRepository implements AuditRepository {
           ps.setTimestamp(1, Timestamp.from(e.time()));
           ps.setString(2, e.requestId());
           ps.setString(3, e.tokenId());
-          ps.setString(4, writeRoles(e.roles()));
+          ps.setString(4, RoleRows.write(e.roles()));
           ps.setString(5, e.method());
           ps.setString(6, e.path());
           if (e.query() == null) {
@@ -119,27 +115,7 @@ public final class SqlAuditRepository implements AuditRepository {
 
   private static AuditEntry row(ResultSet rs) throws java.sql.SQLException {
     return new AuditEntry(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4),
-        readRoles(rs.getString(5)), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
+        RoleRows.read(rs.getString(5)), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
         rs.getString(10), rs.getString(11), rs.getInt(12));
-  }
-
-  private static String writeRoles(List<RoleAssignment> roles) {
-    ArrayNode a = JsonText.MAPPER.createArrayNode();
-    for (RoleAssignment r : roles) {
-      var o = a.addObject().put("role", r.role().id());
-      if (r.organization() != null) {
-        o.put("organization", r.organization());
-      }
-    }
-    return JsonText.write(a);
-  }
-
-  private static List<RoleAssignment> readRoles(String text) {
-    List<RoleAssignment> out = new ArrayList<>();
-    for (JsonNode n : JsonText.read(text)) {
-      Role.byId(n.path("role").asText()).ifPresent(role ->
-          out.add(new RoleAssignment(role, n.hasNonNull("organization") ? n.get("organization").asText() : null)));
-    }
-    return out;
   }
 }

@@ -1,10 +1,6 @@
 package io.flotilla.storage.sql;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.flotilla.domain.auth.ApiToken;
-import io.flotilla.domain.auth.Role;
-import io.flotilla.domain.auth.RoleAssignment;
 import io.flotilla.domain.auth.TokenRepository;
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
@@ -35,7 +31,7 @@ public final class SqlTokenRepository implements TokenRepository {
           "INSERT INTO api_tokens (id, secret_hash, roles, expiry_ms, created_at) VALUES (?, ?, ?, ?, ?)")) {
         ps.setString(1, t.id());
         ps.setString(2, t.secretHash());
-        ps.setString(3, writeRoles(t.roles()));
+        ps.setString(3, RoleRows.write(t.roles()));
         ps.setLong(4, t.expiry().toEpochMilli());
         ps.setTimestamp(5, Timestamp.from(Instant.now()));
         ps.executeUpdate();
@@ -86,27 +82,7 @@ public final class SqlTokenRepository implements TokenRepository {
   }
 
   private static ApiToken row(ResultSet rs) throws SQLException {
-    return new ApiToken(rs.getString(1), rs.getString(2), readRoles(rs.getString(3)),
+    return new ApiToken(rs.getString(1), rs.getString(2), RoleRows.read(rs.getString(3)),
         Instant.ofEpochMilli(rs.getLong(4)));
-  }
-
-  private static String writeRoles(List<RoleAssignment> roles) {
-    ArrayNode a = JsonText.MAPPER.createArrayNode();
-    for (RoleAssignment r : roles) {
-      var o = a.addObject().put("role", r.role().id());
-      if (r.organization() != null) {
-        o.put("organization", r.organization());
-      }
-    }
-    return JsonText.write(a);
-  }
-
-  private static List<RoleAssignment> readRoles(String text) {
-    List<RoleAssignment> out = new ArrayList<>();
-    for (JsonNode n : JsonText.read(text)) {
-      Role.byId(n.path("role").asText()).ifPresent(role ->
-          out.add(new RoleAssignment(role, n.hasNonNull("organization") ? n.get("organization").asText() : null)));
-    }
-    return out;
   }
 }
