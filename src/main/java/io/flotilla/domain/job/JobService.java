@@ -8,6 +8,7 @@ import io.flotilla.domain.device.GroupMembers;
 import io.flotilla.domain.group.GroupService;
 import io.flotilla.domain.template.TemplateService;
 import io.vertx.core.Future;
+import java.util.ArrayList;
 import java.time.Clock;
 import java.util.List;
 
@@ -81,17 +82,23 @@ public final class JobService {
   /** Counts the group's devices page by page: {total, of another template, connected now}. */
   private Future<Void> countMembers(String groupId, String after, java.util.Set<String> targets, long[] n) {
     return members.list(groupId, new PageRequest(after, DRY_RUN_PAGE)).compose(page -> {
+      List<Future<Boolean>> connected = new ArrayList<>(page.items().size());
       for (var device : page.items()) {
         n[0]++;
         if (!targets.isEmpty() && (device.templateId() == null || !targets.contains(device.templateId()))) {
           n[1]++;
         }
-        if (engine.connected(device.id())) {
-          n[2]++;
-        }
+        connected.add(engine.connected(device.id()));
       }
-      return page.nextKey().isPresent() ? countMembers(groupId, page.nextKey().get(), targets, n)
-          : Future.succeededFuture();
+      return Future.join(connected).transform(all -> {
+        for (Future<Boolean> c : connected) {
+          if (c.succeeded() && c.result()) {
+            n[2]++;
+          }
+        }
+        return page.nextKey().isPresent() ? countMembers(groupId, page.nextKey().get(), targets, n)
+            : Future.<Void>succeededFuture();
+      });
     });
   }
 
