@@ -34,6 +34,8 @@ export async function render(main, _params, ctx) {
   let pageIndex = 0;
   let rows = new Map();
   let total = 0;
+  let loads = 0;
+  let counted = Promise.resolve(0);
 
   const search = h('input', { type: 'search', value: state.q, placeholder: 'Device id or name' });
   const templateSelect = select([['', 'Any template'], ...templates.map((t) => [t['@id'], t.displayName])], state.template);
@@ -64,8 +66,12 @@ export async function render(main, _params, ctx) {
 
   async function load() {
     const { query, connection } = deviceQuery(state);
-    const params = { query, connection, count: pageIndex === 0 ? 'true' : undefined, maxpagesize: PAGE,
-      $skiptoken: tokens[pageIndex] ?? undefined };
+    const params = { query, connection, maxpagesize: PAGE, $skiptoken: tokens[pageIndex] ?? undefined };
+    const generation = ++loads;
+    // the count (a scan when searching) comes after the rows, so the rows never wait for it
+    if (pageIndex === 0) {
+      counted = get('/api/devices', { query, connection, count: 'true', maxpagesize: 1 }).then((r) => r.count, () => null);
+    }
     let page;
     try {
       page = await get('/api/devices', params);
@@ -73,8 +79,8 @@ export async function render(main, _params, ctx) {
       replace(out, errorBox(e));
       return;
     }
+    if (generation !== loads) return;
     replace(out);
-    if (page.count !== undefined) total = page.count;
     tokens[pageIndex + 1] = page.nextLink ? new URL(page.nextLink).searchParams.get('$skiptoken') : null;
     rows = new Map();
     const filtered = state.q || state.template || state.status;
@@ -84,8 +90,21 @@ export async function render(main, _params, ctx) {
     } else {
       replace(body, page.value.length ? page.value.map(row) : emptyRow(5, 'No device matches these filters.'));
     }
-    countEl.textContent = `${total.toLocaleString()} device${total === 1 ? '' : 's'}` +
-      (total > PAGE ? ` · page ${pageIndex + 1} of ${Math.max(1, Math.ceil(total / PAGE)).toLocaleString()}` : '');
+    const showCount = () => {
+      countEl.textContent = `${total.toLocaleString()} device${total === 1 ? '' : 's'}` +
+        (total > PAGE ? ` · page ${pageIndex + 1} of ${Math.max(1, Math.ceil(total / PAGE)).toLocaleString()}` : '');
+    };
+    if (pageIndex === 0) {
+      countEl.textContent = page.nextLink ? `more than ${PAGE} devices (counting…)` : '';
+      counted.then((n) => {
+        if (generation !== loads || n === null) return;
+        total = n;
+        showCount();
+        renderBulk();
+      });
+    } else {
+      showCount();
+    }
     selectPage.checked = page.value.length > 0 && page.value.every((d) => selected.has(d.id));
     replace(pager,
       h('button', { type: 'button', disabled: pageIndex === 0, onclick: () => { pageIndex--; load(); } }, 'Previous page'),
