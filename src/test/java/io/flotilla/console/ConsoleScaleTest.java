@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -29,12 +28,10 @@ import org.junit.jupiter.api.Test;
  * its data is on screen (Performance API, in Chromium) stay under 1 s, and the device table pages and filters through
  * the 100,000 devices. Figures: target/console-benchmark.txt (docs/benchmarks.md, "Console").
  */
-class ConsoleScaleTest {
+class ConsoleScaleTest extends ConsoleTest {
   static final int DEVICES = 100_000;
   private static final String TEMPLATE = "dtmi:contoso:RefrigeratedTruck;1";
   private static final int LOADS = 3;
-  private static TestServer server;
-  private static ConsoleBrowser browser;
   private static String job;
   private static String group;
 
@@ -63,16 +60,6 @@ class ConsoleScaleTest {
     await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() ->
         api.get("/api/jobs/" + job).json().path("status").asText().equals("complete"));
     browser = ConsoleBrowser.open(server.server().httpPort());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (browser != null) {
-      browser.close();
-    }
-    if (server != null) {
-      server.close();
-    }
   }
 
   @Test
@@ -124,9 +111,9 @@ class ConsoleScaleTest {
     assertThat(page.locator("#device-count")).containsText("100,000 devices · page 1 of 2,000");
     assertThat(page.locator("tbody tr[data-device]")).hasCount(50);
     assertThat(page.locator("tbody tr[data-device]").first()).containsText("load-000001");
-    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Next page")).click();
+    button(page, "Next page").click();
     assertThat(page.locator("tbody tr[data-device]").first()).containsText("load-000051");
-    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Previous page")).click();
+    button(page, "Previous page").click();
     assertThat(page.locator("tbody tr[data-device]").first()).containsText("load-000001");
     page.getByLabel("Search").fill("load-09999");
     assertThat(page.locator("#device-count")).hasText("10 devices");

@@ -15,7 +15,6 @@ import io.flotilla.testing.TestServer;
 import io.flotilla.testing.Tokens;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -24,11 +23,9 @@ import org.junit.jupiter.api.Test;
  * builder's live preview, forms generated from schemas, live telemetry, labelled controls on every page, narrow
  * screens, dark mode and the Content-Security-Policy.
  */
-class ConsoleViewsTest {
+class ConsoleViewsTest extends ConsoleTest {
   private static final String TEMPLATE = "dtmi:flotilla:console:Thing;1";
-  private static TestServer server;
   private static ApiClient api;
-  private static ConsoleBrowser browser;
 
   @BeforeAll
   static void start() {
@@ -60,24 +57,6 @@ class ConsoleViewsTest {
     }
     assertOk(api.put("/api/devices/other-1", "{\"displayName\": \"Other\"}"));
     browser = ConsoleBrowser.open(server.server().httpPort());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (browser != null) {
-      browser.close();
-    }
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  private static com.microsoft.playwright.Locator label(Page page, String text) {
-    return page.getByLabel(text, new Page.GetByLabelOptions().setExact(true));
-  }
-
-  private static com.microsoft.playwright.Locator button(Page page, String name) {
-    return page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(name).setExact(true));
   }
 
   @Test

@@ -10,7 +10,6 @@ import com.microsoft.playwright.options.AriaRole;
 import io.flotilla.testing.ConsoleBrowser;
 import io.flotilla.testing.TestServer;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -20,9 +19,7 @@ import org.junit.jupiter.api.Test;
  * "Refrigerated truck - All devices" (the offline devices fail {@code DeviceNotOnline}), the truck is unblocked, the
  * failed devices are rerun, and a {@code TargetTemperature} property job completes — asserting what each page shows.
  */
-class ConsoleWalkthroughTest {
-  private static TestServer server;
-  private static ConsoleBrowser browser;
+class ConsoleWalkthroughTest extends ConsoleTest {
 
   @BeforeAll
   static void start() {
@@ -30,20 +27,6 @@ class ConsoleWalkthroughTest {
     PlaywrightAssertions.setDefaultAssertionTimeout(30_000);
     server = TestServer.start(c -> c.withJobCommandTimeout(Duration.ofSeconds(5)));
     browser = ConsoleBrowser.open(server.server().httpPort());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (browser != null) {
-      browser.close();
-    }
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  private static Locator button(Page page, String name) {
-    return page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(name).setExact(true));
   }
 
   @Test
