@@ -54,6 +54,8 @@ class ConsoleWalkthroughTest extends ConsoleTest {
     String rebootJob = runJobThroughWizard(page, "command", "reboot", "5", "Reboot all trucks");
     assertThat(page.locator("#job-status")).containsText("complete");
     assertThat(page.locator("#job-counts")).containsText("4 / 4 / 8");
+    assertThat(button(page, "Stop")).isHidden(); // a finished job is neither stopped nor resumed
+    assertThat(button(page, "Resume")).isHidden();
     button(page, "Failed (4)").click();
     Locator failed = page.locator("tbody tr[data-device]");
     assertThat(failed).hasCount(4);

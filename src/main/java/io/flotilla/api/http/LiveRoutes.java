@@ -2,6 +2,7 @@ package io.flotilla.api.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotilla.domain.auth.Permission;
+import io.flotilla.domain.common.FlotillaException;
 import io.flotilla.domain.device.DeviceActivity;
 import io.flotilla.domain.device.DeviceService;
 import io.flotilla.domain.job.JobEvents;
@@ -42,14 +43,17 @@ public final class LiveRoutes implements ResourceRoutes {
     Permission p = Permission.OPERATE_DEVICES;
     t.add(HttpMethod.GET, "/api/deviceConnectivity/events", p, "DeviceConnectivity_GetEvents", 200,
         "Every device's connections and disconnections as Server-Sent Events (event connection; a Flotilla "
-            + "extension)", call -> {
+            + "extension; needs Accept: text/event-stream)", call -> {
+          acceptsEvents(call);
           LiveFeed feed = new LiveFeed(vertx);
           DeviceActivity.Watch watch = activity.watchConnections(e -> offer(feed, e));
           return io.vertx.core.Future.succeededFuture(Reply.eventStream(feed.onClose(watch::close)));
         });
     t.add(HttpMethod.GET, DeviceRoutes.ONE + "/events", p, "Devices_GetEvents", 200,
         "The device's connection (now, then each change), telemetry messages and reported-property changes as "
-            + "Server-Sent Events (events connection, telemetry, properties; a Flotilla extension)", call -> {
+            + "Server-Sent Events (events connection, telemetry, properties; a Flotilla extension; needs Accept: "
+            + "text/event-stream)", call -> {
+          acceptsEvents(call);
           String id = call.path("deviceId");
           return devices.get(id).map(d -> {
             LiveFeed feed = new LiveFeed(vertx);
@@ -60,7 +64,8 @@ public final class LiveRoutes implements ResourceRoutes {
         });
     t.add(HttpMethod.GET, "/api/jobProgress/events", p, "Jobs_GetProgressEvents", 200,
         "The status and progress of every job whose log grows, as Server-Sent Events (event job: the job as "
-            + "GET /jobs/{jobId} answers it; a Flotilla extension)", call -> {
+            + "GET /jobs/{jobId} answers it; a Flotilla extension; needs Accept: text/event-stream)", call -> {
+          acceptsEvents(call);
           LiveFeed feed = new LiveFeed(vertx);
           ChangedJobs changed = new ChangedJobs(feed);
           JobEvents.Watch watch = jobEvents.watchJobs(changed::add);
@@ -69,6 +74,18 @@ public final class LiveRoutes implements ResourceRoutes {
             changed.close();
           })));
         });
+  }
+
+  /**
+   * These streams never end by themselves, so they are only for clients that asked for one (EventSource and the
+   * console send {@code Accept: text/event-stream}); anything else gets 406 rather than a body that never ends.
+   */
+  private static void acceptsEvents(Call call) {
+    String accept = call.header("Accept");
+    if (accept == null || !accept.toLowerCase(java.util.Locale.ROOT).contains("text/event-stream")) {
+      throw new FlotillaException.Invalid("NotAcceptable", "This is a Server-Sent Events stream that does not end: "
+          + "send Accept: text/event-stream.");
+    }
   }
 
   private static void offer(LiveFeed feed, DeviceActivity.Event e) {
