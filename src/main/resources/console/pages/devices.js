@@ -238,6 +238,10 @@ export async function render(main, _params, ctx) {
       b.addEventListener('click', () => act(b, async () => {
         await createExample((step) => { log.textContent = step + '…'; });
         log.textContent = '';
+        for (const t of await all('/api/deviceTemplates')) {
+          if (!names.has(t['@id'])) templateSelect.append(h('option', { value: t['@id'] }, t.displayName));
+          names.set(t['@id'], t.displayName);
+        }
         notify('Created the refrigerated-truck template, three real trucks and five simulated trucks.');
         await load();
       }));

@@ -41,6 +41,7 @@ class ConsoleWalkthroughTest extends ConsoleTest {
     assertThat(page.locator("#device-count")).hasText("8 devices");
     assertThat(page.locator("tr[data-device='sim-truck-01']")).containsText("online");
     assertThat(page.locator("tr[data-device='truck-01']")).containsText("offline");
+    assertThat(page.locator("tr[data-device='truck-01']")).containsText("Refrigerated truck"); // the template's name
     browser.screenshot(page, "devices");
 
     // Block one simulated truck on its device page: it is disconnected (the live state says so).
