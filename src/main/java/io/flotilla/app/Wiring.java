@@ -8,6 +8,9 @@ import io.flotilla.api.http.DeviceRoutes;
 import io.flotilla.api.http.GroupRoutes;
 import io.flotilla.api.http.DataExportRoutes;
 import io.flotilla.api.http.JobEventRoutes;
+import io.flotilla.api.http.LiveRoutes;
+import io.flotilla.domain.device.DeviceActivity;
+import io.flotilla.domain.device.FleetQuery;
 import io.flotilla.api.http.JobRoutes;
 import io.flotilla.api.http.ScheduledJobRoutes;
 import io.flotilla.domain.job.EngineLimits;
@@ -160,7 +163,8 @@ public final class Wiring implements AutoCloseable {
       DataExports dataExports = new DataExports(exportRepo, outbox, app.id(), clock);
       Bootstrap.await(dataExports.reload());
       ClusterWiring clustering = ClusterWiring.of(cluster, clusterSettings, config, clock);
-      gateway = GatewayWiring.start(vertx, db, metrics, config, app, clock, deviceRepo, templates, dataExports,
+      DeviceActivity activity = new DeviceActivity(dataExports);
+      gateway = GatewayWiring.start(vertx, db, metrics, config, app, clock, deviceRepo, templates, activity,
           clustering::channel);
       DeviceChannel channel = gateway.routedChannel();
       int simPort = Bootstrap.await(gateway.gateway().loopbackPlainPort());
@@ -187,7 +191,7 @@ public final class Wiring implements AutoCloseable {
       resources.add(new io.flotilla.api.http.ClusterRoutes(clustering));
       resources.add(new RoleRoutes());
       resources.add(new TemplateRoutes(templates));
-      resources.add(new DeviceRoutes(devices));
+      resources.add(new DeviceRoutes(devices, new FleetQuery(deviceRepo, activity)));
       resources.add(new PropertyRoutes(properties));
       resources.add(new GroupRoutes(groups, new GroupMembers(groups, deviceRepo)));
       resources.addAll(gateway.routes());
@@ -202,6 +206,7 @@ public final class Wiring implements AutoCloseable {
       JobService jobs = new JobService(jobRepo, groups, new GroupMembers(groups, deviceRepo), templates, engine, clock);
       resources.add(new JobRoutes(jobs));
       resources.add(new JobEventRoutes(jobEvents, vertx, clock));
+      resources.add(new LiveRoutes(activity, devices, jobEvents, jobs, vertx));
       io.micrometer.core.instrument.Gauge.builder("flotilla.jobs.event.streams", jobEvents, JobEvents::watches)
           .description("Open job event streams").register(metrics);
       var scheduledRepo = new SqlScheduledJobRepository(db);

@@ -113,7 +113,9 @@ class ClusterProcessesTest {
     // a command through every node's REST API reaches every SDK device, wherever it is connected
     for (ApiClient api : apis) {
       for (String id : sdk) {
-        JsonNode r = assertOk(api.post("/api/devices/" + id + "/commands/reboot", "{\"request\": 7}"));
+        ApiClient.Response sent = api.post("/api/devices/" + id + "/commands/reboot", "{\"request\": 7}");
+        assertThat(sent.status()).as("%s through port %d: %s", id, api.port(), sent.text()).isEqualTo(201);
+        JsonNode r = sent.json();
         assertThat(r.get("responseCode").asInt()).isEqualTo(200);
         assertThat(r.at("/response/delay").asInt()).isEqualTo(7);
       }
@@ -173,8 +175,9 @@ class ClusterProcessesTest {
       assertThat(total).isEqualTo(SIMULATED + 3);
     });
     assertThat(desired("sdk-2", "TargetTemperature")).isEqualTo(-25.0);
-    assertThat(assertOk(apis.get(2).post("/api/devices/sdk-2/commands/reboot", "{\"request\": 1}"))
-        .get("responseCode").asInt()).isEqualTo(200);
+    ApiClient.Response last = apis.get(2).post("/api/devices/sdk-2/commands/reboot", "{\"request\": 1}");
+    assertThat(last.status()).as(last.text()).isEqualTo(201);
+    assertThat(last.json().get("responseCode").asInt()).isEqualTo(200);
   }
 
   private static String job(String type, String template, String path, String value, String extra) {

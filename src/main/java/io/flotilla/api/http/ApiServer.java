@@ -143,6 +143,7 @@ public final class ApiServer {
     }
     router.route("/api/*").handler(ctx -> fail(ctx, new FlotillaException.NotFound(
         "No operation " + ctx.request().method() + " " + ctx.request().path() + ".")));
+    ConsoleAssets.install(router);
     // Outside /api too (a path whose dot segments lead out of it, /healthz with another method): the error shape,
     // never the router's bare HTML page.
     router.route().handler(ctx -> fail(ctx, new FlotillaException.NotFound(

@@ -6,6 +6,11 @@ import io.flotilla.domain.common.MergePatch;
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.device.Device;
 import io.flotilla.domain.device.DeviceService;
+import io.flotilla.domain.device.FleetQuery;
+import io.flotilla.domain.common.FlotillaException;
+import io.flotilla.domain.group.filter.DeviceFilter;
+import io.flotilla.domain.group.filter.FilterParser;
+import io.vertx.core.Future;
 import io.flotilla.domain.template.ComponentCapability;
 import io.vertx.core.http.HttpMethod;
 import java.util.Optional;
@@ -14,16 +19,19 @@ import java.util.Optional;
 public final class DeviceRoutes implements ResourceRoutes {
   static final String ONE = "/api/devices/{deviceId}";
   private final DeviceService devices;
+  private final FleetQuery fleet;
 
-  public DeviceRoutes(DeviceService devices) {
+  public DeviceRoutes(DeviceService devices, FleetQuery fleet) {
     this.devices = devices;
+    this.fleet = fleet;
   }
 
   @Override
   public void register(RouteTable t) {
     Permission p = Permission.OPERATE_DEVICES;
-    t.add(HttpMethod.GET, "/api/devices", p, "Devices_List", 200, "List devices",
-        call -> devices.list(null, call.page()).map(page -> call.pageReply(page, DeviceRoutes::dto)));
+    t.add(HttpMethod.GET, "/api/devices", p, "Devices_List", 200, "List devices; Flotilla extensions: query (a "
+        + "device-group filter), connection (online, offline or any: each device then says whether it is "
+        + "\"connected\"), count=true (the body's \"count\" of all matches)", this::list);
     t.add(HttpMethod.GET, ONE, p, "Devices_Get", 200, "Get a device",
         call -> devices.get(call.path("deviceId")).map(d -> Reply.ok(dto(d))));
     t.add(HttpMethod.PUT, ONE, p, "Devices_Create", 200, "Create or replace a device",
@@ -50,6 +58,30 @@ public final class DeviceRoutes implements ResourceRoutes {
         "List the components of the device's template",
         call -> devices.components(call.path("deviceId")).map(list -> call.pageReply(
             new Page<>(list, Optional.empty()), DeviceRoutes::component)));
+  }
+
+  private Future<Reply> list(Call call) {
+    String text = call.query("query");
+    DeviceFilter filter = text == null || text.isBlank() ? null : FilterParser.parse(text);
+    String connectionParam = call.query("connection");
+    FleetQuery.Connection connection = "any".equals(connectionParam) ? FleetQuery.Connection.ANY
+        : FleetQuery.Connection.parse(connectionParam);
+    String countParam = call.query("count");
+    if (countParam != null && !countParam.equals("true") && !countParam.equals("false")) {
+      throw new FlotillaException.Invalid("\"count\" must be true or false.");
+    }
+    if (filter == null && connectionParam == null && countParam == null) {
+      return devices.list(null, call.page()).map(page -> call.pageReply(page, DeviceRoutes::dto));
+    }
+    Future<Long> count = "true".equals(countParam) ? fleet.count(filter, connection) : Future.succeededFuture(null);
+    return fleet.list(filter, connection, call.page()).compose(page -> count.map(n -> {
+      Reply reply = call.pageReply(page, l -> connectionParam == null ? dto(l.device())
+          : dto(l.device()).put("connected", l.connected()));
+      if (n != null) {
+        ((ObjectNode) reply.body()).put("count", n);
+      }
+      return reply;
+    }));
   }
 
   static DeviceService.Definition definition(ObjectNode body) {

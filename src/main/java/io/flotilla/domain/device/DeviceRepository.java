@@ -39,6 +39,9 @@ public interface DeviceRepository {
   /** Devices matching {@code filter} (null: all), in id order, one keyset page. */
   Future<Page<Device>> list(DeviceFilter filter, PageRequest page);
 
+  /** How many devices match {@code filter} (null: all). */
+  Future<Long> count(DeviceFilter filter);
+
   Future<Boolean> delete(String id);
 
   Future<Optional<Attestation>> attestation(String id);

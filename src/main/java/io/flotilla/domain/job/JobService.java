@@ -147,6 +147,21 @@ public final class JobService {
     return get(id).compose(j -> jobs.devices(id, page));
   }
 
+  /**
+   * A page of the job's devices of one wire status ({@code pending}, {@code completed}, {@code failed}); anything else
+   * is {@code Invalid}.
+   */
+  public Future<Page<JobDevice>> devices(String id, String status, PageRequest page) {
+    java.util.Set<DeviceJobStatus> statuses = switch (status) {
+      case "pending" -> java.util.EnumSet.of(DeviceJobStatus.PENDING, DeviceJobStatus.DISPATCHED,
+          DeviceJobStatus.WAITING);
+      case "completed" -> java.util.EnumSet.of(DeviceJobStatus.COMPLETED);
+      case "failed" -> java.util.EnumSet.of(DeviceJobStatus.FAILED);
+      default -> throw new FlotillaException.Invalid("\"status\" must be pending, completed or failed.");
+    };
+    return get(id).compose(j -> jobs.devices(id, statuses, page));
+  }
+
   /** One device's entry in job {@code id} with every attempt; fails with {@code NotFound} for either. */
   public Future<JobDevice> device(String id, String deviceId) {
     return get(id).compose(j -> jobs.device(id, deviceId)).map(d -> d.orElseThrow(() ->
