@@ -5,6 +5,6 @@
 -- PostgreSQL 15.
 
 CREATE TABLE telemetry_partitions (
-  day         DATE         PRIMARY KEY,
+  day_date    DATE         PRIMARY KEY,
   table_name  VARCHAR(64)  NOT NULL
 );

@@ -120,12 +120,15 @@ final class QuerySql {
         sql.append(" UNION ALL ");
       }
       sql.append("SELECT h.ts_micros, h.device_id, h.path, h.num, h.value_json FROM ").append(tables.get(i))
-          .append(" h WHERE h.ts_micros >= ").append(param(from)).append(" AND h.ts_micros < ").append(param(to))
-          .append(" AND h.path IN (");
-      for (int k = 0; k < telemetry.size(); k++) {
-        sql.append(k > 0 ? ", " : "").append(param(telemetry.get(k).path()));
+          .append(" h WHERE h.ts_micros >= ").append(param(from)).append(" AND h.ts_micros < ").append(param(to));
+      if (!telemetry.isEmpty()) {
+        sql.append(" AND h.path IN (");
+        for (int k = 0; k < telemetry.size(); k++) {
+          sql.append(k > 0 ? ", " : "").append(param(telemetry.get(k).path()));
+        }
+        sql.append(')');
       }
-      sql.append(") AND h.device_id IN (SELECT d.id FROM devices d WHERE d.template_id = ")
+      sql.append(" AND h.device_id IN (SELECT d.id FROM devices d WHERE d.template_id = ")
           .append(param(query.templateId())).append(')');
       if (!rowLevel.isEmpty()) {
         sql.append(" AND ");

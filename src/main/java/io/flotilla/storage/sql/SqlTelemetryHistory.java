@@ -6,7 +6,6 @@ import io.flotilla.domain.history.HistoryRepository;
 import io.flotilla.domain.history.TelemetryMessage;
 import io.flotilla.domain.history.query.TelemetryQuery;
 import io.flotilla.domain.history.query.TelemetryQuery.Aggregate;
-import io.flotilla.domain.history.query.TelemetryQuery.Function;
 import io.flotilla.domain.history.query.TelemetryQuery.SelectItem;
 import io.flotilla.domain.history.query.TelemetryQuery.SystemField;
 import io.flotilla.domain.history.query.TelemetryQuery.TelemetryRef;
@@ -155,8 +154,8 @@ public final class SqlTelemetryHistory implements HistoryRepository {
       }
     }
     String merge = db.dialect() == Dialect.POSTGRESQL
-        ? "INSERT INTO telemetry_partitions (day, table_name) VALUES (?, ?) ON CONFLICT (day) DO NOTHING"
-        : "MERGE INTO telemetry_partitions (day, table_name) KEY (day) VALUES (?, ?)";
+        ? "INSERT INTO telemetry_partitions (day_date, table_name) VALUES (?, ?) ON CONFLICT (day_date) DO NOTHING"
+        : "MERGE INTO telemetry_partitions (day_date, table_name) KEY (day_date) VALUES (?, ?)";
     try (PreparedStatement ps = c.prepareStatement(merge)) {
       ps.setObject(1, day);
       ps.setString(2, table);
@@ -169,7 +168,7 @@ public final class SqlTelemetryHistory implements HistoryRepository {
     if (loaded) {
       return;
     }
-    days.addAll(Rows.query(c, "SELECT day FROM telemetry_partitions", rs -> rs.getObject(1, LocalDate.class)));
+    days.addAll(Rows.query(c, "SELECT day_date FROM telemetry_partitions", rs -> rs.getObject(1, LocalDate.class)));
     loaded = true;
   }
 
@@ -182,7 +181,7 @@ public final class SqlTelemetryHistory implements HistoryRepository {
         try (Statement s = c.createStatement()) {
           s.execute("DROP TABLE IF EXISTS " + table(d));
         }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM telemetry_partitions WHERE day = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM telemetry_partitions WHERE day_date = ?")) {
           ps.setObject(1, d);
           ps.executeUpdate();
         }
@@ -268,8 +267,7 @@ public final class SqlTelemetryHistory implements HistoryRepository {
       if (item.expression() instanceof Aggregate a) {
         double v = rs.getDouble("a" + i);
         if (!rs.wasNull()) {
-          o.set(item.name(), a.function() == Function.COUNT ? JsonText.MAPPER.getNodeFactory().numberNode((long) v)
-              : number(v));
+          o.set(item.name(), number(v));
         }
       }
     }
@@ -278,6 +276,9 @@ public final class SqlTelemetryHistory implements HistoryRepository {
 
   /** A stored number as JSON: integral values as integers (JSON does not tell {@code 5} from {@code 5.0}). */
   private static JsonNode number(double v) {
+    if (v == Math.rint(v) && Math.abs(v) <= Integer.MAX_VALUE) {
+      return JsonText.MAPPER.getNodeFactory().numberNode((int) v);
+    }
     if (v == Math.rint(v) && Math.abs(v) < 9.007199254740992E15) {
       return JsonText.MAPPER.getNodeFactory().numberNode((long) v);
     }

@@ -272,6 +272,10 @@ public final class QueryParser {
       symbol(")");
       return null;
     }
+    String w = peekWord();
+    if (!w.isEmpty() && nextNonSpace(pos + w.length()) == '(') {
+      throw error(at, "an aggregate cannot be a condition");
+    }
     Expression left = operand(true);
     if (left instanceof Aggregate) {
       throw error(at, "an aggregate cannot be a condition");
