@@ -11,6 +11,8 @@
 #   bench/run.sh --postgres                        # same, server on a throwaway local PostgreSQL 15 cluster
 #   bench/run.sh --db-url jdbc:postgresql://host/db --db-user u --db-password p
 #   bench/run.sh --jfr                             # also record the server with JFR (bench/results/server-*.jfr)
+#   bench/run.sh --scenario telemetry-history --devices 10000 --registered 10000 -- --telemetry-seconds 60
+#                                                  # telemetry history: 10,000 devices x 1 msg/s, then /query timings
 #   bench/run.sh -- --telemetry-seconds 30         # anything after -- goes to the load generator
 #   SERVER_JAVA_OPTS=... LOADGEN_JAVA_OPTS=... bench/run.sh   # JVM options (defaults: see SMALL_HOST_JVM below)
 set -euo pipefail
