@@ -14,6 +14,8 @@
 #                                                  # PostgreSQL (implies --postgres); devices spread over them
 #   bench/run.sh --nodes 3 --scenario failover     # kill -9 of the third node, devices move, a new job completes
 #   bench/run.sh --jfr                             # also record the server with JFR (bench/results/server-*.jfr)
+#   bench/run.sh --scenario telemetry-history --devices 10000 --registered 10000 -- --telemetry-seconds 60
+#                                                  # telemetry history: 10,000 devices x 1 msg/s, then /query timings
 #   bench/run.sh -- --telemetry-seconds 30         # anything after -- goes to the load generator
 #   SERVER_JAVA_OPTS=... LOADGEN_JAVA_OPTS=... bench/run.sh   # JVM options (defaults: see SMALL_HOST_JVM below)
 set -euo pipefail
