@@ -42,14 +42,7 @@ public final class AuditRoutes implements ResourceRoutes {
     o.put("id", Long.toString(e.seq()));
     o.put("time", e.time().toString());
     o.put("requestId", e.requestId());
-    ObjectNode token = o.putObject("token").put("id", e.tokenId());
-    ArrayNode roles = token.putArray("roles");
-    for (RoleAssignment r : e.roles()) {
-      ObjectNode ro = roles.addObject().put("role", r.role().id());
-      if (r.organization() != null) {
-        ro.put("organization", r.organization());
-      }
-    }
+    TokenRoutes.putRoles(o.putObject("token").put("id", e.tokenId()), e.roles());
     o.put("method", e.method());
     o.put("path", e.path());
     if (e.query() != null && !e.query().isEmpty()) {

@@ -23,18 +23,18 @@ public final class DeviceRoutes implements ResourceRoutes {
   public void register(RouteTable t) {
     Permission p = Permission.OPERATE_DEVICES;
     t.add(HttpMethod.GET, "/api/devices", p, "Devices_List", 200, "List devices",
-        call -> devices.list(null, call.page()).map(page -> call.pageReply(page, DeviceRoutes::dto)));
+        call -> devices.list(null, call.scope(), call.page()).map(page -> call.pageReply(page, DeviceRoutes::dto)));
     t.add(HttpMethod.GET, ONE, p, "Devices_Get", 200, "Get a device",
         call -> devices.get(call.path("deviceId")).map(d -> Reply.ok(dto(d))));
     t.add(HttpMethod.PUT, ONE, p, "Devices_Create", 200, "Create or replace a device",
-        call -> devices.put(call.path("deviceId"), definition(call.objectBody())).map(d -> Reply.ok(dto(d))));
+        call -> devices.put(call.path("deviceId"), definition(call.objectBody()), call.scope()).map(d -> Reply.ok(dto(d))));
     t.add(HttpMethod.PATCH, ONE, p, "Devices_Update", 200,
         "Update a device (merge patch; {\"enabled\": false} blocks it)",
         call -> {
           // RFC 7396 on the wire form: present keys overwrite, null removes (e.g. "template": null unassigns).
           ObjectNode patch = call.objectBody();
           return devices.patch(call.path("deviceId"), definition(patch),
-                  current -> definition(MergePatch.apply(dto(current), patch)))
+                  current -> definition(MergePatch.apply(dto(current), patch)), call.scope())
               .map(d -> Reply.ok(dto(d)));
         });
     t.add(HttpMethod.DELETE, ONE, p, "Devices_Remove", 204, "Delete a device",
