@@ -150,6 +150,17 @@ class OrganizationsApiTest extends ServerTest {
   }
 
   @Test
+  void theOpenApiDocumentListsTheNewOperations() {
+    JsonNode paths = assertOk(api.as(null).get("/openapi.json")).path("paths");
+    List<String> ids = new ArrayList<>();
+    paths.forEach(item -> item.forEach(op -> ids.add(op.path("operationId").asText())));
+    assertThat(ids).contains("Organizations_List", "Organizations_Get", "Organizations_Create",
+        "Organizations_Update", "Organizations_Remove", "Users_List", "Users_Get", "Users_Create", "Users_Update",
+        "Users_Remove");
+    assertThat(paths.path("/api/organizations/{organizationId}").path("delete").isObject()).isTrue();
+  }
+
+  @Test
   void nonAdministratorsReadButDoNotWriteOrganizations() {
     putOrg("read-org", "{\"displayName\":\"R\"}");
     ApiClient operator = api.as(Tokens.create(api, Tokens.OPERATOR));
