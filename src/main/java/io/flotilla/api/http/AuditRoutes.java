@@ -1,12 +1,10 @@
 package io.flotilla.api.http;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotilla.domain.audit.AuditEntry;
 import io.flotilla.domain.audit.AuditFilter;
 import io.flotilla.domain.audit.AuditLog;
 import io.flotilla.domain.auth.Permission;
-import io.flotilla.domain.auth.RoleAssignment;
 import io.flotilla.domain.common.FlotillaException;
 import io.vertx.core.http.HttpMethod;
 

@@ -19,4 +19,11 @@ final class RoleAssignments {
     }
     roles.forEach(r -> Limits.organization("roles.organization", r.organization()));
   }
+
+  /** The organizations the assignments name, each once; null when none names one (for the reference check). */
+  static List<String> organizations(List<RoleAssignment> roles) {
+    List<String> orgs = roles.stream().map(RoleAssignment::organization).filter(java.util.Objects::nonNull)
+        .distinct().toList();
+    return orgs.isEmpty() ? null : orgs;
+  }
 }

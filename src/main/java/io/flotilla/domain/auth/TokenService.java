@@ -78,9 +78,7 @@ public final class TokenService {
     String sig = Base64.getEncoder().encodeToString(secret);
     ApiToken token = new ApiToken(id, hash(sig), List.copyOf(roles),
         Instant.ofEpochMilli(effectiveExpiry.toEpochMilli()));
-    List<String> orgs = roles.stream().map(RoleAssignment::organization).filter(java.util.Objects::nonNull)
-        .distinct().toList();
-    return organizations.check(orgs.isEmpty() ? null : orgs, OrganizationScope.WHOLE)
+    return organizations.check(RoleAssignments.organizations(roles), OrganizationScope.WHOLE)
         .compose(checked -> tokens.find(id)).compose(existing -> {
       if (existing.isPresent()) {
         return Future.failedFuture(new FlotillaException.Conflict("An API token with id \"" + id + "\" already exists."));

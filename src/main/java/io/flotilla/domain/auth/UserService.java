@@ -7,7 +7,6 @@ import io.flotilla.domain.common.PageRequest;
 import io.flotilla.domain.organization.OrganizationReferences;
 import io.vertx.core.Future;
 import java.util.List;
-import java.util.Objects;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -80,8 +79,7 @@ public final class UserService {
   }
 
   private Future<Void> checkOrganizations(List<RoleAssignment> roles) {
-    List<String> orgs = roles.stream().map(RoleAssignment::organization).filter(Objects::nonNull).distinct().toList();
-    return organizations.check(orgs.isEmpty() ? null : orgs, OrganizationScope.WHOLE);
+    return organizations.check(RoleAssignments.organizations(roles), OrganizationScope.WHOLE);
   }
 
   private static User build(String id, Definition d) {

@@ -84,11 +84,7 @@ public final class OrganizationService implements OrganizationReferences {
       return Future.succeededFuture();
     }
     Limits.organizations("organizations", ids);
-    if (ids.isEmpty()) {
-      if (!scope.whole()) {
-        throw new FlotillaException.Invalid("\"organizations\" must name an organization the API token is assigned "
-            + "to (" + String.join(", ", scope.rootList()) + ") or one below it.");
-      }
+    if (scope.keepWithin(ids).isEmpty()) {
       return Future.succeededFuture();
     }
     return organizations.reachable(ids, scope).map(found -> {
