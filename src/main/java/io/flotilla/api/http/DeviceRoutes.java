@@ -35,14 +35,14 @@ public final class DeviceRoutes implements ResourceRoutes {
     t.add(HttpMethod.GET, ONE, p, "Devices_Get", 200, "Get a device",
         call -> devices.get(call.path("deviceId")).map(d -> Reply.ok(dto(d))));
     t.add(HttpMethod.PUT, ONE, p, "Devices_Create", 200, "Create or replace a device",
-        call -> devices.put(call.path("deviceId"), definition(call.objectBody())).map(d -> Reply.ok(dto(d))));
+        call -> devices.put(call.path("deviceId"), definition(call.objectBody()), call.scope()).map(d -> Reply.ok(dto(d))));
     t.add(HttpMethod.PATCH, ONE, p, "Devices_Update", 200,
         "Update a device (merge patch; {\"enabled\": false} blocks it)",
         call -> {
           // RFC 7396 on the wire form: present keys overwrite, null removes (e.g. "template": null unassigns).
           ObjectNode patch = call.objectBody();
           return devices.patch(call.path("deviceId"), definition(patch),
-                  current -> definition(MergePatch.apply(dto(current), patch)))
+                  current -> definition(MergePatch.apply(dto(current), patch)), call.scope())
               .map(d -> Reply.ok(dto(d)));
         });
     t.add(HttpMethod.DELETE, ONE, p, "Devices_Remove", 204, "Delete a device",
@@ -71,7 +71,11 @@ public final class DeviceRoutes implements ResourceRoutes {
       throw new FlotillaException.Invalid("\"count\" must be true or false.");
     }
     if (filter == null && connectionParam == null && countParam == null) {
-      return devices.list(null, call.page()).map(page -> call.pageReply(page, DeviceRoutes::dto));
+      return devices.list(null, call.scope(), call.page()).map(page -> call.pageReply(page, DeviceRoutes::dto));
+    }
+    if (!call.scope().whole()) {
+      throw new FlotillaException.Invalid("\"query\", \"connection\" and \"count\" (the console's extensions) are "
+          + "not available to a token scoped to an organization.");
     }
     Future<Long> count = "true".equals(countParam) ? fleet.count(filter, connection) : Future.succeededFuture(null);
     return fleet.list(filter, connection, call.page()).compose(page -> count.map(n -> {

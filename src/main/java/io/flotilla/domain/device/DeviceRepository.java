@@ -1,6 +1,7 @@
 package io.flotilla.domain.device;
 
 import io.flotilla.domain.common.Change;
+import io.flotilla.domain.common.OrganizationScope;
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
 import io.flotilla.domain.group.filter.DeviceFilter;
@@ -37,7 +38,12 @@ public interface DeviceRepository {
   Future<Optional<Device>> find(String id);
 
   /** Devices matching {@code filter} (null: all), in id order, one keyset page. */
-  Future<Page<Device>> list(DeviceFilter filter, PageRequest page);
+  default Future<Page<Device>> list(DeviceFilter filter, PageRequest page) {
+    return list(filter, OrganizationScope.WHOLE, page);
+  }
+
+  /** Devices matching {@code filter} (null: all) that {@code scope} reaches, in id order, one keyset page. */
+  Future<Page<Device>> list(DeviceFilter filter, OrganizationScope scope, PageRequest page);
 
   /** How many devices match {@code filter} (null: all). */
   Future<Long> count(DeviceFilter filter);

@@ -2,6 +2,7 @@ package io.flotilla.domain.group;
 
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
+import io.flotilla.domain.common.OrganizationScope;
 import io.vertx.core.Future;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -24,7 +25,12 @@ public interface GroupRepository {
 
   Future<Optional<DeviceGroup>> find(String id);
 
-  Future<Page<DeviceGroup>> list(PageRequest page);
+  default Future<Page<DeviceGroup>> list(PageRequest page) {
+    return list(OrganizationScope.WHOLE, page);
+  }
+
+  /** The groups {@code scope} reaches, in id order. */
+  Future<Page<DeviceGroup>> list(OrganizationScope scope, PageRequest page);
 
   Future<Boolean> delete(String id);
 }

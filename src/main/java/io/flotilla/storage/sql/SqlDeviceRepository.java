@@ -2,6 +2,7 @@ package io.flotilla.storage.sql;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotilla.domain.common.Change;
+import io.flotilla.domain.common.OrganizationScope;
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
 import io.flotilla.domain.device.Attestation;
@@ -98,8 +99,9 @@ public final class SqlDeviceRepository implements DeviceRepository {
   }
 
   @Override
-  public Future<Page<Device>> list(DeviceFilter filter, PageRequest page) {
+  public Future<Page<Device>> list(DeviceFilter filter, OrganizationScope scope, PageRequest page) {
     SqlPredicate predicate = filter == null ? new SqlPredicate("1 = 1", List.of()) : FilterSql.toSql(filter);
+    SqlPredicate within = OrganizationSql.within("d.organizations", scope);
     Optional<DevicePageOrder.PropertyPin> pin = DevicePageOrder.pinnedProperty(filter);
     List<Object> params = new ArrayList<>();
     String sql;
@@ -107,15 +109,18 @@ public final class SqlDeviceRepository implements DeviceRepository {
       // Driven by the property's values in device-id order: a page costs the same however sparse the matches.
       String col = "p." + pin.get().column();
       sql = "SELECT " + COLUMNS + " FROM device_property_values p JOIN devices d ON d.id = p.device_id "
-          + "WHERE p.name = ? AND " + col + " = ? AND (" + predicate.sql() + ") AND p.device_id > ? "
+          + "WHERE p.name = ? AND " + col + " = ? AND (" + predicate.sql() + ") AND " + within.sql()
+          + " AND p.device_id > ? "
           + "ORDER BY p.name, " + col + ", p.device_id LIMIT ?";
       params.add(pin.get().name());
       params.add(pin.get().value());
     } else {
-      sql = "SELECT " + COLUMNS + " FROM devices d WHERE (" + predicate.sql() + ") AND d.id > ? ORDER BY "
+      sql = "SELECT " + COLUMNS + " FROM devices d WHERE (" + predicate.sql() + ") AND " + within.sql()
+          + " AND d.id > ? ORDER BY "
           + DevicePageOrder.of(filter) + " LIMIT ?";
     }
     params.addAll(predicate.parameters());
+    params.addAll(within.parameters());
     params.add(page.after() == null ? "" : page.after());
     params.add(page.limit() + 1);
     return db.read(c -> Page.of(Rows.query(c, sql, SqlDeviceRepository::row, params.toArray()), page.limit(),
