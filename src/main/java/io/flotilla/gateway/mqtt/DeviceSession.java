@@ -13,6 +13,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttEndpoint;
 import io.vertx.mqtt.MqttTopicSubscription;
+import io.vertx.mqtt.MqttWill;
 import io.vertx.mqtt.messages.MqttPublishMessage;
 import io.vertx.mqtt.messages.MqttSubscribeMessage;
 import io.vertx.mqtt.messages.MqttUnsubscribeMessage;
@@ -82,7 +83,7 @@ final class DeviceSession {
     endpoint.subscribeHandler(this::onSubscribe);
     endpoint.unsubscribeHandler(this::onUnsubscribe);
     endpoint.disconnectHandler(v -> {
-      closed = true;
+      closed = true; // a DISCONNECT discards the will (MQTT 3.1.1, 3.14.4)
       registry.unregister(this);
     });
     endpoint.exceptionHandler(e -> {
@@ -90,10 +91,37 @@ final class DeviceSession {
       close();
     });
     endpoint.closeHandler(v -> {
+      boolean lost = !closed; // not closed by this side (blocked, replaced, expired, a violation) nor DISCONNECTed
       closed = true;
       registry.unregister(this);
+      if (lost) {
+        sendWill();
+      }
     });
     endpoint.accept(false);
+  }
+
+  /** Whether a CONNECT's will (if any) is allowed: only on the device's own telemetry topic. */
+  static boolean willAllowed(MqttWill will, String deviceId) {
+    return will == null || !will.isWillFlag()
+        || DeviceTopic.parse(will.getWillTopic()) instanceof TelemetryTopic t && t.ownedBy(deviceId);
+  }
+
+  /**
+   * A connection the device lost (closed or broken without DISCONNECT, or its keep-alive ran out) publishes its will: IoT Hub forwards it as the device's telemetry
+   * (device-protocol.md 1.2), so it is recorded as such.
+   */
+  private void sendWill() {
+    MqttWill will = endpoint.will();
+    if (will == null || !will.isWillFlag()
+        || !(DeviceTopic.parse(will.getWillTopic()) instanceof TelemetryTopic t) || !t.ownedBy(deviceId)) {
+      return;
+    }
+    byte[] body = will.getWillMessageBytes();
+    if (body != null && body.length <= MAX_MESSAGE_BYTES) {
+      services.telemetry().record(deviceId, t.properties().componentName().orElse(null), body,
+          timestamp(t.properties()));
+    }
   }
 
   /** Closes the connection (any thread). */
@@ -196,6 +224,10 @@ final class DeviceSession {
   }
 
   private void onSubscribe(MqttSubscribeMessage m) {
+    if (m.topicSubscriptions().isEmpty()) {
+      close(); // a SUBSCRIBE without topic filters is a protocol violation (MQTT 3.1.1, 3.8.3)
+      return;
+    }
     List<MqttQoS> granted = new ArrayList<>();
     boolean methodsNow = false;
     for (MqttTopicSubscription s : m.topicSubscriptions()) {
@@ -221,6 +253,10 @@ final class DeviceSession {
   }
 
   private void onUnsubscribe(MqttUnsubscribeMessage m) {
+    if (m.topics().isEmpty()) {
+      close(); // an UNSUBSCRIBE without topic filters is a protocol violation (MQTT 3.1.1, 3.10.3)
+      return;
+    }
     for (String t : m.topics()) {
       switch (SubscriptionFilter.parse(t).kind()) {
         case METHOD_REQUESTS -> methods = false;

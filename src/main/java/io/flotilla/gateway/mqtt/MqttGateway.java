@@ -39,6 +39,8 @@ public final class MqttGateway {
   private static final Logger LOG = LoggerFactory.getLogger(MqttGateway.class);
   private static final long SWEEP_MILLIS = 1000;
   private static final int TIMEOUT_ON_CONNECT_SECONDS = 10;
+  /** The protocol level of MQTT 3.1.1, the newest this gateway serves. */
+  private static final int MQTT_3_1_1 = 4;
   /** The host in-process clients connect to. */
   public static final String LOOPBACK = "127.0.0.1";
 
@@ -231,6 +233,11 @@ public final class MqttGateway {
   }
 
   private void onConnect(MqttEndpoint endpoint) {
+    if (endpoint.protocolVersion() > MQTT_3_1_1) {
+      // IoT Hub speaks MQTT 3.1 and 3.1.1 (device-protocol.md 1.1); an MQTT 5 client is told so, then closed.
+      refuse(endpoint, MqttConnectReturnCode.CONNECTION_REFUSED_UNSUPPORTED_PROTOCOL_VERSION);
+      return;
+    }
     ConnectUsername username;
     try {
       username = ConnectUsername.parse(endpoint.auth() == null ? null : endpoint.auth().getUsername());
@@ -261,6 +268,11 @@ public final class MqttGateway {
     }
     if (!admission.get().device().enabled()) {
       refuse(endpoint, MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
+      return;
+    }
+    if (!DeviceSession.willAllowed(endpoint.will(), username.deviceId())) {
+      // A will may only be the device's own telemetry (device-protocol.md 1.2), as any publish.
+      refuse(endpoint, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
       return;
     }
     DeviceSession session = new DeviceSession(endpoint, username.deviceId(), SasToken.parse(password).expiry(),
