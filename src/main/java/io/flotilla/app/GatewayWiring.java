@@ -63,7 +63,13 @@ public final class GatewayWiring {
     DeviceChannel channel = gateway.channel();
     this.commands = new CommandService(deviceRepo, templates, channel, new SqlCommandRepository(db));
     this.flushTimer = vertx.setPeriodic(TELEMETRY_FLUSH_MILLIS, t -> telemetry.flush()
-        .onFailure(e -> LOG.warn("Telemetry flush failed; values are kept for the next one", e)));
+        .onFailure(e -> LOG.warn("Telemetry flush failed; {} values are kept for the next one: {}",
+            telemetry.unsavedCount(), e.toString())));
+    io.micrometer.core.instrument.Gauge.builder("flotilla.telemetry.unsaved", telemetry,
+        TelemetryService::unsavedCount).description("Last telemetry values waiting to be written").register(meters);
+    io.micrometer.core.instrument.Gauge.builder("flotilla.telemetry.dropped", telemetry,
+        TelemetryService::droppedCount).description("Telemetry values dropped: too many waited to be written")
+        .register(meters);
   }
 
   /** Creates the default enrollment group on first start and starts the MQTT listeners (blocking). */

@@ -113,6 +113,9 @@ public final class ApiServer {
     router.route().handler(this::begin);
     router.get("/healthz").handler(ctx -> health.get().onComplete(ar -> {
       boolean up = ar.succeeded() && Boolean.TRUE.equals(ar.result());
+      if (!up) {
+        ctx.response().putHeader("retry-after", ErrorMapper.RETRY_AFTER_SECONDS);
+      }
       ctx.response().setStatusCode(up ? 200 : 503).putHeader("content-type", "application/json")
           .end(up ? "{\"status\":\"ok\"}" : "{\"status\":\"unavailable\"}");
     }));

@@ -3,6 +3,7 @@ package io.flotilla.gateway.mqtt;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flotilla.domain.common.FlotillaException;
 import io.flotilla.gateway.mqtt.DeviceTopic.MethodResponse;
 import io.flotilla.gateway.mqtt.DeviceTopic.TelemetryTopic;
 import io.flotilla.gateway.mqtt.DeviceTopic.TwinGet;
@@ -180,7 +181,7 @@ final class DeviceSession {
           timestamp(t.properties()));
     } else if (topic instanceof TwinGet g) {
       services.twins().deviceView(deviceId).onComplete(ar -> send(ar.succeeded()
-              ? ServerTopics.twinResponse(200, g.rid()) : ServerTopics.twinResponse(500, g.rid()),
+              ? ServerTopics.twinResponse(200, g.rid()) : ServerTopics.twinResponse(failureStatus(ar.cause()), g.rid()),
           ar.succeeded() ? Buffer.buffer(ar.result().toString()) : Buffer.buffer(), MqttQoS.AT_MOST_ONCE));
     } else if (topic instanceof TwinReportedPatch p) {
       reportedPatch(p, m.payload());
@@ -208,7 +209,12 @@ final class DeviceSession {
     }
     services.twins().patchReported(deviceId, o).onComplete(ar -> send(ar.succeeded()
         ? ServerTopics.twinResponse(204, p.rid(), ar.result())
-        : ServerTopics.twinResponse(500, p.rid()), Buffer.buffer(), MqttQoS.AT_MOST_ONCE));
+        : ServerTopics.twinResponse(failureStatus(ar.cause()), p.rid()), Buffer.buffer(), MqttQoS.AT_MOST_ONCE));
+  }
+
+  /** A twin request that failed: 503 while the database is out of reach (the device tries again), else 500. */
+  private static int failureStatus(Throwable cause) {
+    return cause instanceof FlotillaException.Unavailable ? 503 : 500;
   }
 
   private Instant timestamp(PropertyBag bag) {

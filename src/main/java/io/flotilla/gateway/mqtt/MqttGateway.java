@@ -247,15 +247,25 @@ public final class MqttGateway {
     }
     String password = endpoint.auth() == null ? null : endpoint.auth().getPassword();
     if (username instanceof HubUsername hub) {
-      services.provisioning().admission(hub.deviceId())
-          .onComplete(ar -> admitDevice(endpoint, hub, password, ar.succeeded() ? ar.result() : Optional.empty()));
+      services.provisioning().admission(hub.deviceId()).onComplete(ar -> {
+        if (ar.failed()) {
+          unavailable(endpoint, ar.cause());
+        } else {
+          admitDevice(endpoint, hub, password, ar.result());
+        }
+      });
     } else if (username instanceof DpsUsername dps) {
       if (!dps.idScope().equalsIgnoreCase(services.idScope())) {
         refuse(endpoint, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
         return;
       }
-      services.provisioning().registrationKeys(dps.registrationId())
-          .onComplete(ar -> admitRegistration(endpoint, dps, password, ar.succeeded() ? ar.result() : List.of()));
+      services.provisioning().registrationKeys(dps.registrationId()).onComplete(ar -> {
+        if (ar.failed()) {
+          unavailable(endpoint, ar.cause());
+        } else {
+          admitRegistration(endpoint, dps, password, ar.result());
+        }
+      });
     }
   }
 
@@ -309,6 +319,15 @@ public final class MqttGateway {
       LOG.debug("Connection closed before CONNACK: {}", closedMeanwhile.toString());
       return false;
     }
+  }
+
+  /**
+   * The device's credentials could not be looked up (the database is out of reach): CONNACK 0x03, server
+   * unavailable, which device clients retry with backoff — never 0x05, which they take as a wrong key and give up on.
+   */
+  private void unavailable(MqttEndpoint endpoint, Throwable cause) {
+    LOG.warn("Refused a CONNECT: credentials could not be read ({})", cause.toString());
+    refuse(endpoint, MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
   }
 
   private void refuse(MqttEndpoint endpoint, MqttConnectReturnCode code) {

@@ -24,6 +24,18 @@ public final class Database implements AutoCloseable {
   private static final int POOL_SIZE = 8;
   /** Connections kept for lanes ({@link #lane}) beyond the main pool's workers. */
   private static final int LANE_CONNECTIONS = 4;
+  /**
+   * How long a caller waits for a connection before its request fails with 503: short, so that while the database is
+   * down or unreachable requests are answered (ServiceUnavailable, Retry-After) instead of hanging for Hikari's 30 s.
+   */
+  static final long CONNECTION_TIMEOUT_MS = 3_000;
+  /**
+   * SQL states that say the database cannot be reached or cannot write now (not that the request is wrong): class 08
+   * (connection exceptions), PostgreSQL's shutdown states (57P01-57P03) and 53300 (too many connections), H2's I/O,
+   * disk-full, read-only and closed-database errors.
+   */
+  private static final java.util.Set<String> UNREACHABLE = java.util.Set.of("57P01", "57P02", "57P03", "53300",
+      "90028", "90031", "90097", "90098", "90100", "90121");
 
   private final HikariDataSource dataSource;
   private final WorkerExecutor workers;
@@ -61,6 +73,8 @@ public final class Database implements AutoCloseable {
     hc.setMinimumIdle(2);
     hc.setPoolName("flotilla-db");
     hc.setAutoCommit(true);
+    hc.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
+    hc.setValidationTimeout(Math.min(1_000, CONNECTION_TIMEOUT_MS - 500));
     if (registry != null) {
       hc.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
     }
@@ -124,6 +138,10 @@ public final class Database implements AutoCloseable {
   static RuntimeException translate(SQLException e) {
     String state = e.getSQLState() == null ? "" : e.getSQLState();
     String detail = e.getMessage() == null ? "" : e.getMessage();
+    if (unreachable(e)) {
+      LOG.warn("Database unavailable ({}): {}", state, abbreviate(detail));
+      return new FlotillaException.Unavailable("The database is unavailable; try again later.");
+    }
     if (state.startsWith("22") || state.equals("23502") || state.equals("23514")) {
       LOG.warn("Rejected a value the database cannot store ({}): {}", state, abbreviate(detail));
       return new FlotillaException.Invalid("The request holds a value the database cannot store (too long, out of "
@@ -139,6 +157,26 @@ public final class Database implements AutoCloseable {
       return new FlotillaException.Unavailable("The database is busy with conflicting changes; try again.");
     }
     return new IllegalStateException("Database error: " + abbreviate(detail), e);
+  }
+
+  /**
+   * Whether {@code e} says the database is out of reach or cannot store anything now (a pool timeout, a broken
+   * connection, a server shutting down, a full or read-only disk), looking through its causes.
+   */
+  static boolean unreachable(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.sql.SQLNonTransientConnectionException) {
+        return true;
+      }
+      if (t instanceof SQLException s && s.getSQLState() != null
+          && (s.getSQLState().startsWith("08") || UNREACHABLE.contains(s.getSQLState()))) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
   }
 
   private static String abbreviate(String s) {
