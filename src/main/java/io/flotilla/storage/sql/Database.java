@@ -34,6 +34,8 @@ public final class Database implements AutoCloseable {
    * (connection exceptions), PostgreSQL's shutdown states (57P01-57P03) and 53300 (too many connections), H2's I/O,
    * disk-full, read-only and closed-database errors.
    */
+  /** What H2 wraps (as a general error, 50000) when its file cannot be written: a full disk, say. */
+  private static final String H2_STORE_FAILURE = "org.h2.mvstore.MVStoreException";
   private static final java.util.Set<String> UNREACHABLE = java.util.Set.of("57P01", "57P02", "57P03", "53300",
       "90028", "90031", "90097", "90098", "90100", "90121");
 
@@ -74,6 +76,7 @@ public final class Database implements AutoCloseable {
     hc.setPoolName("flotilla-db");
     hc.setAutoCommit(true);
     hc.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
+    hc.setExceptionOverrideClassName(BrokenConnections.class.getName());
     hc.setValidationTimeout(Math.min(1_000, CONNECTION_TIMEOUT_MS - 500));
     if (registry != null) {
       hc.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
@@ -119,10 +122,19 @@ public final class Database implements AutoCloseable {
         c.commit();
         return result;
       } catch (SQLException | RuntimeException e) {
-        c.rollback();
+        try {
+          c.rollback();
+        } catch (SQLException rollback) {
+          // the connection broke (and was evicted): the first error is the one that tells what happened
+          e.addSuppressed(rollback);
+        }
         throw e;
       } finally {
-        c.setAutoCommit(true);
+        try {
+          c.setAutoCommit(true);
+        } catch (SQLException broken) {
+          // evicted already; the pool resets the state of connections it keeps
+        }
       }
     } catch (SQLException e) {
       throw translate(e);
@@ -165,8 +177,14 @@ public final class Database implements AutoCloseable {
    */
   static boolean unreachable(SQLException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.sql.SQLNonTransientConnectionException) {
+      if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.sql.SQLNonTransientConnectionException
+          || t instanceof java.io.IOException || H2_STORE_FAILURE.equals(t.getClass().getName())) {
         return true;
+      }
+      for (Throwable s : t.getSuppressed()) {
+        if (s instanceof SQLException suppressed && unreachable(suppressed)) {
+          return true;
+        }
       }
       if (t instanceof SQLException s && s.getSQLState() != null
           && (s.getSQLState().startsWith("08") || UNREACHABLE.contains(s.getSQLState()))) {
