@@ -29,6 +29,7 @@ public final class Database implements AutoCloseable {
    * down or unreachable requests are answered (ServiceUnavailable, Retry-After) instead of hanging for Hikari's 30 s.
    */
   static final long CONNECTION_TIMEOUT_MS = 3_000;
+  private static final String MIGRATIONS = "classpath:db/migration";
   /**
    * SQL states that say the database cannot be reached or cannot write now (not that the request is wrong): class 08
    * (connection exceptions), PostgreSQL's shutdown states (57P01-57P03) and 53300 (too many connections), H2's I/O,
@@ -81,9 +82,23 @@ public final class Database implements AutoCloseable {
     if (registry != null) {
       hc.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
     }
+    // An embedded H2 file is copied before migrations (its DDL commits statement by statement); a start after an
+    // interrupted migration restores the copy first. Done before the pool opens the file.
+    MigrationGuard guard = MigrationGuard.of(url);
+    if (guard != null) {
+      guard.before(Flyway.configure().dataSource(url, user, password).locations(MIGRATIONS).load());
+    }
     HikariDataSource ds = new HikariDataSource(hc);
     Dialect dialect = Dialect.of(url);
-    Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+    try {
+      Flyway.configure().dataSource(ds).locations(MIGRATIONS).load().migrate();
+    } catch (RuntimeException e) {
+      ds.close();
+      throw e;
+    }
+    if (guard != null) {
+      guard.done();
+    }
     LOG.info("Database ready ({})", dialect);
     WorkerExecutor workers = vertx.createSharedWorkerExecutor("flotilla-db", POOL_SIZE);
     return new Database(ds, workers, dialect, true);
