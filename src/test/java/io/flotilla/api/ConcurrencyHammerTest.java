@@ -5,18 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.flotilla.gateway.mqtt.SasToken;
 import io.flotilla.testing.ApiClient;
+import io.flotilla.testing.DeviceOptions;
 import io.flotilla.testing.Fleets;
 import io.flotilla.testing.ServerTest;
 import io.flotilla.testing.Templates;
 import io.vertx.core.Vertx;
 import io.vertx.mqtt.MqttClient;
-import io.vertx.mqtt.MqttClientOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -243,9 +241,7 @@ class ConcurrencyHammerTest extends ServerTest {
   }
 
   private static void connect(Vertx vertx, int port, String id, String key) {
-    MqttClient c = MqttClient.create(vertx, new MqttClientOptions().setClientId(id)
-        .setUsername("127.0.0.1/" + id + "/?api-version=2021-04-12")
-        .setPassword(SasToken.create("127.0.0.1/devices/" + id, key, Instant.now().plusSeconds(3600), false)));
+    MqttClient c = MqttClient.create(vertx, DeviceOptions.hub(id, key));
     c.connect(port, "127.0.0.1").toCompletionStage().toCompletableFuture().join();
   }
 }

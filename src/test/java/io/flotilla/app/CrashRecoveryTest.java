@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.flotilla.testing.ScratchDirectories;
 import io.flotilla.testing.ServerProcess;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.flotilla.gateway.mqtt.SasToken;
 import io.flotilla.testing.ApiClient;
+import io.flotilla.testing.DeviceOptions;
 import io.flotilla.testing.Templates;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Future;
@@ -202,10 +202,7 @@ class CrashRecoveryTest {
     List<Future<?>> all = new ArrayList<>();
     for (Map.Entry<String, String> e : keys.entrySet()) {
       String id = e.getKey();
-      MqttClientOptions o = new MqttClientOptions().setClientId(id)
-          .setUsername("127.0.0.1/" + id + "/?api-version=2021-04-12")
-          .setPassword(SasToken.create("127.0.0.1/devices/" + id, e.getValue(), Instant.now().plusSeconds(3600), false))
-          .setAutoKeepAlive(true);
+      MqttClientOptions o = DeviceOptions.hub(id, e.getValue()).setAutoKeepAlive(true);
       MqttClient c = MqttClient.create(vertx, o);
       c.publishHandler(m -> {
         String topic = m.topicName();

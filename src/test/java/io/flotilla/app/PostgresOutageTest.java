@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.flotilla.gateway.mqtt.SasToken;
 import io.flotilla.testing.ApiClient;
+import io.flotilla.testing.DeviceOptions;
 import io.flotilla.testing.Fleets;
 import io.flotilla.testing.StoppablePostgres;
 import io.flotilla.testing.TestServer;
@@ -23,7 +23,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -240,11 +239,7 @@ class PostgresOutageTest {
     List<Future<?>> all = new ArrayList<>();
     for (Map.Entry<String, String> e : keys.entrySet()) {
       String id = e.getKey();
-      MqttClientOptions o = new MqttClientOptions().setClientId(id)
-          .setUsername("127.0.0.1/" + id + "/?api-version=2021-04-12")
-          .setPassword(SasToken.create("127.0.0.1/devices/" + id, e.getValue(), Instant.now().plusSeconds(3600),
-              false))
-          .setKeepAliveInterval(10).setAutoKeepAlive(true);
+      MqttClientOptions o = DeviceOptions.hub(id, e.getValue()).setKeepAliveInterval(10).setAutoKeepAlive(true);
       MqttClient c = MqttClient.create(vertx, o);
       c.publishHandler(m -> {
         String topic = m.topicName();
