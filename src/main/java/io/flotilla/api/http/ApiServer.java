@@ -140,6 +140,9 @@ public final class ApiServer {
         body.put("node", s.nodeName()).putObject("cluster").put("clustered", s.clustered())
             .put("memberId", s.memberId()).put("members", s.members().size());
       }
+      if (!up) {
+        ctx.response().putHeader("retry-after", ErrorMapper.RETRY_AFTER_SECONDS);
+      }
       ctx.response().setStatusCode(up ? 200 : 503).putHeader("content-type", "application/json")
           .end(Json.write(body));
     }));
