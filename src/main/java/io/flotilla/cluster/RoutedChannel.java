@@ -121,9 +121,25 @@ public final class RoutedChannel implements DeviceChannel {
       }
       JsonObject call = op("invoke", deviceId).put("method", methodName).put("payload", payloadJson)
           .put("connectMs", Math.max(0, connectTimeout.toMillis())).put("responseMs", responseTimeout.toMillis());
-      return this.<JsonObject>call(owner, call, connectTimeout.plus(responseTimeout).plus(HOPS))
-          .map(r -> new MethodResult(r.getInteger("status"), r.getString("payload")));
+      Duration timeout = connectTimeout.plus(responseTimeout).plus(HOPS);
+      return invokeAt(owner, call, timeout).recover(e -> {
+        if (!notOnline(e)) {
+          return Future.failedFuture(e);
+        }
+        // the directory (a near-cached read) may have named the node the device just left: ask it once more
+        return remoteOwner(deviceId).compose(again -> again == null || again.equals(owner) ? Future.failedFuture(e)
+            : invokeAt(again, call, timeout));
+      });
     });
+  }
+
+  private Future<MethodResult> invokeAt(String owner, JsonObject call, Duration timeout) {
+    return this.<JsonObject>call(owner, call, timeout)
+        .map(r -> new MethodResult(r.getInteger("status"), r.getString("payload")));
+  }
+
+  private static boolean notOnline(Throwable e) {
+    return e instanceof FlotillaException.NotFound nf && "DeviceNotOnline".equals(nf.code());
   }
 
   @Override
