@@ -195,7 +195,8 @@ public final class ApiServer {
         .compose(principal -> {
           Future<Reply> reply;
           try {
-            reply = e.endpoint().handle(new Call(ctx, version, principal, requestId));
+            QueryCheck.check(e.spec(), version, ctx.request().params());
+            reply = e.endpoint().handle(new Call(ctx, e.spec(), version, principal, requestId));
           } catch (RuntimeException ex) {
             return Future.failedFuture(ex);
           }

@@ -14,12 +14,14 @@ import java.util.function.Function;
 /** One authenticated API request as the routes see it. */
 public final class Call {
   private final RoutingContext ctx;
+  private final RouteSpec spec;
   private final ApiVersion version;
   private final Principal principal;
   private final String requestId;
 
-  Call(RoutingContext ctx, ApiVersion version, Principal principal, String requestId) {
+  Call(RoutingContext ctx, RouteSpec spec, ApiVersion version, Principal principal, String requestId) {
     this.ctx = ctx;
+    this.spec = spec;
     this.version = version;
     this.principal = principal;
     this.requestId = requestId;
@@ -41,7 +43,14 @@ public final class Call {
     return ctx.pathParam(name);
   }
 
+  /**
+   * A query parameter's value (null when absent). Only parameters the route table declares for the operation may be
+   * read (anything else was refused before the operation ran); reading another is a bug in the route's declaration.
+   */
   public String query(String name) {
+    if (spec.parameter(name).isEmpty()) {
+      throw new IllegalStateException(spec.operationId() + " reads the undeclared query parameter \"" + name + "\"");
+    }
     return ctx.request().getParam(name);
   }
 

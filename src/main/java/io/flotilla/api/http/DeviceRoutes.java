@@ -2,6 +2,7 @@ package io.flotilla.api.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotilla.domain.auth.Permission;
+import io.flotilla.domain.common.FlotillaException;
 import io.flotilla.domain.common.MergePatch;
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.device.Device;
@@ -23,22 +24,37 @@ public final class DeviceRoutes implements ResourceRoutes {
   public void register(RouteTable t) {
     Permission p = Permission.OPERATE_DEVICES;
     t.add(HttpMethod.GET, "/api/devices", p, "Devices_List", 200, "List devices",
-        call -> devices.list(null, call.page()).map(page -> call.pageReply(page, DeviceRoutes::dto)));
+        call -> {
+          expand(call);
+          return devices.select(ListRequest.of(call, DeviceService.LIST_FIELDS, "id"), call.page())
+              .map(page -> call.pageReply(page, DeviceRoutes::dto));
+        })
+        .paged().accepts(ListRequest.parameters(DeviceService.LIST_FIELDS)).accepts(EXPAND);
     t.add(HttpMethod.GET, ONE, p, "Devices_Get", 200, "Get a device",
-        call -> devices.get(call.path("deviceId")).map(d -> Reply.ok(dto(d))));
+        call -> {
+          expand(call);
+          return devices.get(call.path("deviceId")).map(d -> Reply.ok(dto(d)));
+        }).accepts(EXPAND);
     t.add(HttpMethod.PUT, ONE, p, "Devices_Create", 200, "Create or replace a device",
-        call -> devices.put(call.path("deviceId"), definition(call.objectBody())).map(d -> Reply.ok(dto(d))));
+        call -> {
+          expand(call);
+          return devices.put(call.path("deviceId"), definition(call.objectBody())).map(d -> Reply.ok(dto(d)));
+        }).accepts(EXPAND);
     t.add(HttpMethod.PATCH, ONE, p, "Devices_Update", 200,
         "Update a device (merge patch; {\"enabled\": false} blocks it)",
         call -> {
+          expand(call);
           // RFC 7396 on the wire form: present keys overwrite, null removes (e.g. "template": null unassigns).
           ObjectNode patch = call.objectBody();
           return devices.patch(call.path("deviceId"), definition(patch),
                   current -> definition(MergePatch.apply(dto(current), patch)))
               .map(d -> Reply.ok(dto(d)));
-        });
+        }).accepts(EXPAND);
     t.add(HttpMethod.DELETE, ONE, p, "Devices_Remove", 204, "Delete a device",
-        call -> devices.delete(call.path("deviceId")).map(v -> Reply.noContent()));
+        call -> {
+          expand(call);
+          return devices.delete(call.path("deviceId")).map(v -> Reply.noContent());
+        }).accepts(EXPAND);
     new AttestationRoutes(devices).register(t);
     t.add(HttpMethod.GET, ONE + "/credentials", p, "Devices_GetCredentials", 200, "Get the device's ID scope and keys",
         call -> devices.credentials(call.path("deviceId")).map(c -> {
@@ -50,6 +66,30 @@ public final class DeviceRoutes implements ResourceRoutes {
         "List the components of the device's template",
         call -> devices.components(call.path("deviceId")).map(list -> call.pageReply(
             new Page<>(list, Optional.empty()), DeviceRoutes::component)));
+  }
+
+  /** {@code expand} (2022-10-31-preview): the entities to include with the device. */
+  static final QueryParameter EXPAND = QueryParameter.preview("expand",
+      "deploymentManifest: include the device's deployment manifest (Flotilla devices have none)");
+  private static final java.util.regex.Pattern EXPAND_VALUE = java.util.regex.Pattern.compile("^[a-zA-Z0-9-]{0,255}$");
+
+  /**
+   * Checks {@code expand}: the service's pattern ({@code ^[a-zA-Z0-9-]*$}, at most 255) and an entity a device can
+   * carry. The only one is {@code deploymentManifest}; Flotilla serves no deployment manifests (edge devices are
+   * not supported), so a device never has one and nothing is added to the answer.
+   */
+  static void expand(Call call) {
+    String value = call.query("expand");
+    if (value == null || value.isEmpty()) {
+      return;
+    }
+    if (!EXPAND_VALUE.matcher(value).matches()) {
+      throw new FlotillaException.Invalid("Invalid expand \"" + value
+          + "\": letters, digits and '-' only, at most 255 characters.");
+    }
+    if (!value.equals("deploymentManifest")) {
+      throw new FlotillaException.Invalid("Invalid expand \"" + value + "\": a device can expand deploymentManifest only.");
+    }
   }
 
   static DeviceService.Definition definition(ObjectNode body) {

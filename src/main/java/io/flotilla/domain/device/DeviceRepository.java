@@ -1,6 +1,7 @@
 package io.flotilla.domain.device;
 
 import io.flotilla.domain.common.Change;
+import io.flotilla.domain.common.ListQuery;
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
 import io.flotilla.domain.group.filter.DeviceFilter;
@@ -38,6 +39,12 @@ public interface DeviceRepository {
 
   /** Devices matching {@code filter} (null: all), in id order, one keyset page. */
   Future<Page<Device>> list(DeviceFilter filter, PageRequest page);
+
+  /**
+   * One keyset page of the devices a list request selects ({@code filter} fields: id, displayName, enabled,
+   * provisioned, simulated, template, scopes), in its order. A skiptoken of another order fails with {@code Invalid}.
+   */
+  Future<Page<Device>> select(ListQuery query, PageRequest page);
 
   Future<Boolean> delete(String id);
 

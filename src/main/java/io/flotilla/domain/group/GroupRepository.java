@@ -1,5 +1,6 @@
 package io.flotilla.domain.group;
 
+import io.flotilla.domain.common.ListQuery;
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
 import io.vertx.core.Future;
@@ -25,6 +26,9 @@ public interface GroupRepository {
   Future<Optional<DeviceGroup>> find(String id);
 
   Future<Page<DeviceGroup>> list(PageRequest page);
+
+  /** One keyset page of the groups a list request selects ({@code filter} fields: id, displayName, scopes). */
+  Future<Page<DeviceGroup>> select(ListQuery query, PageRequest page);
 
   Future<Boolean> delete(String id);
 }

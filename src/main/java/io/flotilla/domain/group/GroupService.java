@@ -5,6 +5,8 @@ import io.flotilla.domain.common.Etags;
 import io.flotilla.domain.common.FlotillaException;
 import io.flotilla.domain.common.Ids;
 import io.flotilla.domain.common.Limits;
+import io.flotilla.domain.common.ListField;
+import io.flotilla.domain.common.ListQuery;
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
 import io.flotilla.domain.group.filter.DeviceFilter;
@@ -82,6 +84,15 @@ public final class GroupService implements TemplateListener {
 
   public Future<Page<DeviceGroup>> list(PageRequest page) {
     return groups.list(page);
+  }
+
+  /** The fields a group list's {@code filter} may test ({@code scopes}: organization id). */
+  public static final List<ListField> LIST_FIELDS = List.of(ListField.text("id"), ListField.text("displayName"),
+      ListField.text("scopes"));
+
+  /** The groups a list request ({@code filter}, {@code orderby}) selects, one keyset page. */
+  public Future<Page<DeviceGroup>> select(ListQuery query, PageRequest page) {
+    return groups.select(query, page);
   }
 
   public Future<Void> delete(String id) {
