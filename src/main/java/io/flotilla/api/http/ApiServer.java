@@ -195,7 +195,7 @@ public final class ApiServer {
         .compose(principal -> {
           Future<Reply> reply;
           try {
-            QueryCheck.check(e.spec(), version, ctx.request().params());
+            QueryCheck.check(e.spec(), version, ctx.queryParams());
             reply = e.endpoint().handle(new Call(ctx, e.spec(), version, principal, requestId));
           } catch (RuntimeException ex) {
             return Future.failedFuture(ex);

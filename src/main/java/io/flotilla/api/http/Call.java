@@ -51,7 +51,7 @@ public final class Call {
     if (spec.parameter(name).isEmpty()) {
       throw new IllegalStateException(spec.operationId() + " reads the undeclared query parameter \"" + name + "\"");
     }
-    return ctx.request().getParam(name);
+    return ctx.queryParams().get(name);
   }
 
   public String header(String name) {
