@@ -37,6 +37,7 @@ class ArchitectureTest {
   private static final String SIM = "io.flotilla.sim..";
   private static final String LOADGEN = "io.flotilla.loadgen..";
   private static final String WEBHOOK = "io.flotilla.webhook..";
+  private static final String CLUSTER = "io.flotilla.cluster..";
 
   @Test
   void theImportHoldsMainClassesOfEveryLayerAndNoTests() {
@@ -111,6 +112,27 @@ class ArchitectureTest {
     check(noClasses().that().resideInAPackage(WEBHOOK)
         .should().dependOnClassesThat().resideInAnyPackage(API, GATEWAY, STORAGE, SIM, LOADGEN)
         .because("outbound delivery is an edge of its own: it implements a domain port"));
+  }
+
+  @Test
+  void theClusterDependsOnNoOtherEdgeNorStorage() {
+    check(noClasses().that().resideInAPackage(CLUSTER)
+        .should().dependOnClassesThat().resideInAnyPackage(API, GATEWAY, STORAGE, SIM, LOADGEN, WEBHOOK)
+        .because("the cluster routes domain ports between nodes; only app wires it to the gateway and simulator"));
+  }
+
+  @Test
+  void onlyTheClusterAndAppSeeHazelcast() {
+    check(noClasses().that().resideInAnyPackage(DOMAIN, API, GATEWAY, STORAGE, SIM, LOADGEN, WEBHOOK)
+        .should().dependOnClassesThat().resideInAnyPackage("com.hazelcast..", "io.vertx.spi.cluster..")
+        .because("without --cluster no Hazelcast code starts; it lives in io.flotilla.cluster"));
+  }
+
+  @Test
+  void noEdgeDependsOnTheCluster() {
+    check(noClasses().that().resideInAnyPackage(DOMAIN, API, GATEWAY, STORAGE, SIM, LOADGEN, WEBHOOK)
+        .should().dependOnClassesThat().resideInAPackage(CLUSTER)
+        .because("only app wires the cluster to the rest"));
   }
 
   @Test

@@ -20,9 +20,15 @@ public final class Flotilla implements AutoCloseable {
 
   /** Starts a server whose time (token and SAS expiry, job and schedule times, timestamps) comes from {@code clock}. */
   public static Flotilla start(Config config, Clock clock) {
-    Vertx vertx = Vertx.vertx();
+    return start(config, clock, io.flotilla.cluster.ClusterSettings.OFF);
+  }
+
+  /** As {@link #start(Config, Clock)}, joining the cluster {@code cluster} describes (if it is enabled). */
+  public static Flotilla start(Config config, Clock clock, io.flotilla.cluster.ClusterSettings cluster) {
+    io.flotilla.cluster.ClusterNode node = ClusterWiring.join(cluster, config);
+    Vertx vertx = node != null ? node.vertx() : Vertx.vertx();
     try {
-      Wiring wiring = Wiring.start(vertx, config, clock);
+      Wiring wiring = Wiring.start(vertx, config, clock, node, cluster);
       return new Flotilla(vertx, wiring);
     } catch (RuntimeException e) {
       vertx.close();

@@ -46,8 +46,11 @@ public final class GatewayWiring {
   private final long flushTimer;
   private final Database deviceLane;
 
+  private final DeviceChannel routed;
+
   private GatewayWiring(Vertx vertx, Database db, MeterRegistry meters, Config config, Application app, Clock clock,
-                        DeviceRepository deviceRepo, TemplateService templates, ExportEvents exports) {
+                        DeviceRepository deviceRepo, TemplateService templates, ExportEvents exports,
+                        java.util.function.Function<MqttGateway, DeviceChannel> route) {
     this.vertx = vertx;
     this.templates = templates;
     this.enrollments = new EnrollmentService(new SqlEnrollmentRepository(db));
@@ -60,7 +63,8 @@ public final class GatewayWiring {
     this.twins = new TwinService(sessionDevices, clock, exports);
     this.gateway = new MqttGateway(vertx, twins, telemetry, provisioning, meters, clock, config.hostName(),
         app.idScope(), exports);
-    DeviceChannel channel = gateway.channel();
+    DeviceChannel channel = route.apply(gateway);
+    this.routed = channel;
     this.commands = new CommandService(deviceRepo, templates, channel, new SqlCommandRepository(db));
     this.flushTimer = vertx.setPeriodic(TELEMETRY_FLUSH_MILLIS, t -> telemetry.flush()
         .onFailure(e -> LOG.warn("Telemetry flush failed; values are kept for the next one", e)));
@@ -68,8 +72,9 @@ public final class GatewayWiring {
 
   /** Creates the default enrollment group on first start and starts the MQTT listeners (blocking). */
   static GatewayWiring start(Vertx vertx, Database db, MeterRegistry meters, Config config, Application app,
-                             Clock clock, DeviceRepository deviceRepo, TemplateService templates, ExportEvents exports) {
-    GatewayWiring w = new GatewayWiring(vertx, db, meters, config, app, clock, deviceRepo, templates, exports);
+                             Clock clock, DeviceRepository deviceRepo, TemplateService templates, ExportEvents exports,
+                             java.util.function.Function<MqttGateway, DeviceChannel> route) {
+    GatewayWiring w = new GatewayWiring(vertx, db, meters, config, app, clock, deviceRepo, templates, exports, route);
     try {
       Bootstrap.await(w.enrollments.ensureDefault());
       ServerCertificate cert = config.hasMqttCertificate()
@@ -88,8 +93,14 @@ public final class GatewayWiring {
     return List.of(new CommandRoutes(commands), new TelemetryRoutes(telemetry), new EnrollmentGroupRoutes(enrollments));
   }
 
-  public DeviceChannel channel() {
+  /** This node's sessions only. */
+  public io.flotilla.gateway.mqtt.MqttDeviceChannel channel() {
     return gateway.channel();
+  }
+
+  /** The channel the domain uses: this node's sessions, or in a cluster every node's. */
+  public DeviceChannel routedChannel() {
+    return routed;
   }
 
   /** The devices' side of their twins (reported patches from sessions). */

@@ -108,9 +108,38 @@ public final class Main implements Callable<Integer> {
             + "; e.g. X25519MLKEM768,x25519,secp256r1 adds the hybrid post-quantum group).")
     String tlsGroups;
 
+    @Option(names = "--cluster", defaultValue = "${env:FLOTILLA_CLUSTER:-false}",
+        description = "Join a cluster of nodes sharing one PostgreSQL database (Vert.x clustered event bus, Hazelcast).")
+    boolean cluster;
+
+    @Option(names = "--cluster-host", defaultValue = "${env:FLOTILLA_CLUSTER_HOST:-127.0.0.1}",
+        description = "Address the other nodes reach this one on (default: ${DEFAULT-VALUE}).")
+    String clusterHost;
+
+    @Option(names = "--cluster-port", defaultValue = "${env:FLOTILLA_CLUSTER_PORT:-5701}",
+        description = "Hazelcast port of this node (default: ${DEFAULT-VALUE}).")
+    int clusterPort;
+
+    @Option(names = "--cluster-members", defaultValue = "${env:FLOTILLA_CLUSTER_MEMBERS:-}",
+        description = "The cluster's members as host:port,host:port,... (TCP/IP discovery; no multicast).")
+    String clusterMembers;
+
+    @Option(names = "--job-lease", defaultValue = "${env:FLOTILLA_JOB_LEASE:-15}",
+        description = "Seconds a job lease lasts unrenewed: another node takes over a dead node's work this long "
+            + "after it died (default: ${DEFAULT-VALUE}).")
+    int jobLeaseSeconds;
+
     @Override
     public Integer call() throws Exception {
       TlsGroups.apply(tlsGroups);
+      if (jobLeaseSeconds < 3) {
+        throw new CommandLine.ParameterException(new CommandLine(this), "--job-lease must be at least 3 seconds.");
+      }
+      io.flotilla.cluster.ClusterSettings clusterSettings = cluster
+          ? io.flotilla.cluster.ClusterSettings.on(clusterHost, clusterPort, java.util.Arrays.stream(
+              clusterMembers.split(",")).map(String::trim).filter(m -> !m.isEmpty()).toList())
+          : io.flotilla.cluster.ClusterSettings.OFF;
+      clusterSettings = clusterSettings.withLease(java.time.Duration.ofSeconds(jobLeaseSeconds));
       if (auditRetentionDays < 0) {
         throw new CommandLine.ParameterException(new CommandLine(this), "--audit-retention must be 0 or more days.");
       }
@@ -122,7 +151,7 @@ public final class Main implements Callable<Integer> {
           java.time.Duration.ofSeconds(jobCommandTimeout),
           java.time.Duration.ofMillis(Math.max(100, Math.round(simTelemetryInterval * 1000))), mqttCertificate,
           mqttPrivateKey, nodeName, java.time.Duration.ofDays(auditRetentionDays), Config.DEFAULT_AUDIT_PRUNE_INTERVAL);
-      Flotilla server = Flotilla.start(config);
+      Flotilla server = Flotilla.start(config, java.time.Clock.systemUTC(), clusterSettings);
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         server.close();

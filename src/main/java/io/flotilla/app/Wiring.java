@@ -8,6 +8,9 @@ import io.flotilla.api.http.DeviceRoutes;
 import io.flotilla.api.http.GroupRoutes;
 import io.flotilla.api.http.DataExportRoutes;
 import io.flotilla.api.http.JobEventRoutes;
+import io.flotilla.api.http.LiveRoutes;
+import io.flotilla.domain.device.DeviceActivity;
+import io.flotilla.domain.device.FleetQuery;
 import io.flotilla.api.http.JobRoutes;
 import io.flotilla.api.http.ScheduledJobRoutes;
 import io.flotilla.domain.job.EngineLimits;
@@ -125,12 +128,19 @@ public final class Wiring implements AutoCloseable {
 
   /** Everything, on {@code clock}: the one source of time of the server (timers measure durations only). */
   static Wiring start(Vertx vertx, Config config, Clock clock) {
+    return start(vertx, config, clock, null, io.flotilla.cluster.ClusterSettings.OFF);
+  }
+
+  /** As {@link #start(Vertx, Config, Clock)}, as a member of {@code cluster} (null: on its own). */
+  static Wiring start(Vertx vertx, Config config, Clock clock, io.flotilla.cluster.ClusterNode cluster,
+                      io.flotilla.cluster.ClusterSettings clusterSettings) {
     try {
       Files.createDirectories(config.dataDir());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    metrics.config().commonTags("node", config.nodeName());
     new JvmMemoryMetrics().bindTo(metrics);
     new JvmGcMetrics().bindTo(metrics);
     new JvmThreadMetrics().bindTo(metrics);
@@ -152,8 +162,11 @@ public final class Wiring implements AutoCloseable {
       var outbox = new SqlExportOutbox(db);
       DataExports dataExports = new DataExports(exportRepo, outbox, app.id(), clock);
       Bootstrap.await(dataExports.reload());
-      gateway = GatewayWiring.start(vertx, db, metrics, config, app, clock, deviceRepo, templates, dataExports);
-      DeviceChannel channel = gateway.channel();
+      ClusterWiring clustering = ClusterWiring.of(cluster, clusterSettings, config, clock);
+      DeviceActivity activity = new DeviceActivity(dataExports);
+      gateway = GatewayWiring.start(vertx, db, metrics, config, app, clock, deviceRepo, templates, activity,
+          clustering::channel);
+      DeviceChannel channel = gateway.routedChannel();
       int simPort = Bootstrap.await(gateway.gateway().loopbackPlainPort());
       simulator = new Simulator(vertx, deviceRepo, templates, new Simulator.Settings(MqttGateway.LOOPBACK, simPort,
           config.hostName(), config.simTelemetryInterval(), SIM_MAX_CONNECTING, SIM_TOKEN_LIFETIME), clock);
@@ -165,18 +178,20 @@ public final class Wiring implements AutoCloseable {
           new JobKinds(jobWork, channel, config.jobCommandTimeout(), clock), clock,
           new EngineLimits(EngineLimits.DEFAULT.maxInFlight(), EngineLimits.DEFAULT.claimPerTick(),
               EngineLimits.DEFAULT.resultsPerWrite(), config.jobCommandTimeout()),
-          EngineNode.start(config.nodeName(), EngineNode.DEFAULT_LEASE));
+          EngineNode.start(config.nodeName(), clusterSettings.lease()));
       DeviceService devices = new DeviceService(deviceRepo, templates, channel, app.idScope(),
-          DeviceListener.all(simulator, dataExports, new JobJoiners(engine)), config.simMaxDevices());
+          DeviceListener.all(clustering.simulatorListener(vertx, simulator), dataExports, new JobJoiners(engine)),
+          config.simMaxDevices());
       PropertyService properties = new PropertyService(deviceRepo, templates, channel, clock);
 
       AuditLog audit = new AuditLog(new SqlAuditRepository(db), clock, config.auditRetention());
       List<ResourceRoutes> resources = new ArrayList<>();
       resources.add(new TokenRoutes(tokens));
       resources.add(new AuditRoutes(audit));
+      resources.add(new io.flotilla.api.http.ClusterRoutes(clustering));
       resources.add(new RoleRoutes());
       resources.add(new TemplateRoutes(templates));
-      resources.add(new DeviceRoutes(devices));
+      resources.add(new DeviceRoutes(devices, new FleetQuery(deviceRepo, activity)));
       resources.add(new PropertyRoutes(properties));
       resources.add(new GroupRoutes(groups, new GroupMembers(groups, deviceRepo)));
       resources.addAll(gateway.routes());
@@ -191,6 +206,7 @@ public final class Wiring implements AutoCloseable {
       JobService jobs = new JobService(jobRepo, groups, new GroupMembers(groups, deviceRepo), templates, engine, clock);
       resources.add(new JobRoutes(jobs));
       resources.add(new JobEventRoutes(jobEvents, vertx, clock));
+      resources.add(new LiveRoutes(activity, devices, jobEvents, jobs, vertx));
       io.micrometer.core.instrument.Gauge.builder("flotilla.jobs.event.streams", jobEvents, JobEvents::watches)
           .description("Open job event streams").register(metrics);
       var scheduledRepo = new SqlScheduledJobRepository(db);
@@ -216,17 +232,20 @@ public final class Wiring implements AutoCloseable {
       long exportFlushTimer = vertx.setPeriodic(EXPORT_FLUSH_MS, id -> dataExports.flush());
       long exportTimer = vertx.setPeriodic(EXPORT_TICK_MS, id -> dispatcher.tick());
       long engineTimer = vertx.setPeriodic(ENGINE_TICK_MS, id -> engine.tick());
-      long leaseTimer = vertx.setPeriodic(EngineNode.DEFAULT_LEASE.dividedBy(3).toMillis(), id -> engine.renewLeases());
+      long leaseTimer = vertx.setPeriodic(engine.node().lease().dividedBy(3).toMillis(), id -> engine.renewLeases());
       long schedulerTimer = vertx.setPeriodic(SCHEDULER_TICK_MS, id -> scheduler.tick());
       OverlayCompaction compaction = new OverlayCompaction(db);
       long compactionTimer = vertx.setPeriodic(COMPACTION_TICK_MS, id -> compaction.tick());
       long auditTimer = vertx.setPeriodic(config.auditPruneInterval().toMillis(), id -> audit.prune()
           .onFailure(e -> LOG.warn("Pruning the audit log failed (tried again next time): {}", e.toString())));
       ApiServer api = new ApiServer(vertx, tokens, audit, metrics, db::ping, config.maxBodyBytes(), resources);
+      api.cluster(clustering);
       Bootstrap.await(api.listen(config.bind(), config.httpPort()));
+      clustering.start(vertx, engine, simulator, api.port(), gateway.mqttPort());
       Bootstrap.await(simulator.start());
 
       Wiring w = new Wiring(config, metrics, db, api, adminToken, app, gateway, engine, scheduler, simulator, () -> {
+        clustering.stop(vertx);
         vertx.cancelTimer(schedulerTimer);
         vertx.cancelTimer(engineTimer);
         vertx.cancelTimer(leaseTimer);

@@ -18,15 +18,18 @@ public final class DeviceFleet {
 
   private final Vertx vertx;
   private final String host;
-  private final int port;
+  private final int[] ports;
+  private final java.util.concurrent.atomic.AtomicInteger turn = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.Map<SimulatedClient, Integer> portOf = new java.util.concurrent.ConcurrentHashMap<>();
   private final TrustOptions trust;
   private final FleetEvents events;
   private final List<SimulatedClient> live = new ArrayList<>();
 
-  public DeviceFleet(Vertx vertx, String host, int port, TrustOptions trust, FleetEvents events) {
+  /** @param ports the gateway ports (several nodes') that devices are spread over in turn */
+  public DeviceFleet(Vertx vertx, String host, int[] ports, TrustOptions trust, FleetEvents events) {
     this.vertx = vertx;
     this.host = host;
-    this.port = port;
+    this.ports = ports.clone();
     this.trust = trust;
     this.events = events;
   }
@@ -66,6 +69,10 @@ public final class DeviceFleet {
   }
 
   private Future<Void> open(DeviceIdentity device, Histogram micros) {
+    return open(device, micros, ports[Math.floorMod(turn.getAndIncrement(), ports.length)]);
+  }
+
+  private Future<Void> open(DeviceIdentity device, Histogram micros, int port) {
     SimulatedClient c = new SimulatedClient(vertx, device, host, trust, events);
     long start = System.nanoTime();
     return c.connect(host, port).onSuccess(v -> {
@@ -73,7 +80,35 @@ public final class DeviceFleet {
       synchronized (this) {
         live.add(c);
       }
+      portOf.put(c, port);
     }).onFailure(e -> c.disconnect());
+  }
+
+  /** The sessions opened to {@code port}. */
+  public synchronized List<SimulatedClient> clientsOn(int port) {
+    return live.stream().filter(c -> Integer.valueOf(port).equals(portOf.get(c))).toList();
+  }
+
+  /**
+   * The sessions of a node that is gone reconnect to the other ports in turn (what a load balancer does when a client
+   * retries), at most {@code concurrency} at a time; the tally counts the reconnected ones.
+   */
+  public Future<Connected> reconnectAway(int deadPort, List<DeviceIdentity> devices, int concurrency) {
+    List<SimulatedClient> dead = clientsOn(deadPort);
+    java.util.Set<String> moving = new java.util.HashSet<>();
+    synchronized (this) {
+      live.removeAll(dead);
+    }
+    dead.forEach(c -> {
+      portOf.remove(c);
+      moving.add(c.deviceId());
+      c.disconnect();
+    });
+    int[] survivors = java.util.Arrays.stream(ports).filter(p -> p != deadPort).toArray();
+    List<DeviceIdentity> again = devices.stream().filter(d -> moving.contains(d.id())).toList();
+    Histogram micros = new ConcurrentHistogram(1, 600_000_000L, 3);
+    return Bounded.run(again.size(), concurrency, i -> open(again.get(i), micros,
+        survivors[Math.floorMod(i, survivors.length)])).map(t -> new Connected(t, micros));
   }
 
   public void startTelemetry(long intervalMs) {

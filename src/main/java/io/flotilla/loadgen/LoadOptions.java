@@ -20,6 +20,28 @@ public final class LoadOptions {
   @Option(names = "--mqtt-port", defaultValue = "8883", description = "Device gateway TLS port (default: ${DEFAULT-VALUE}).")
   public int mqttPort;
 
+  @Option(names = "--mqtt-ports", defaultValue = "",
+      description = "Several nodes' device gateway TLS ports, comma-separated: devices are spread over them in turn, as "
+          + "a load balancer would (default: --mqtt-port only).")
+  public String mqttPorts;
+
+  @Option(names = "--kill-pid", defaultValue = "0",
+      description = "failover scenario: the process id of the node to kill -9 (its devices reconnect to the others).")
+  public long killPid;
+
+  @Option(names = "--kill-port", defaultValue = "0",
+      description = "failover scenario: the device gateway TLS port of the node --kill-pid names.")
+  public int killPort;
+
+  /** The gateway ports devices are spread over. */
+  public int[] gatewayPorts() {
+    if (mqttPorts == null || mqttPorts.isBlank()) {
+      return new int[] {mqttPort};
+    }
+    return java.util.Arrays.stream(mqttPorts.split(",")).map(String::trim).filter(p -> !p.isEmpty())
+        .mapToInt(Integer::parseInt).toArray();
+  }
+
   @Option(names = "--ca", description = "PEM certificate to trust, e.g. <data-dir>/certs/server-cert.pem "
       + "(default: certs/server-cert.pem next to --token-file).")
   public Path ca;

@@ -37,7 +37,7 @@ public final class Rig implements AutoCloseable {
     this.vertx = vertx;
     this.api = api;
     this.trust = options.ca == null ? null : trustOnly(options.ca);
-    this.fleet = new DeviceFleet(vertx, options.mqttHost, options.mqttPort, trust, new FleetEvents());
+    this.fleet = new DeviceFleet(vertx, options.mqttHost, options.gatewayPorts(), trust, new FleetEvents());
   }
 
   /**

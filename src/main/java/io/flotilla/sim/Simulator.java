@@ -73,6 +73,8 @@ public final class Simulator implements DeviceListener {
       new PriorityQueue<>(Comparator.comparingLong((SimulatedDevice d) -> d.due));
   private final Map<String, CachedModel> models = new HashMap<>();
   private int connecting;
+  /** Which simulated devices this node runs (in a cluster, its share; alone, all). */
+  private volatile java.util.function.Predicate<String> mine = id -> true;
   private long tick = -1;
   private volatile int online;
 
@@ -102,7 +104,11 @@ public final class Simulator implements DeviceListener {
         return;
       }
       Page<Device> page = ar.result();
-      page.items().forEach(d -> start(d.id()));
+      page.items().forEach(d -> {
+        if (mine.test(d.id())) {
+          start(d.id());
+        }
+      });
       if (page.nextKey().isPresent()) {
         startAll(filter, page.nextKey().get(), done);
       } else {
@@ -144,7 +150,7 @@ public final class Simulator implements DeviceListener {
 
   @Override
   public void changed(Device before, Device after) {
-    boolean wanted = after.simulated() && after.enabled();
+    boolean wanted = after.simulated() && after.enabled() && mine.test(after.id());
     boolean templateChanged = before != null && !Objects.equals(before.templateId(), after.templateId());
     context.runOnContext(v -> {
       if (!wanted) {
@@ -152,6 +158,49 @@ public final class Simulator implements DeviceListener {
       } else if (templateChanged || !running.containsKey(after.id())) {
         stop(after.id());
         start(after.id());
+      }
+    });
+  }
+
+  /**
+   * Runs only the simulated devices {@code runsHere} accepts from now on (a cluster's share of them): devices that are
+   * no longer this node's stop, and those that became its own start.
+   */
+  public Future<Void> share(java.util.function.Predicate<String> runsHere) {
+    mine = runsHere;
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> {
+      for (String id : new ArrayList<>(running.keySet())) {
+        if (!runsHere.test(id)) {
+          stop(id);
+        }
+      }
+      if (tick >= 0) {
+        startAll(FilterParser.parse(ENABLED_SIMULATED), null, done);
+      } else {
+        done.complete(); // not started yet: start() takes the share
+      }
+    });
+    return done.future();
+  }
+
+  /**
+   * A device changed on another node (a cluster): read again, it starts or stops here as {@link #changed} would have
+   * ({@code restart}: its template changed, so a running one starts afresh).
+   */
+  public void refresh(String deviceId, boolean restart) {
+    onContext(devices.find(deviceId), ar -> {
+      if (ar.failed()) {
+        LOG.warn("Simulated device {}: reading it failed: {}", deviceId, ar.cause().toString());
+        return;
+      }
+      Optional<Device> d = ar.result();
+      boolean wanted = d.isPresent() && d.get().simulated() && d.get().enabled() && mine.test(deviceId);
+      if (!wanted || restart) {
+        stop(deviceId);
+      }
+      if (wanted) {
+        start(deviceId);
       }
     });
   }

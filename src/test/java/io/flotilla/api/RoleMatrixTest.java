@@ -63,6 +63,9 @@ class RoleMatrixTest {
       Rule.any("deviceGroups", OPERATE_DEVICES),
       Rule.any("jobs", OPERATE_DEVICES),
       Rule.any("scheduledJobs", OPERATE_DEVICES),
+      // The console's live streams (Flotilla extensions): whoever may read devices and jobs may watch them.
+      Rule.any("deviceConnectivity", OPERATE_DEVICES),
+      Rule.any("jobProgress", OPERATE_DEVICES),
       Rule.of("roles", READ_MODELS, HttpMethod.GET),
       // Not in D-h's table; reference §7.3: Builders may do everything but application settings and Data Export.
       Rule.any("dataExport", ADMINISTER));

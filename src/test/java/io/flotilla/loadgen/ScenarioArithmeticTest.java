@@ -153,6 +153,7 @@ class ScenarioArithmeticTest {
     assertThat(LoadGenerator.selected("all")).extracting(Scenario::name).containsExactly("connect-storm",
         "command-job", "command-job-series", "command-job-wait", "property-job", "job-devices-paging", "telemetry",
         "mosquitto-baseline");
+    assertThat(LoadGenerator.selected("failover")).extracting(Scenario::name).containsExactly("failover");
   }
 
   @Test

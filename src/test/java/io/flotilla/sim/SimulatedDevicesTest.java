@@ -145,7 +145,7 @@ class SimulatedDevicesTest {
     awaitOnline(api, id);
     assertStatus(api.delete("/api/devices/" + id), 204);
     assertThat(server.server().wiring().simulator().runningCount()).isLessThanOrEqualTo(5);
-    await().atMost(UP).until(() -> !server.server().wiring().gateway().gateway().channel().isConnected(id));
+    await().atMost(UP).until(() -> !server.server().wiring().gateway().gateway().channel().connectedHere(id));
   }
 
   @Test

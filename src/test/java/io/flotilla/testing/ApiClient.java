@@ -23,10 +23,15 @@ public final class ApiClient implements AutoCloseable {
   private final boolean owner;
 
   public ApiClient(int port, String token) {
+    this("127.0.0.1", port, token);
+  }
+
+  /** A client of the server listening on {@code host:port}. */
+  public ApiClient(String host, int port, String token) {
     this.vertx = Vertx.vertx();
     this.port = port;
     this.token = token;
-    this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
+    this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost(host).setDefaultPort(port));
     this.owner = true;
   }
 

@@ -21,6 +21,8 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flotilla.domain.cluster.ClusterView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +36,7 @@ public final class ApiServer {
   private final AuditLog audit;
   private final PrometheusMeterRegistry metrics;
   private final Supplier<Future<Boolean>> health;
+  private volatile ClusterView cluster;
   private final RouteTable table = new RouteTable();
   private final int maxBodyBytes;
   private HttpServer server;
@@ -104,6 +107,11 @@ public final class ApiServer {
     return server.actualPort();
   }
 
+  /** What {@code /healthz} says of the cluster (this node's name and id, the members it sees). */
+  public void cluster(ClusterView cluster) {
+    this.cluster = cluster;
+  }
+
   public Future<Void> close() {
     return server == null ? Future.succeededFuture() : server.close();
   }
@@ -113,8 +121,14 @@ public final class ApiServer {
     router.route().handler(this::begin);
     router.get("/healthz").handler(ctx -> health.get().onComplete(ar -> {
       boolean up = ar.succeeded() && Boolean.TRUE.equals(ar.result());
+      ObjectNode body = Json.MAPPER.createObjectNode().put("status", up ? "ok" : "unavailable");
+      if (cluster != null) {
+        ClusterView.State s = cluster.summary();
+        body.put("node", s.nodeName()).putObject("cluster").put("clustered", s.clustered())
+            .put("memberId", s.memberId()).put("members", s.members().size());
+      }
       ctx.response().setStatusCode(up ? 200 : 503).putHeader("content-type", "application/json")
-          .end(up ? "{\"status\":\"ok\"}" : "{\"status\":\"unavailable\"}");
+          .end(Json.write(body));
     }));
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
@@ -129,6 +143,7 @@ public final class ApiServer {
     }
     router.route("/api/*").handler(ctx -> fail(ctx, new FlotillaException.NotFound(
         "No operation " + ctx.request().method() + " " + ctx.request().path() + ".")));
+    ConsoleAssets.install(router);
     // Outside /api too (a path whose dot segments lead out of it, /healthz with another method): the error shape,
     // never the router's bare HTML page.
     router.route().handler(ctx -> fail(ctx, new FlotillaException.NotFound(

@@ -2,11 +2,16 @@ package io.flotilla.api.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotilla.domain.auth.Permission;
-import io.flotilla.domain.common.FlotillaException;
+import io.flotilla.domain.common.ListQuery;
 import io.flotilla.domain.common.MergePatch;
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.device.Device;
 import io.flotilla.domain.device.DeviceService;
+import io.flotilla.domain.device.FleetQuery;
+import io.flotilla.domain.common.FlotillaException;
+import io.flotilla.domain.group.filter.DeviceFilter;
+import io.flotilla.domain.group.filter.FilterParser;
+import io.vertx.core.Future;
 import io.flotilla.domain.template.ComponentCapability;
 import io.vertx.core.http.HttpMethod;
 import java.util.Optional;
@@ -15,21 +20,23 @@ import java.util.Optional;
 public final class DeviceRoutes implements ResourceRoutes {
   static final String ONE = "/api/devices/{deviceId}";
   private final DeviceService devices;
+  private final FleetQuery fleet;
 
-  public DeviceRoutes(DeviceService devices) {
+  public DeviceRoutes(DeviceService devices, FleetQuery fleet) {
     this.devices = devices;
+    this.fleet = fleet;
   }
 
   @Override
   public void register(RouteTable t) {
     Permission p = Permission.OPERATE_DEVICES;
-    t.add(HttpMethod.GET, "/api/devices", p, "Devices_List", 200, "List devices",
-        call -> {
-          expand(call);
-          return devices.select(ListRequest.of(call, DeviceService.LIST_FIELDS, "id"), call.page())
-              .map(page -> call.pageReply(page, DeviceRoutes::dto));
-        })
-        .paged().accepts(ListRequest.parameters(DeviceService.LIST_FIELDS)).accepts(EXPAND);
+    t.add(HttpMethod.GET, "/api/devices", p, "Devices_List", 200, "List devices; Flotilla extensions: query (a "
+        + "device-group filter), connection (online, offline or any: each device then says whether it is "
+        + "\"connected\"), count=true (the body's \"count\" of all matches)", this::list)
+        .paged().accepts(ListRequest.parameters(DeviceService.LIST_FIELDS)).accepts(EXPAND)
+        .accepts(QueryParameter.always("query", "A device-group filter (SELECT * FROM devices WHERE ...)"),
+            QueryParameter.always("connection", "online, offline or any: each device says whether it is connected"),
+            QueryParameter.always("count", "true: the body's count of all matches"));
     t.add(HttpMethod.GET, ONE, p, "Devices_Get", 200, "Get a device",
         call -> {
           expand(call);
@@ -90,6 +97,36 @@ public final class DeviceRoutes implements ResourceRoutes {
     if (!value.equals("deploymentManifest")) {
       throw new FlotillaException.Invalid("Invalid expand \"" + value + "\": a device can expand deploymentManifest only.");
     }
+  }
+
+  private Future<Reply> list(Call call) {
+    String text = call.query("query");
+    DeviceFilter filter = text == null || text.isBlank() ? null : FilterParser.parse(text);
+    String connectionParam = call.query("connection");
+    FleetQuery.Connection connection = "any".equals(connectionParam) ? FleetQuery.Connection.ANY
+        : FleetQuery.Connection.parse(connectionParam);
+    String countParam = call.query("count");
+    if (countParam != null && !countParam.equals("true") && !countParam.equals("false")) {
+      throw new FlotillaException.Invalid("\"count\" must be true or false.");
+    }
+    expand(call);
+    if (filter == null && connectionParam == null && countParam == null) {
+      return devices.select(ListRequest.of(call, DeviceService.LIST_FIELDS, "id"), call.page())
+          .map(page -> call.pageReply(page, DeviceRoutes::dto));
+    }
+    if (!ListRequest.of(call, DeviceService.LIST_FIELDS, "id").equals(ListQuery.ALL)) {
+      throw new FlotillaException.Invalid("The Flotilla extensions query, connection and count do not combine with "
+          + "filter or orderby.");
+    }
+    Future<Long> count = "true".equals(countParam) ? fleet.count(filter, connection) : Future.succeededFuture(null);
+    return fleet.list(filter, connection, call.page()).compose(page -> count.map(n -> {
+      Reply reply = call.pageReply(page, l -> connectionParam == null ? dto(l.device())
+          : dto(l.device()).put("connected", l.connected()));
+      if (n != null) {
+        ((ObjectNode) reply.body()).put("count", n);
+      }
+      return reply;
+    }));
   }
 
   static DeviceService.Definition definition(ObjectNode body) {

@@ -22,7 +22,8 @@ public final class ErrorMapper {
     } else if (e instanceof FlotillaException.Conflict) {
       return 409;
     } else if (e instanceof FlotillaException.Invalid) {
-      return "RequestEntityTooLarge".equals(e.code()) ? 413 : "UnsupportedMediaType".equals(e.code()) ? 415 : 400;
+      return "RequestEntityTooLarge".equals(e.code()) ? 413 : "UnsupportedMediaType".equals(e.code()) ? 415
+          : "NotAcceptable".equals(e.code()) ? 406 : 400;
     } else if (e instanceof FlotillaException.Unauthorized) {
       return 401;
     } else if (e instanceof FlotillaException.Forbidden) {

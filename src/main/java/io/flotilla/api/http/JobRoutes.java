@@ -44,8 +44,10 @@ public final class JobRoutes implements ResourceRoutes {
         + "dryRun=true validates it and answers what it would do, storing nothing (a Flotilla extension)",
         this::create).accepts(QueryParameter.always("dryRun", "true: validate and size the job without storing it"));
     t.add(HttpMethod.GET, ONE + "/devices", p, "Jobs_GetDevices", 200,
-        "Per-device results (paged JSON; format=csv or Accept: text/csv streams CSV)", this::devices).paged()
-        .accepts(QueryParameter.always("format", "csv streams every entry as CSV"));
+        "Per-device results (paged JSON; format=csv or Accept: text/csv streams CSV; status=pending, completed or "
+            + "failed: only those, a Flotilla extension)", this::devices).paged()
+        .accepts(QueryParameter.always("format", "csv streams every entry as CSV"),
+            QueryParameter.always("status", "pending, completed or failed: only those"));
     t.add(HttpMethod.GET, ONE + "/devices/{deviceId}", p, "Jobs_GetDevice", 200,
         "One device's entry in the job with every attempt (a Flotilla extension)",
         call -> jobs.device(call.path("jobId"), call.path("deviceId")).map(d -> Reply.ok(deviceDto(d))));
@@ -91,6 +93,10 @@ public final class JobRoutes implements ResourceRoutes {
     boolean csv = "csv".equalsIgnoreCase(format) || (format == null && accept != null
         && accept.toLowerCase(Locale.ROOT).contains("text/csv"));
     String jobId = call.path("jobId");
+    String status = call.query("status");
+    if (!csv && status != null) {
+      return jobs.devices(jobId, status, call.page()).map(page -> call.pageReply(page, JobRoutes::deviceDto));
+    }
     if (!csv) {
       return jobs.devices(jobId, call.page()).map(page -> call.pageReply(page, JobRoutes::deviceDto));
     }

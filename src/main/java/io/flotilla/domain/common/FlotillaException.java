@@ -60,5 +60,7 @@ public abstract sealed class FlotillaException extends RuntimeException
   /** 504: the device did not answer in time. */
   public static final class Timeout extends FlotillaException {
     public Timeout(String message) { super("GatewayTimeout", message); }
+    /** A timeout with its own code, e.g. {@code Interrupted}: the node holding the device died before it answered. */
+    public Timeout(String code, String message) { super(code, message); }
   }
 }

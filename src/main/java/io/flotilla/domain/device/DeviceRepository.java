@@ -46,6 +46,9 @@ public interface DeviceRepository {
    */
   Future<Page<Device>> select(ListQuery query, PageRequest page);
 
+  /** How many devices match {@code filter} (null: all). */
+  Future<Long> count(DeviceFilter filter);
+
   Future<Boolean> delete(String id);
 
   Future<Optional<Attestation>> attestation(String id);

@@ -31,7 +31,7 @@ final class CommandKind implements JobKind.Sent {
   }
 
   @Override
-  public boolean connected(String deviceId) {
+  public Future<Boolean> connected(String deviceId) {
     return channel.isConnected(deviceId);
   }
 

@@ -80,13 +80,16 @@ final class DeviceSignals {
       return Future.succeededFuture();
     }
     awaitingConnections = true;
-    return work.awaitingConnection(run.job.id()).map(ids -> {
+    return work.awaitingConnection(run.job.id()).compose(ids -> {
+      List<Future<Boolean>> checks = new ArrayList<>(ids.size());
       for (String id : ids) {
-        if (sent.connected(id)) {
-          woken.add(id);
-        }
+        checks.add(sent.connected(id).onSuccess(connected -> {
+          if (connected) {
+            woken.add(id);
+          }
+        }));
       }
-      return null;
+      return Future.join(checks).<Void>mapEmpty();
     });
   }
 

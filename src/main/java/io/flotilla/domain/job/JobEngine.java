@@ -81,6 +81,50 @@ public final class JobEngine {
     });
   }
 
+  /**
+   * Jobs created, stopped, resumed or finished by other engines of the same database (a cluster): watches every
+   * unfinished job it does not know yet, and reads again each one whose stored status differs from what it last saw or
+   * that is no longer unfinished. One query per call; a node calls it every discovery interval.
+   */
+  public Future<Void> discover() {
+    return jobs.unfinished().compose(list -> {
+      Set<String> unfinished = new java.util.HashSet<>();
+      List<Future<Void>> steps = new ArrayList<>();
+      for (Job job : list) {
+        unfinished.add(job.id());
+        JobRun run = active.get(job.id());
+        if (run == null) {
+          JobRun added = new JobRun(job, kinds.of(job.type()));
+          if (active.putIfAbsent(job.id(), added) == null) {
+            signals.watch(job);
+            steps.add(signals.wakeConnected(added));
+          }
+        } else if (run.job.status() != job.status()) {
+          steps.add(refresh(run));
+        }
+      }
+      for (JobRun run : active.values()) {
+        if (!unfinished.contains(run.job.id()) && !run.job.status().isFinal()) {
+          steps.add(refresh(run));
+        }
+      }
+      return Future.join(steps).<Void>mapEmpty();
+    });
+  }
+
+  /** Reads the job again; one resumed elsewhere starts its batch afresh here, as after {@link #resume}. */
+  private Future<Void> refresh(JobRun run) {
+    JobStatus was = run.job.status();
+    return reload(run).map(v -> {
+      if (was == JobStatus.STOPPED && run.job.status() == JobStatus.RUNNING) {
+        run.batch = null;
+        run.exhausted = false;
+        run.applyFrom = null;
+      }
+      return null;
+    });
+  }
+
   /** Starts watching a job (a new one, or one loaded again). */
   public void watch(Job job) {
     active.putIfAbsent(job.id(), new JobRun(job, kinds.of(job.type())));
@@ -150,8 +194,9 @@ public final class JobEngine {
   }
 
   /** Whether a device has a live session now (as the command kind sees it). */
-  public boolean connected(String deviceId) {
-    return kinds.of(JobType.COMMAND) instanceof JobKind.Sent sent && sent.connected(deviceId);
+  public Future<Boolean> connected(String deviceId) {
+    return kinds.of(JobType.COMMAND) instanceof JobKind.Sent sent ? sent.connected(deviceId)
+        : Future.succeededFuture(false);
   }
 
   /**
@@ -165,6 +210,11 @@ public final class JobEngine {
   /** Renews this engine's leases now (also done by ticks; a timer of its own keeps a slow tick from letting them lapse). */
   public Future<Void> renewLeases() {
     return leases.renew(clock.instant());
+  }
+
+  /** Job devices held under live leases, by holder ({@code node#instance}): every engine of the database. */
+  public Future<Map<String, Long>> leasedDevices() {
+    return work.leasedDevices(clock.instant());
   }
 
   /** Commands in flight across all jobs. */
@@ -427,9 +477,13 @@ public final class JobEngine {
               run.dueNoLaterThan(x.retryAt() != null ? x.retryAt() : x.deadline());
             }
             // connected between its attempt and this write: its connection's wake found nothing to wake
-            if (x.awaitsConnection() && run.kind instanceof JobKind.Sent sent
-                && sent.connected(x.result().deviceId())) {
-              signals.woken(x.result().deviceId());
+            if (x.awaitsConnection() && run.kind instanceof JobKind.Sent sent) {
+              String id = x.result().deviceId();
+              sent.connected(id).onSuccess(connected -> {
+                if (connected) {
+                  signals.woken(id);
+                }
+              });
             }
           }
         })

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * Jobs' event logs for their readers (docs/jobs.md "Events"): reads the stored log and wakes whoever watches a job
@@ -17,6 +18,7 @@ public final class JobEvents implements JobEventSink {
   private final JobEventLog log;
   private final Map<String, Set<Runnable>> watchers = new ConcurrentHashMap<>();
   private final List<Runnable> everyJob = new CopyOnWriteArrayList<>();
+  private final Set<Consumer<String>> anyJob = ConcurrentHashMap.newKeySet();
   private volatile BooleanSupplier exported = () -> false;
 
   public JobEvents(JobEventLog log) {
@@ -56,6 +58,15 @@ public final class JobEvents implements JobEventSink {
     everyJob.add(wake);
   }
 
+  /**
+   * Calls {@code changed} with the job's id (from any thread, quickly) each time any job's log grows, until the watch is
+   * closed (the console's live job list).
+   */
+  public Watch watchJobs(Consumer<String> changed) {
+    anyJob.add(changed);
+    return () -> anyJob.remove(changed);
+  }
+
   /** Jobs' logs are queued for data export while {@code exported} says so. */
   public void exportWhile(BooleanSupplier exported) {
     this.exported = exported;
@@ -63,7 +74,7 @@ public final class JobEvents implements JobEventSink {
 
   /** How many watches are open (for metrics and tests). */
   public int watches() {
-    return watchers.values().stream().mapToInt(Set::size).sum();
+    return watchers.values().stream().mapToInt(Set::size).sum() + anyJob.size();
   }
 
   @Override
@@ -73,6 +84,7 @@ public final class JobEvents implements JobEventSink {
       set.forEach(Runnable::run);
     }
     everyJob.forEach(Runnable::run);
+    anyJob.forEach(c -> c.accept(jobId));
   }
 
   @Override

@@ -36,7 +36,7 @@ public sealed interface JobKind permits JobKind.Applied, JobKind.Sent {
     Future<DeviceResult> send(Job job, Claimed device);
 
     /** Whether the device has a live session now (a device that waits for its connection may be woken). */
-    boolean connected(String deviceId);
+    Future<Boolean> connected(String deviceId);
   }
 
   /** The templates named by the job's entries: devices of another template fail {@code TemplateMismatch}. */

@@ -26,7 +26,15 @@ public interface JobRepository {
   Future<List<Job>> unfinished();
 
   /** A page of the job's devices in position order, with their attempts. */
-  Future<Page<JobDevice>> devices(String jobId, PageRequest page);
+  default Future<Page<JobDevice>> devices(String jobId, PageRequest page) {
+    return devices(jobId, null, page);
+  }
+
+  /**
+   * A page of the job's devices whose status is one of {@code statuses} (null: every device), in position order, with
+   * their attempts; a dispatched or waiting device counts as {@code PENDING} here as on the wire.
+   */
+  Future<Page<JobDevice>> devices(String jobId, Set<DeviceJobStatus> statuses, PageRequest page);
 
   /** One device's entry in a job with every attempt; empty when the job has no such device. */
   Future<Optional<JobDevice>> device(String jobId, String deviceId);

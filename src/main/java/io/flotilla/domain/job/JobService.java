@@ -8,6 +8,7 @@ import io.flotilla.domain.device.GroupMembers;
 import io.flotilla.domain.group.GroupService;
 import io.flotilla.domain.template.TemplateService;
 import io.vertx.core.Future;
+import java.util.ArrayList;
 import java.time.Clock;
 import java.util.List;
 
@@ -81,17 +82,23 @@ public final class JobService {
   /** Counts the group's devices page by page: {total, of another template, connected now}. */
   private Future<Void> countMembers(String groupId, String after, java.util.Set<String> targets, long[] n) {
     return members.list(groupId, new PageRequest(after, DRY_RUN_PAGE)).compose(page -> {
+      List<Future<Boolean>> connected = new ArrayList<>(page.items().size());
       for (var device : page.items()) {
         n[0]++;
         if (!targets.isEmpty() && (device.templateId() == null || !targets.contains(device.templateId()))) {
           n[1]++;
         }
-        if (engine.connected(device.id())) {
-          n[2]++;
-        }
+        connected.add(engine.connected(device.id()));
       }
-      return page.nextKey().isPresent() ? countMembers(groupId, page.nextKey().get(), targets, n)
-          : Future.succeededFuture();
+      return Future.join(connected).transform(all -> {
+        for (Future<Boolean> c : connected) {
+          if (c.succeeded() && c.result()) {
+            n[2]++;
+          }
+        }
+        return page.nextKey().isPresent() ? countMembers(groupId, page.nextKey().get(), targets, n)
+            : Future.<Void>succeededFuture();
+      });
     });
   }
 
@@ -138,6 +145,21 @@ public final class JobService {
 
   public Future<Page<JobDevice>> devices(String id, PageRequest page) {
     return get(id).compose(j -> jobs.devices(id, page));
+  }
+
+  /**
+   * A page of the job's devices of one wire status ({@code pending}, {@code completed}, {@code failed}); anything else
+   * is {@code Invalid}.
+   */
+  public Future<Page<JobDevice>> devices(String id, String status, PageRequest page) {
+    java.util.Set<DeviceJobStatus> statuses = switch (status) {
+      case "pending" -> java.util.EnumSet.of(DeviceJobStatus.PENDING, DeviceJobStatus.DISPATCHED,
+          DeviceJobStatus.WAITING);
+      case "completed" -> java.util.EnumSet.of(DeviceJobStatus.COMPLETED);
+      case "failed" -> java.util.EnumSet.of(DeviceJobStatus.FAILED);
+      default -> throw new FlotillaException.Invalid("\"status\" must be pending, completed or failed.");
+    };
+    return get(id).compose(j -> jobs.devices(id, statuses, page));
   }
 
   /** One device's entry in job {@code id} with every attempt; fails with {@code NotFound} for either. */

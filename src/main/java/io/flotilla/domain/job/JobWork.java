@@ -127,6 +127,9 @@ public interface JobWork {
    */
   Future<Integer> expireWaits(String jobId, Instant now, String message);
 
+  /** Devices held under live leases, by holder ({@code node#instance}): what each engine of a cluster works on. */
+  Future<java.util.Map<String, Long>> leasedDevices(Instant now);
+
   /** Extends every lease of {@code holder} to {@code expires}; answers how many. */
   Future<Integer> renew(String holder, Instant expires);
 

@@ -55,11 +55,8 @@ final class PropertyKind implements JobKind.Applied {
     var patch = DesiredPatch.of(job.items());
     long end = Math.min(to, from + PUSH_CHUNK - 1);
     return work.completedDeviceIds(job.id(), from, end).compose(ids -> {
-      for (String id : ids) {
-        if (channel.isConnected(id)) {
-          channel.pushDesired(id, patch, version);
-        }
-      }
+      // pushed to the devices connected now (on any node); the others read their twin when they connect
+      channel.pushDesired(ids, patch, version);
       return end < to ? push(job, end + 1, to, version) : Future.succeededFuture();
     });
   }

@@ -42,6 +42,7 @@ final class DpsSession {
   private final SessionServices services;
   private final Map<String, Future<Registration>> operations = new ConcurrentHashMap<>();
   private final Map<String, JsonNode> payloads = new ConcurrentHashMap<>();
+  private final Map<String, String> hubs = new ConcurrentHashMap<>();
   private final Vertx vertx;
 
   /** @param groupId the enrollment group whose derived key authenticated, null for the device's own key */
@@ -107,7 +108,12 @@ final class DpsSession {
   private void register(DpsRegister r, Buffer body) {
     JsonNode payload = payloadOf(body);
     String operationId = "4.0000000000000000." + UUID.randomUUID();
-    operations.put(operationId, services.provisioning().register(registrationId, groupId, payload));
+    operations.put(operationId, services.provisioning().register(registrationId, groupId, payload)
+        .compose(done -> !done.assigned() ? Future.succeededFuture(done)
+            : services.hubs().hubFor(done.deviceId()).map(hub -> {
+              hubs.put(operationId, hub);
+              return done;
+            })));
     if (payload != null) {
       payloads.put(operationId, payload);
     }
@@ -136,7 +142,7 @@ final class DpsSession {
     state.put("registrationId", r.registrationId());
     state.put("createdDateTimeUtc", r.created().toString());
     if (r.assigned()) {
-      state.put("assignedHub", services.hostName());
+      state.put("assignedHub", hubs.getOrDefault(operationId, services.hostName()));
       state.put("deviceId", r.deviceId());
     }
     state.put("status", r.status());

@@ -36,24 +36,49 @@ public final class MqttDeviceChannel implements DeviceChannel {
   }
 
   @Override
-  public boolean isConnected(String deviceId) {
+  public Future<Boolean> isConnected(String deviceId) {
+    return Future.succeededFuture(connectedHere(deviceId));
+  }
+
+  /** Whether the device has a live session on this node. */
+  public boolean connectedHere(String deviceId) {
     return registry.get(deviceId) != null;
   }
 
+  /** Whether the device's session on this node accepts method requests. */
+  public boolean methodReadyHere(String deviceId) {
+    return registry.methodReady(deviceId) != null;
+  }
+
   @Override
-  public void disconnect(String deviceId) {
+  public Future<Void> disconnect(String deviceId) {
     DeviceSession s = registry.get(deviceId);
     if (s != null) {
       s.close();
     }
+    return Future.succeededFuture();
+  }
+
+  /**
+   * Closes the device's session on this node if it is the one numbered {@code sessionSeq} (a newer connection of the
+   * device on another node wins over it); answers whether it closed one.
+   */
+  public boolean closeSession(String deviceId, long sessionSeq) {
+    DeviceSession s = registry.get(deviceId);
+    if (s == null || registry.seqOf(s) != sessionSeq) {
+      return false;
+    }
+    s.close();
+    return true;
   }
 
   @Override
-  public void pushDesired(String deviceId, ObjectNode patch, long version) {
+  public Future<Void> pushDesired(String deviceId, ObjectNode patch, long version) {
     DeviceSession s = registry.get(deviceId);
     if (s != null) {
       s.pushDesired(patch, version);
     }
+    return Future.succeededFuture();
   }
 
   @Override
@@ -65,7 +90,7 @@ public final class MqttDeviceChannel implements DeviceChannel {
     if (now != null) {
       ready = Future.succeededFuture(now);
     } else if (connectTimeout.isZero() || connectTimeout.isNegative()) {
-      ready = Future.failedFuture(SessionRegistry.notOnline(deviceId));
+      ready = Future.failedFuture(DeviceChannel.notOnline(deviceId));
     } else {
       ready = registry.awaitMethodReady(deviceId, connectTimeout);
     }
@@ -110,7 +135,12 @@ public final class MqttDeviceChannel implements DeviceChannel {
   }
 
   @Override
-  public boolean sendC2d(String deviceId, String body, Map<String, String> properties) {
+  public Future<Boolean> sendC2d(String deviceId, String body, Map<String, String> properties) {
+    return Future.succeededFuture(sendC2dHere(deviceId, body, properties));
+  }
+
+  /** Hands a C2D message to the device's session on this node; answers whether it had one subscribed to C2D. */
+  public boolean sendC2dHere(String deviceId, String body, Map<String, String> properties) {
     DeviceSession s = registry.get(deviceId);
     if (s == null || !s.acceptsC2d()) {
       return false;

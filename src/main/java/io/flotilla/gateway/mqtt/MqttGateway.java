@@ -46,6 +46,7 @@ public final class MqttGateway {
   private final SessionServices services;
   private final SessionRegistry registry;
   private final MqttDeviceChannel channel;
+  private volatile io.flotilla.domain.provisioning.HubAssignment hubs;
   private final SasAuthenticator authenticator;
   private final List<String> deployments = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile int tlsPort = -1;
@@ -72,7 +73,9 @@ public final class MqttGateway {
                      MeterRegistry meters, Clock clock, String hostName, String idScope, ExportEvents exports) {
     GatewayMetrics metrics = new GatewayMetrics(meters);
     this.vertx = vertx;
-    this.services = new SessionServices(twins, telemetry, provisioning, metrics, clock, hostName, idScope);
+    this.hubs = io.flotilla.domain.provisioning.HubAssignment.fixed(hostName);
+    this.services = new SessionServices(twins, telemetry, provisioning, metrics, clock, hostName, idScope,
+        deviceId -> hubs.hubFor(deviceId));
     this.registry = new SessionRegistry(vertx, exports, clock);
     this.channel = new MqttDeviceChannel(vertx, registry, metrics);
     this.authenticator = new SasAuthenticator(clock);
@@ -82,6 +85,16 @@ public final class MqttGateway {
   /** The channel the domain uses to reach sessions; usable before {@link #start}. */
   public MqttDeviceChannel channel() {
     return channel;
+  }
+
+  /** Which hub DPS assigns devices to (by default this gateway's host name). */
+  public void hubs(io.flotilla.domain.provisioning.HubAssignment hubs) {
+    this.hubs = hubs;
+  }
+
+  /** Who is told when a session opens or closes here (the cluster's session directory). */
+  public void directory(io.flotilla.domain.device.SessionDirectory directory) {
+    registry.directory(directory);
   }
 
   /** Who is told when a device becomes reachable for commands (the job engine). */

@@ -4,6 +4,7 @@ import io.flotilla.domain.common.FlotillaException;
 import io.flotilla.domain.device.DevicePresence;
 import io.flotilla.domain.device.ExportEvents;
 import io.flotilla.domain.device.ExportSource;
+import io.flotilla.domain.device.SessionDirectory;
 import java.time.Clock;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -39,6 +40,7 @@ final class SessionRegistry {
   private final Map<String, Queue<Waiter>> methodWaiters = new ConcurrentHashMap<>();
   private final AtomicLong seq = new AtomicLong();
   private volatile DevicePresence presence = DevicePresence.NONE;
+  private volatile SessionDirectory directory = SessionDirectory.NONE;
   private final ExportEvents exports;
   private final Clock clock;
 
@@ -64,14 +66,28 @@ final class SessionRegistry {
       older.close();
     }
     connectivity(session.deviceId(), true);
+    directory.opened(session.deviceId(), e.seq());
+  }
+
+  /** The number of a registered session (unique on this node), or -1. */
+  long seqOf(DeviceSession session) {
+    Expiry e = expiryOf.get(session);
+    return e == null ? -1 : e.seq();
+  }
+
+  void directory(SessionDirectory directory) {
+    this.directory = directory;
   }
 
   /** Removes the session if it is still the device's current one. */
   void unregister(DeviceSession session) {
+    Expiry e = expiryOf.remove(session);
     if (sessions.remove(session.deviceId(), session)) {
       connectivity(session.deviceId(), false);
+      if (e != null) {
+        directory.closed(session.deviceId(), e.seq());
+      }
     }
-    Expiry e = expiryOf.remove(session);
     if (e != null) {
       expiries.remove(e);
     }
@@ -96,8 +112,7 @@ final class SessionRegistry {
     int closed = 0;
     for (Expiry first = first(); first != null && !first.at().isAfter(now); first = first()) {
       expiries.remove(first);
-      expiryOf.remove(first.session());
-      first.session().close();
+      first.session().close(); // its unregistering forgets it
       closed++;
     }
     return closed;
@@ -165,6 +180,6 @@ final class SessionRegistry {
   }
 
   static FlotillaException.NotFound notOnline(String deviceId) {
-    return new FlotillaException.NotFound("DeviceNotOnline", "Device \"" + deviceId + "\" is not online.");
+    return io.flotilla.domain.device.DeviceChannel.notOnline(deviceId);
   }
 }

@@ -12,5 +12,6 @@ import java.time.Clock;
  * @param idScope the application's ID scope, which DPS usernames must name
  */
 record SessionServices(TwinService twins, TelemetryService telemetry, ProvisioningService provisioning,
-                       GatewayMetrics metrics, Clock clock, String hostName, String idScope) {
+                       GatewayMetrics metrics, Clock clock, String hostName, String idScope,
+                       io.flotilla.domain.provisioning.HubAssignment hubs) {
 }

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A job's devices as clients read them: the row, its earlier attempts ({@code job_device_attempts}) and a waiting
@@ -25,10 +26,14 @@ final class JobDeviceEntries {
   private JobDeviceEntries() {
   }
 
-  static List<JobDevice> page(Connection c, JobSpan span, long after, int limit) throws SQLException {
+  /** {@code statuses} null: every row; else the rows of those statuses (their stored codes). */
+  static List<JobDevice> page(Connection c, JobSpan span, long after, int limit, Set<DeviceJobStatus> statuses)
+      throws SQLException {
     long through = JobDeviceRows.dispatchMark(c, span.jobId());
-    List<DeviceResult> rows = Rows.query(c, "SELECT " + COLUMNS + " FROM job_devices WHERE k > ? AND k <= ? "
-        + "ORDER BY k LIMIT ?", rs -> row(rs, span, through), span.key(after), span.last(), limit);
+    String only = statuses == null ? "" : " AND status IN (" + statuses.stream().map(s -> Integer.toString(s.code()))
+        .collect(java.util.stream.Collectors.joining(", ")) + ")";
+    List<DeviceResult> rows = Rows.query(c, "SELECT " + COLUMNS + " FROM job_devices WHERE k > ? AND k <= ?" + only
+        + " ORDER BY k LIMIT ?", rs -> row(rs, span, through), span.key(after), span.last(), limit);
     if (rows.isEmpty()) {
       return List.of();
     }

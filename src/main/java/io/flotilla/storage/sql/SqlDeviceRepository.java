@@ -226,6 +226,15 @@ public final class SqlDeviceRepository implements DeviceRepository {
   }
 
   @Override
+  public Future<Long> count(DeviceFilter filter) {
+    // without a filter, a plain COUNT(*) (which H2 answers from the table's row count)
+    SqlPredicate predicate = filter == null ? null : FilterSql.toSql(filter);
+    return db.read(c -> Rows.query(c, "SELECT COUNT(*) FROM devices d"
+            + (predicate == null ? "" : " WHERE " + predicate.sql()),
+        rs -> rs.getLong(1), predicate == null ? new Object[0] : predicate.parameters().toArray()).get(0));
+  }
+
+  @Override
   public Future<Long> countSimulated() {
     return db.read(SqlDeviceRepository::countSimulated);
   }

@@ -1,5 +1,6 @@
 package io.flotilla.storage.sql;
 
+import io.flotilla.domain.job.DeviceJobStatus;
 import io.flotilla.domain.common.FlotillaException;
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
@@ -78,9 +79,9 @@ public final class SqlJobRepository implements JobRepository {
   }
 
   @Override
-  public Future<Page<JobDevice>> devices(String jobId, PageRequest page) {
+  public Future<Page<JobDevice>> devices(String jobId, Set<DeviceJobStatus> statuses, PageRequest page) {
     long after = page.after() == null ? 0 : parseSeq(page.after());
-    return db.read(c -> Page.of(JobDeviceEntries.page(c, numbers.of(c, jobId), after, page.limit() + 1),
+    return db.read(c -> Page.of(JobDeviceEntries.page(c, numbers.of(c, jobId), after, page.limit() + 1, statuses),
         page.limit(), d -> Long.toString(d.result().seq())));
   }
 

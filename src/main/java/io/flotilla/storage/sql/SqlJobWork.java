@@ -642,6 +642,19 @@ public final class SqlJobWork implements JobWork {
   }
 
   @Override
+  public Future<java.util.Map<String, Long>> leasedDevices(Instant now) {
+    return db.read(c -> {
+      java.util.Map<String, Long> out = new java.util.TreeMap<>();
+      for (Object[] r : Rows.query(c, "SELECT holder, SUM(last_seq - first_seq + 1) FROM job_leases "
+          + "WHERE expires_at > ? GROUP BY holder", rs -> new Object[] {rs.getString(1), rs.getLong(2)},
+          java.sql.Timestamp.from(now))) {
+        out.put((String) r[0], (Long) r[1]);
+      }
+      return out;
+    });
+  }
+
+  @Override
   public Future<Integer> renew(String holder, Instant expires) {
     return db.transaction(c -> LeaseRows.renew(c, holder, expires));
   }

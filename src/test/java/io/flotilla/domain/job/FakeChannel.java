@@ -28,18 +28,22 @@ final class FakeChannel implements DeviceChannel {
   volatile boolean hold;
 
   @Override
-  public boolean isConnected(String deviceId) {
-    return online.contains(deviceId);
+  public Future<Boolean> isConnected(String deviceId) {
+    return Future.succeededFuture(online.contains(deviceId));
   }
 
   @Override
-  public void disconnect(String deviceId) {
+  public Future<Void> disconnect(String deviceId) {
     online.remove(deviceId);
+    return Future.succeededFuture();
   }
 
   @Override
-  public void pushDesired(String deviceId, ObjectNode patch, long version) {
-    pushes.add(new Push(deviceId, patch, version));
+  public Future<Void> pushDesired(String deviceId, ObjectNode patch, long version) {
+    if (online.contains(deviceId)) {
+      pushes.add(new Push(deviceId, patch, version));
+    }
+    return Future.succeededFuture();
   }
 
   @Override
@@ -72,7 +76,7 @@ final class FakeChannel implements DeviceChannel {
   }
 
   @Override
-  public boolean sendC2d(String deviceId, String body, Map<String, String> properties) {
-    return false;
+  public Future<Boolean> sendC2d(String deviceId, String body, Map<String, String> properties) {
+    return Future.succeededFuture(false);
   }
 }

@@ -231,6 +231,35 @@ class JobSchedulerTest {
     assertThat(names("daily")).containsExactlyInAnyOrder("Reboot - 1", "Reboot - 2");
   }
 
+  @Test
+  void twoNodesRacingForEveryOccurrenceStartOneJobEach() {
+    // a second node: its own engine, job service and scheduler on the same database
+    var deviceRepo = new SqlDeviceRepository(db);
+    TemplateService templates = new TemplateService(new SqlTemplateRepository(db), groups);
+    var jobRepo = new SqlJobRepository(db);
+    var jobWork = new io.flotilla.storage.sql.SqlJobWork(db);
+    JobEngine engine = new JobEngine(jobRepo, jobWork, groups, new JobKinds(jobWork, DeviceChannel.NONE,
+        EngineLimits.DEFAULT.commandTimeout(), clock), clock, EngineLimits.DEFAULT,
+        EngineNode.start("other", EngineNode.DEFAULT_LEASE));
+    JobService otherJobs = new JobService(jobRepo, groups,
+        new io.flotilla.domain.device.GroupMembers(groups, deviceRepo), templates, engine, clock);
+    JobScheduler other = new JobScheduler(new SqlScheduledJobRepository(db), otherJobs, clock);
+
+    put("raced", new JobSchedule(T0, Recurrence.DAILY, null, null), null);
+    for (int day = 0; day < 5; day++) {
+      clock.set(T0.plus(Duration.ofDays(day)).plusSeconds(1));
+      for (int round = 0; round < 3; round++) {
+        Future<Void> a = scheduler.tick();
+        Future<Void> b = other.tick();
+        await(a);
+        await(b);
+      }
+    }
+    assertThat(names("raced")).containsExactlyInAnyOrder("Reboot - 1", "Reboot - 2", "Reboot - 3", "Reboot - 4",
+        "Reboot - 5");
+    assertThat(await(scheduled.get("raced")).runs()).isEqualTo(5);
+  }
+
   private ScheduledJob put(String id, JobSchedule schedule, Boolean enabled) {
     JobDefinition d = new JobDefinition("Reboot", "scheduled reboot", "trucks",
         List.of(new JobItem("command", TEMPLATE, "reboot", null, null)), null, null, null, JobOptions.NONE);

@@ -197,8 +197,8 @@ class AzureSdkEndToEndTest {
     DeviceClient right = new DeviceClient("HostName=127.0.0.1;DeviceId=sdk-auth-1;SharedAccessKey=" + key,
         IotHubClientProtocol.MQTT, options());
     right.open(false);
-    assertThat(gateway(server).channel().isConnected("sdk-auth-1")).isTrue();
+    assertThat(gateway(server).channel().connectedHere("sdk-auth-1")).isTrue();
     right.close();
-    await().atMost(Duration.ofSeconds(5)).until(() -> !gateway(server).channel().isConnected("sdk-auth-1"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> !gateway(server).channel().connectedHere("sdk-auth-1"));
   }
 }

@@ -268,7 +268,7 @@ class MqttGatewayTest {
     try (TestDevice first = connect("takeover-1", key); TestDevice second = connect("takeover-1", key)) {
       assertThat(first.closedWithin(Duration.ofSeconds(5))).isTrue();
       assertThat(second.isConnected()).isTrue();
-      assertThat(gateway(server).channel().isConnected("takeover-1")).isTrue();
+      assertThat(gateway(server).channel().connectedHere("takeover-1")).isTrue();
       second.subscribe("$iothub/twin/res/#", 1);
       second.publish("$iothub/twin/GET/?$rid=1", "", 1);
       assertThat(second.await(t -> t.startsWith("$iothub/twin/res/200")).topic()).contains("$rid=1");
@@ -382,11 +382,11 @@ class MqttGatewayTest {
   @Test
   void c2dMessagesReachSubscribedDevicesWithTheirProperties() {
     String key = device(server, "c2d-1", null);
-    assertThat(gateway(server).channel().sendC2d("c2d-1", "x", java.util.Map.of())).isFalse();
+    assertThat(gateway(server).channel().sendC2dHere("c2d-1", "x", java.util.Map.of())).isFalse();
     try (TestDevice d = connect("c2d-1", key)) {
-      assertThat(gateway(server).channel().sendC2d("c2d-1", "x", java.util.Map.of())).as("not subscribed").isFalse();
+      assertThat(gateway(server).channel().sendC2dHere("c2d-1", "x", java.util.Map.of())).as("not subscribed").isFalse();
       d.subscribe("devices/c2d-1/messages/devicebound/#", 1);
-      assertThat(gateway(server).channel().sendC2d("c2d-1", "{\"go\":1}",
+      assertThat(gateway(server).channel().sendC2dHere("c2d-1", "{\"go\":1}",
           java.util.Map.of("method-name", "start", "$.mid", "m1"))).isTrue();
       TestDevice.Received m = d.await(t -> t.startsWith("devices/c2d-1/messages/devicebound/"));
       assertThat(m.topic()).startsWith("devices/c2d-1/messages/devicebound/%24.mid=m1&%24.to=")
