@@ -10,7 +10,12 @@
 #   bench/run.sh --scenario command-job-wait --devices 500 --registered 500   # half the devices connect late (issue 12)
 #   bench/run.sh --postgres                        # same, server on a throwaway local PostgreSQL 15 cluster
 #   bench/run.sh --db-url jdbc:postgresql://host/db --db-user u --db-password p
+#   bench/run.sh --nodes 3 --scenario connect-storm,command-job-series,property-job   # three clustered nodes on
+#                                                  # PostgreSQL (implies --postgres); devices spread over them
+#   bench/run.sh --nodes 3 --scenario failover     # kill -9 of the third node, devices move, a new job completes
 #   bench/run.sh --jfr                             # also record the server with JFR (bench/results/server-*.jfr)
+#   bench/run.sh --scenario telemetry-history --devices 10000 --registered 10000 -- --telemetry-seconds 60
+#                                                  # telemetry history: 10,000 devices x 1 msg/s, then /query timings
 #   bench/run.sh -- --telemetry-seconds 30         # anything after -- goes to the load generator
 #   SERVER_JAVA_OPTS=... LOADGEN_JAVA_OPTS=... bench/run.sh   # JVM options (defaults: see SMALL_HOST_JVM below)
 set -euo pipefail
@@ -21,7 +26,7 @@ REGISTERED=5000
 SCENARIO=all
 OUT_DIR=bench/results
 DB_URL="" DB_USER="" DB_PASSWORD=""
-POSTGRES=0 JFR=0 BUILD=1 KEEP=0
+POSTGRES=0 JFR=0 BUILD=1 KEEP=0 NODES=1
 SERVER_HEAP=${SERVER_HEAP:-2g}
 LOADGEN_HEAP=${LOADGEN_HEAP:-3g}
 EXTRA=()
@@ -35,11 +40,12 @@ while [[ $# -gt 0 ]]; do
     --db-user) DB_USER=$2; shift 2 ;;
     --db-password) DB_PASSWORD=$2; shift 2 ;;
     --postgres) POSTGRES=1; shift ;;
+    --nodes) NODES=$2; shift 2 ;;
     --jfr) JFR=1; shift ;;
     --no-build) BUILD=0; shift ;;
     --keep) KEEP=1; shift ;;
     --) shift; EXTRA=("$@"); break ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -51,10 +57,12 @@ ulimit -n 1048576 2>/dev/null || ulimit -n 65536 2>/dev/null || true
 mkdir -p "$OUT_DIR"
 STAMP=$(date +%Y%m%d-%H%M%S)
 WORK=$(mktemp -d /tmp/flotilla-bench.XXXXXX)
-SERVER_PID="" MOSQ_PID="" PG_DIR=""
+SERVER_PID="" MOSQ_PID="" PG_DIR="" NODE_PIDS=()
+[[ $NODES -gt 1 && -z "$DB_URL" ]] && POSTGRES=1
 
 cleanup() {
   [[ -n "$SERVER_PID" ]] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
+  for p in "${NODE_PIDS[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null || true; done
   [[ -n "$MOSQ_PID" ]] && kill "$MOSQ_PID" 2>/dev/null && wait "$MOSQ_PID" 2>/dev/null || true
   if [[ -n "$PG_DIR" ]]; then runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast stop >/dev/null 2>&1 || true; fi
   if [[ $KEEP == 0 ]]; then rm -rf "$WORK"; else echo "kept $WORK"; fi
@@ -94,13 +102,39 @@ DB_ARGS=()
 [[ -n "$DB_URL" ]] && DB_ARGS+=(--db-url "$DB_URL")
 [[ -n "$DB_USER" ]] && DB_ARGS+=(--db-user "$DB_USER")
 [[ -n "$DB_PASSWORD" ]] && DB_ARGS+=(--db-password "$DB_PASSWORD")
-java "${SERVER_OPTS[@]}" -jar target/flotilla.jar serve --data-dir "$DATA" --http-port 0 --mqtt-port 0 \
-  --bind 127.0.0.1 "${DB_ARGS[@]}" >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 120); do [[ -f "$DATA/ports.json" ]] && break; sleep 0.5; done
-[[ -f "$DATA/ports.json" ]] || { echo "server did not start:"; tail -50 "$WORK/server.log"; exit 1; }
-HTTP_PORT=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['http'])" "$DATA/ports.json")
-MQTT_PORT=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['mqtt'])" "$DATA/ports.json")
+CLUSTER_ARGS=() LOADGEN_CLUSTER=()
+if [[ $NODES -gt 1 ]]; then
+  HZ_PORTS=() MEMBERS=""
+  for i in $(seq 1 "$NODES"); do HZ_PORTS+=("$(free_port)"); MEMBERS+="${MEMBERS:+,}127.0.0.1:${HZ_PORTS[-1]}"; done
+fi
+start_node() { # number data-dir
+  local n=$1 dir=$2 args=()
+  [[ $NODES -gt 1 ]] && args=(--cluster --node-name "node-$n" --cluster-host 127.0.0.1 --cluster-port "${HZ_PORTS[$((n-1))]}" --cluster-members "$MEMBERS")
+  java "${SERVER_OPTS[@]}" -jar target/flotilla.jar serve --data-dir "$dir" --http-port 0 --mqtt-port 0 \
+    --bind 127.0.0.1 "${DB_ARGS[@]}" "${args[@]}" >"$dir.log" 2>&1 &
+  NODE_PIDS+=($!)
+  for _ in $(seq 1 180); do [[ -f "$dir/ports.json" ]] && break; sleep 0.5; done
+  [[ -f "$dir/ports.json" ]] || { echo "node $n did not start:"; tail -50 "$dir.log"; exit 1; }
+}
+port_of() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1/ports.json" "$2"; }
+mkdir -p "$DATA"
+CA="$DATA/certs/server-cert.pem"
+start_node 1 "$DATA"
+SERVER_PID=${NODE_PIDS[0]}
+HTTP_PORT=$(port_of "$DATA" http)
+MQTT_PORT=$(port_of "$DATA" mqtt)
+if [[ $NODES -gt 1 ]]; then
+  PORTS="$MQTT_PORT" CAS="$WORK/cluster-ca.pem"
+  cat "$DATA/certs/server-cert.pem" >"$CAS"
+  for i in $(seq 2 "$NODES"); do
+    start_node "$i" "$WORK/node$i"
+    PORTS+=",$(port_of "$WORK/node$i" mqtt)"
+    cat "$WORK/node$i/certs/server-cert.pem" >>"$CAS"
+  done
+  LOADGEN_CLUSTER=(--mqtt-ports "$PORTS" --kill-pid "${NODE_PIDS[-1]}" --kill-port "${PORTS##*,}")
+  CA="$CAS"
+  echo "cluster of $NODES nodes: pids ${NODE_PIDS[*]}, device ports $PORTS"
+fi
 echo "server pid $SERVER_PID: REST $HTTP_PORT, MQTT/TLS $MQTT_PORT, database ${DB_URL:-embedded H2}"
 
 MOSQ_ARGS=()
@@ -133,12 +167,13 @@ fi
 
 LABEL="database=h2"
 [[ -n "$DB_URL" ]] && LABEL="database=postgresql"
+[[ $NODES -gt 1 ]] && LABEL="$LABEL nodes=$NODES"
 OUT="$OUT_DIR/results-$STAMP.json"
 # The load generator stands in for thousands of independent devices: its own JIT warm-up (a C2 compiler busy for a
 # minute on one of two shared cores) is not the server's cost, so by default it runs with the client compiler only
 # and a pre-touched heap.
 java -Xmx"$LOADGEN_HEAP" ${LOADGEN_JAVA_OPTS:--XX:TieredStopAtLevel=1 -Xms$LOADGEN_HEAP -XX:+AlwaysPreTouch} -jar target/flotilla.jar loadgen --api "http://127.0.0.1:$HTTP_PORT" \
-  --token-file "$DATA/admin-token" --ca "$DATA/certs/server-cert.pem" --mqtt-host 127.0.0.1 --mqtt-port "$MQTT_PORT" \
+  --token-file "$DATA/admin-token" --ca "$CA" --mqtt-host 127.0.0.1 --mqtt-port "$MQTT_PORT" \
   --devices "$DEVICES" --registered "$REGISTERED" --scenario "$SCENARIO" --server-pid "$SERVER_PID" \
-  --label "$LABEL" --out "$OUT" "${MOSQ_ARGS[@]}" "${EXTRA[@]}"
+  --label "$LABEL" --out "$OUT" "${MOSQ_ARGS[@]}" "${LOADGEN_CLUSTER[@]}" "${EXTRA[@]}"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GB RAM; results in $OUT"

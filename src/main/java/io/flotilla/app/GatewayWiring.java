@@ -2,6 +2,7 @@ package io.flotilla.app;
 
 import io.flotilla.api.http.CommandRoutes;
 import io.flotilla.api.http.EnrollmentGroupRoutes;
+import io.flotilla.api.http.QueryRoutes;
 import io.flotilla.api.http.ResourceRoutes;
 import io.flotilla.api.http.TelemetryRoutes;
 import io.flotilla.domain.auth.Application;
@@ -11,6 +12,8 @@ import io.flotilla.domain.device.DeviceRepository;
 import io.flotilla.domain.device.TelemetryService;
 import io.flotilla.domain.device.TwinService;
 import io.flotilla.domain.device.ExportEvents;
+import io.flotilla.domain.history.QueryService;
+import io.flotilla.domain.history.TelemetryHistory;
 import io.flotilla.domain.provisioning.EnrollmentService;
 import io.flotilla.domain.provisioning.ProvisioningService;
 import io.flotilla.domain.template.TemplateService;
@@ -20,6 +23,7 @@ import io.flotilla.storage.sql.Database;
 import io.flotilla.storage.sql.SqlCommandRepository;
 import io.flotilla.storage.sql.SqlDeviceRepository;
 import io.flotilla.storage.sql.SqlEnrollmentRepository;
+import io.flotilla.storage.sql.SqlTelemetryHistory;
 import io.flotilla.storage.sql.SqlTelemetryRepository;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
@@ -35,6 +39,10 @@ import org.slf4j.LoggerFactory;
 public final class GatewayWiring {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayWiring.class);
   private static final long TELEMETRY_FLUSH_MILLIS = 1000;
+  /** How often the telemetry history's queue is written (full batches go at once) and its partitions kept up. */
+  private static final long HISTORY_FLUSH_MILLIS = 100;
+  private static final long HISTORY_MAINTAIN_MILLIS = 3_600_000;
+  private static final int MAX_RUNNING_QUERIES = 2;
 
   private final Vertx vertx;
   private final TemplateService templates;
@@ -45,6 +53,12 @@ public final class GatewayWiring {
   private final TwinService twins;
   private final long flushTimer;
   private final Database deviceLane;
+  private final Database historyLane;
+  private final Database queryLane;
+  private final TelemetryHistory history;
+  private final QueryService queries;
+  private final long historyTimer;
+  private final long maintainTimer;
 
   private final DeviceChannel routed;
 
@@ -54,7 +68,14 @@ public final class GatewayWiring {
     this.vertx = vertx;
     this.templates = templates;
     this.enrollments = new EnrollmentService(new SqlEnrollmentRepository(db));
-    this.telemetry = new TelemetryService(deviceRepo, templates, new SqlTelemetryRepository(db), exports);
+    // The telemetry history writes on a lane of its own (one batch at a time) and queries read on another.
+    this.historyLane = db.lane(vertx, "flotilla-db-history", 1);
+    this.queryLane = db.lane(vertx, "flotilla-db-query", MAX_RUNNING_QUERIES);
+    SqlTelemetryHistory historyRepo = new SqlTelemetryHistory(historyLane, queryLane);
+    this.history = new TelemetryHistory(historyRepo, clock, config.telemetryRetention(),
+        TelemetryHistory.Limits.DEFAULT);
+    this.queries = new QueryService(historyRepo, templates, clock, MAX_RUNNING_QUERIES);
+    this.telemetry = new TelemetryService(deviceRepo, templates, new SqlTelemetryRepository(db), exports, history);
     // Device sessions (CONNECT admission, twin reads and writes, DPS) queue on their own lane: a fleet reconnecting or
     // acknowledging a property job at once does not hold up API requests and the job engine, nor the other way round.
     this.deviceLane = db.lane(vertx, "flotilla-db-devices", 4);
@@ -68,6 +89,11 @@ public final class GatewayWiring {
     this.commands = new CommandService(deviceRepo, templates, channel, new SqlCommandRepository(db));
     this.flushTimer = vertx.setPeriodic(TELEMETRY_FLUSH_MILLIS, t -> telemetry.flush()
         .onFailure(e -> LOG.warn("Telemetry flush failed; values are kept for the next one", e)));
+    this.historyTimer = vertx.setPeriodic(HISTORY_FLUSH_MILLIS, t -> history.flush()
+        .onFailure(e -> LOG.warn("Writing the telemetry history failed; the batch is written again next time: {}",
+            e.toString())));
+    this.maintainTimer = vertx.setPeriodic(HISTORY_MAINTAIN_MILLIS, t -> history.maintain()
+        .onFailure(e -> LOG.warn("Telemetry history upkeep failed (tried again next time): {}", e.toString())));
   }
 
   /** Creates the default enrollment group on first start and starts the MQTT listeners (blocking). */
@@ -77,6 +103,7 @@ public final class GatewayWiring {
     GatewayWiring w = new GatewayWiring(vertx, db, meters, config, app, clock, deviceRepo, templates, exports, route);
     try {
       Bootstrap.await(w.enrollments.ensureDefault());
+      Bootstrap.await(w.history.maintain());
       ServerCertificate cert = config.hasMqttCertificate()
           ? new ServerCertificate(config.mqttCertificate(), config.mqttPrivateKey())
           : ServerCertificate.loadOrCreate(config.dataDir().resolve("certs"), config.hostName());
@@ -90,7 +117,8 @@ public final class GatewayWiring {
   }
 
   public List<ResourceRoutes> routes() {
-    return List.of(new CommandRoutes(commands), new TelemetryRoutes(telemetry), new EnrollmentGroupRoutes(enrollments));
+    return List.of(new CommandRoutes(commands), new TelemetryRoutes(telemetry), new EnrollmentGroupRoutes(enrollments),
+        new QueryRoutes(queries));
   }
 
   /** This node's sessions only. */
@@ -124,6 +152,11 @@ public final class GatewayWiring {
     return telemetry;
   }
 
+  /** Every telemetry message: the history's writer, its retention and counters. */
+  public TelemetryHistory history() {
+    return history;
+  }
+
   public EnrollmentService enrollments() {
     return enrollments;
   }
@@ -136,15 +169,20 @@ public final class GatewayWiring {
     return gateway.plainPort();
   }
 
-  /** Stops the listeners and writes the telemetry not yet flushed (blocking; before the database closes). */
+  /** Stops the listeners and writes the telemetry (latest values and history) not yet flushed (blocking; before the database closes). */
   void close() {
     vertx.cancelTimer(flushTimer);
+    vertx.cancelTimer(historyTimer);
+    vertx.cancelTimer(maintainTimer);
     try {
       Bootstrap.await(gateway.close());
       Bootstrap.await(telemetry.flush());
+      Bootstrap.await(history.drain());
     } catch (RuntimeException e) {
       LOG.warn("Gateway shutdown incomplete", e);
     }
     deviceLane.close();
+    historyLane.close();
+    queryLane.close();
   }
 }

@@ -103,6 +103,11 @@ public final class Main implements Callable<Integer> {
             + "ever (default: ${DEFAULT-VALUE}).")
     int auditRetentionDays;
 
+    @Option(names = "--telemetry-retention", defaultValue = "${env:FLOTILLA_TELEMETRY_RETENTION:-30}",
+        description = "How long the telemetry history keeps a message: days, or an ISO 8601 duration such as P30D; "
+            + "at least a day, whole days are dropped (default: ${DEFAULT-VALUE}).")
+    String telemetryRetention;
+
     @Option(names = "--tls-groups", defaultValue = "${env:FLOTILLA_TLS_GROUPS:-}",
         description = "TLS key-exchange groups, in order of preference (default: " + TlsGroups.DEFAULT
             + "; e.g. X25519MLKEM768,x25519,secp256r1 adds the hybrid post-quantum group).")
@@ -129,6 +134,21 @@ public final class Main implements Callable<Integer> {
             + "after it died (default: ${DEFAULT-VALUE}).")
     int jobLeaseSeconds;
 
+    /** {@code --telemetry-retention}: whole days ({@code 30}) or an ISO 8601 duration ({@code P30D}), at least a day. */
+    private java.time.Duration retention(String text) {
+      java.time.Duration d;
+      try {
+        d = text.matches("\\d{1,5}") ? java.time.Duration.ofDays(Long.parseLong(text)) : java.time.Duration.parse(text);
+      } catch (java.time.format.DateTimeParseException e) {
+        d = null;
+      }
+      if (d == null || d.compareTo(java.time.Duration.ofDays(1)) < 0) {
+        throw new CommandLine.ParameterException(new CommandLine(this),
+            "--telemetry-retention must be a number of days or an ISO 8601 duration of at least one day (P1D).");
+      }
+      return d;
+    }
+
     @Override
     public Integer call() throws Exception {
       TlsGroups.apply(tlsGroups);
@@ -150,7 +170,8 @@ public final class Main implements Callable<Integer> {
           blankToNull(dbUrl), blankToNull(dbUser), blankToNull(dbPassword), maxBodyBytes, simMaxDevices,
           java.time.Duration.ofSeconds(jobCommandTimeout),
           java.time.Duration.ofMillis(Math.max(100, Math.round(simTelemetryInterval * 1000))), mqttCertificate,
-          mqttPrivateKey, nodeName, java.time.Duration.ofDays(auditRetentionDays), Config.DEFAULT_AUDIT_PRUNE_INTERVAL);
+          mqttPrivateKey, nodeName, java.time.Duration.ofDays(auditRetentionDays), Config.DEFAULT_AUDIT_PRUNE_INTERVAL,
+          retention(telemetryRetention));
       Flotilla server = Flotilla.start(config, java.time.Clock.systemUTC(), clusterSettings);
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -53,6 +53,11 @@ public final class FlotillaApi implements AutoCloseable {
     return send(HttpMethod.PUT, path, body);
   }
 
+  /** POST of a JSON body ({@code path} may carry its own {@code api-version}). */
+  public Future<JsonObject> post(String path, JsonObject body) {
+    return send(HttpMethod.POST, path, body);
+  }
+
   /** GET on an absolute URL as given in a {@code nextLink}. */
   public Future<JsonObject> getAbsolute(String url) {
     URI uri = URI.create(url);

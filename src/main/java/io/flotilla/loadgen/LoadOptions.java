@@ -54,7 +54,7 @@ public final class LoadOptions {
   public int registered;
 
   @Option(names = "--scenario", defaultValue = "all", description = "connect-storm, command-job, command-job-series, "
-      + "command-job-wait, property-job, job-devices-paging, telemetry, mosquitto-baseline or all; comma-separated for "
+      + "command-job-wait, property-job, job-devices-paging, telemetry, telemetry-history, mosquitto-baseline or all; comma-separated for "
       + "several (default: ${DEFAULT-VALUE}).")
   public String scenario;
 

@@ -68,7 +68,9 @@ class RoleMatrixTest {
       Rule.any("jobProgress", OPERATE_DEVICES),
       Rule.of("roles", READ_MODELS, HttpMethod.GET),
       // Not in D-h's table; reference §7.3: Builders may do everything but application settings and Data Export.
-      Rule.any("dataExport", ADMINISTER));
+      Rule.any("dataExport", ADMINISTER),
+      // Not in D-h's table (reference §10.2): the query API reads device telemetry, which operators may read.
+      Rule.any("query", OPERATE_DEVICES));
 
   private static TestServer server;
   private static List<RouteSpec> routes;

@@ -33,7 +33,7 @@ public final class ErrorMapper {
     } else if (e instanceof FlotillaException.Timeout) {
       return 504;
     }
-    return 503;
+    return "TooManyRequests".equals(e.code()) ? 429 : 503;
   }
 
   /** Writes the error for any throwable; unexpected ones are logged and answered 500 without details. */

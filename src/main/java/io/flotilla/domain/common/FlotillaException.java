@@ -50,6 +50,7 @@ public abstract sealed class FlotillaException extends RuntimeException
   /** 503 (or 413 with code {@code RequestEntityTooLarge}, 429...): the server cannot take the request now. */
   public static final class Unavailable extends FlotillaException {
     public Unavailable(String message) { super("ServiceUnavailable", message); }
+    public Unavailable(String code, String message) { super(code, message); }
   }
 
   /** 412: the etag sent does not match the stored one. */

@@ -32,18 +32,23 @@ public final class TelemetryService {
   private final Map<Key, TelemetryValue> unsaved = new ConcurrentHashMap<>();
   private final AtomicBoolean flushing = new AtomicBoolean();
   private final ExportEvents exports;
+  private final TelemetryArchive archive;
 
   public TelemetryService(DeviceRepository devices, TemplateService templates, TelemetryRepository repository) {
-    this(devices, templates, repository, ExportEvents.NONE);
+    this(devices, templates, repository, ExportEvents.NONE, TelemetryArchive.NONE);
   }
 
-  /** @param exports told about every message (data export of telemetry) */
+  /**
+   * @param exports told about every message (data export of telemetry)
+   * @param archive keeps every message (the telemetry history)
+   */
   public TelemetryService(DeviceRepository devices, TemplateService templates, TelemetryRepository repository,
-                          ExportEvents exports) {
+                          ExportEvents exports, TelemetryArchive archive) {
     this.devices = devices;
     this.templates = templates;
     this.repository = repository;
     this.exports = exports;
+    this.archive = archive;
   }
 
   /**
@@ -51,14 +56,27 @@ public final class TelemetryService {
    * (null: root). Answers how many values it held; a body that is not a JSON object holds none. Never blocks.
    */
   public int record(String deviceId, String component, byte[] body, Instant timestamp) {
+    return receive(deviceId, component, body, timestamp, false).count();
+  }
+
+  /** What {@link #receive} did with a message: how many values it held, and when the archive accepted it. */
+  public record Received(int count, Future<Void> archived) {
+  }
+
+  /**
+   * Takes one telemetry message as {@link #record} does and hands its values to the archive; {@code mayWait}: the
+   * sender waits for {@link Received#archived} (a QoS 1 PUBACK) rather than have the message dropped when the archive
+   * is full. Never blocks.
+   */
+  public Received receive(String deviceId, String component, byte[] body, Instant timestamp, boolean mayWait) {
     JsonNode doc;
     try {
       doc = JSON.readTree(body);
     } catch (java.io.IOException | RuntimeException e) {
-      return 0;
+      return new Received(0, Future.succeededFuture());
     }
     if (doc == null || !doc.isObject()) {
-      return 0;
+      return new Received(0, Future.succeededFuture());
     }
     int count = 0;
     for (Iterator<Map.Entry<String, JsonNode>> it = doc.fields(); it.hasNext(); ) {
@@ -75,7 +93,15 @@ public final class TelemetryService {
       values.properties().removeIf(e -> e.getKey().startsWith("$"));
       exports.telemetry(deviceId, component, values, timestamp);
     }
-    return count;
+    if (count == 0) {
+      return new Received(0, Future.succeededFuture());
+    }
+    ObjectNode values = (ObjectNode) doc;
+    if (count < values.size()) {
+      values = values.deepCopy();
+      values.properties().removeIf(e -> e.getKey().startsWith("$"));
+    }
+    return new Received(count, archive.store(deviceId, component, values, timestamp, mayWait));
   }
 
   /** Writes the values changed since the last flush in one batch; overlapping calls do nothing. */

@@ -9,6 +9,7 @@ import io.flotilla.gateway.mqtt.DeviceTopic.TwinGet;
 import io.flotilla.gateway.mqtt.DeviceTopic.TwinReportedPatch;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttEndpoint;
@@ -148,8 +149,26 @@ final class DeviceSession {
     }
     if (topic instanceof TelemetryTopic t) {
       services.metrics().telemetryMessages.increment();
-      services.telemetry().record(deviceId, t.properties().componentName().orElse(null), m.payload().getBytes(),
-          timestamp(t.properties()));
+      boolean ack = m.qosLevel() == MqttQoS.AT_LEAST_ONCE;
+      Future<Void> archived = services.telemetry().receive(deviceId, t.properties().componentName().orElse(null),
+          m.payload().getBytes(), timestamp(t.properties()), ack).archived();
+      if (ack && !archived.isComplete()) {
+        // The telemetry history is full: the PUBACK waits for room (the device's in-flight window slows it down);
+        // refused outright, the connection closes unacknowledged and the device sends the message again.
+        int id = m.messageId();
+        archived.onComplete(ar -> onContext(() -> {
+          if (ar.succeeded()) {
+            endpoint.publishAcknowledge(id);
+          } else {
+            close();
+          }
+        }));
+        return;
+      }
+      if (archived.failed()) {
+        close();
+        return;
+      }
     } else if (topic instanceof TwinGet g) {
       services.twins().deviceView(deviceId).onComplete(ar -> send(ar.succeeded()
               ? ServerTopics.twinResponse(200, g.rid()) : ServerTopics.twinResponse(500, g.rid()),

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
 public final class Database implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
   private static final int POOL_SIZE = 8;
-  /** Connections kept for lanes ({@link #lane}) beyond the main pool's workers. */
-  private static final int LANE_CONNECTIONS = 4;
+  /** Connections kept for lanes ({@link #lane}) beyond the main pool's workers (devices 4, telemetry history 3). */
+  private static final int LANE_CONNECTIONS = 7;
 
   private final HikariDataSource dataSource;
   private final WorkerExecutor workers;
@@ -43,7 +43,7 @@ public final class Database implements AutoCloseable {
    * the job engine). Closing a lane stops its workers only.
    */
   public Database lane(Vertx vertx, String name, int threads) {
-    return new Database(dataSource, vertx.createSharedWorkerExecutor(name, Math.min(threads, LANE_CONNECTIONS)),
+    return new Database(dataSource, vertx.createSharedWorkerExecutor(name, Math.min(threads, 4)),
         dialect, false);
   }
 

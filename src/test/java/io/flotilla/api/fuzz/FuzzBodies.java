@@ -90,7 +90,9 @@ final class FuzzBodies {
       Map.entry("Exports_Create", """
           {"displayName": "Fuzz export", "enabled": false, "source": "telemetry", "destinations": []}"""),
       Map.entry("Exports_Update", """
-          {"displayName": "Fuzz export 2"}"""));
+          {"displayName": "Fuzz export 2"}"""),
+      Map.entry("Query_Run", """
+          {"query": "SELECT $id, $ts, temperature FROM dtmi:fuzz:none;1 WHERE WITHIN_WINDOW(P1D) AND $id = 'x'"}"""));
 
   /** The seed body of {@code operationId}, a fresh copy; empty when the operation takes none. */
   static Optional<ObjectNode> seed(String operationId) {
