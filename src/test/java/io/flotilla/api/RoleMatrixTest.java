@@ -70,7 +70,9 @@ class RoleMatrixTest {
       // Not in D-h's table; reference §7.3: Builders may do everything but application settings and Data Export.
       Rule.any("dataExport", ADMINISTER),
       // Not in D-h's table (reference §10.2): the query API reads device telemetry, which operators may read.
-      Rule.any("query", OPERATE_DEVICES));
+      Rule.any("query", OPERATE_DEVICES),
+      // Flotilla's own (not in D-h): the cluster's nodes, registered for administrators by ClusterRoutes.
+      Rule.any("cluster", ADMINISTER));
 
   private static TestServer server;
   private static List<RouteSpec> routes;
