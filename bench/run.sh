@@ -172,8 +172,23 @@ OUT="$OUT_DIR/results-$STAMP.json"
 # The load generator stands in for thousands of independent devices: its own JIT warm-up (a C2 compiler busy for a
 # minute on one of two shared cores) is not the server's cost, so by default it runs with the client compiler only
 # and a pre-touched heap.
+pg_stats() { # the database's committed transactions and rows written so far (our throwaway PostgreSQL only)
+  [[ -n "$PG_DIR" ]] && "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U flotilla -d flotilla -At -c \
+    "SELECT xact_commit, tup_inserted + tup_updated + tup_deleted FROM pg_stat_database WHERE datname = 'flotilla'"
+}
+PG_BEFORE=$(pg_stats || true) PG_T0=$(date +%s.%N)
 java -Xmx"$LOADGEN_HEAP" ${LOADGEN_JAVA_OPTS:--XX:TieredStopAtLevel=1 -Xms$LOADGEN_HEAP -XX:+AlwaysPreTouch} -jar target/flotilla.jar loadgen --api "http://127.0.0.1:$HTTP_PORT" \
   --token-file "$DATA/admin-token" --ca "$CA" --mqtt-host 127.0.0.1 --mqtt-port "$MQTT_PORT" \
   --devices "$DEVICES" --registered "$REGISTERED" --scenario "$SCENARIO" --server-pid "$SERVER_PID" \
   --label "$LABEL" --out "$OUT" "${MOSQ_ARGS[@]}" "${LOADGEN_CLUSTER[@]}" "${EXTRA[@]}"
+if [[ -n "$PG_DIR" ]]; then
+  PG_AFTER=$(pg_stats || true)
+  python3 - "$PG_BEFORE" "$PG_AFTER" "$PG_T0" "$(date +%s.%N)" <<'PY'
+import sys
+b, a, t0, t1 = sys.argv[1].split("|"), sys.argv[2].split("|"), float(sys.argv[3]), float(sys.argv[4])
+s = t1 - t0
+print(f"PostgreSQL over the run ({s:.0f} s): {int(a[0]) - int(b[0])} transactions ({(int(a[0]) - int(b[0])) / s:.0f}/s), "
+      f"{int(a[1]) - int(b[1])} rows written ({(int(a[1]) - int(b[1])) / s:.0f}/s)")
+PY
+fi
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GB RAM; results in $OUT"

@@ -88,7 +88,13 @@ public final class GatewayWiring {
     this.routed = channel;
     this.commands = new CommandService(deviceRepo, templates, channel, new SqlCommandRepository(db));
     this.flushTimer = vertx.setPeriodic(TELEMETRY_FLUSH_MILLIS, t -> telemetry.flush()
-        .onFailure(e -> LOG.warn("Telemetry flush failed; values are kept for the next one", e)));
+        .onFailure(e -> LOG.warn("Telemetry flush failed; {} values are kept for the next one: {}",
+            telemetry.unsavedCount(), e.toString())));
+    io.micrometer.core.instrument.Gauge.builder("flotilla.telemetry.unsaved", telemetry,
+        TelemetryService::unsavedCount).description("Last telemetry values waiting to be written").register(meters);
+    io.micrometer.core.instrument.Gauge.builder("flotilla.telemetry.dropped", telemetry,
+        TelemetryService::droppedCount).description("Telemetry values dropped: too many waited to be written")
+        .register(meters);
     this.historyTimer = vertx.setPeriodic(HISTORY_FLUSH_MILLIS, t -> history.flush()
         .onFailure(e -> LOG.warn("Writing the telemetry history failed; the batch is written again next time: {}",
             e.toString())));

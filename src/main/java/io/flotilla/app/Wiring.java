@@ -47,13 +47,19 @@ import io.flotilla.storage.sql.SqlDeviceRepository;
 import io.flotilla.storage.sql.SqlGroupRepository;
 import io.flotilla.storage.sql.SqlTemplateRepository;
 import io.flotilla.api.http.ResourceRoutes;
+import io.flotilla.api.http.OrganizationRoutes;
 import io.flotilla.api.http.RoleRoutes;
+import io.flotilla.api.http.UserRoutes;
 import io.flotilla.api.http.TokenRoutes;
 import io.flotilla.domain.auth.Application;
 import io.flotilla.domain.auth.TokenService;
+import io.flotilla.domain.auth.UserService;
+import io.flotilla.domain.organization.OrganizationService;
 import io.flotilla.storage.sql.Database;
 import io.flotilla.storage.sql.SqlApplicationRepository;
+import io.flotilla.storage.sql.SqlOrganizationRepository;
 import io.flotilla.storage.sql.SqlTokenRepository;
+import io.flotilla.storage.sql.SqlUserRepository;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -153,10 +159,12 @@ public final class Wiring implements AutoCloseable {
       var tokenRepo = new SqlTokenRepository(db);
       Application app = Bootstrap.application(new SqlApplicationRepository(db));
       String adminToken = Bootstrap.adminToken(config.dataDir(), tokenRepo, app, clock);
-      TokenService tokens = new TokenService(tokenRepo, app, clock);
+      var organizationRepo = new SqlOrganizationRepository(db);
+      OrganizationService organizations = new OrganizationService(organizationRepo);
+      TokenService tokens = new TokenService(tokenRepo, app, clock, organizations);
 
       var deviceRepo = new SqlDeviceRepository(db);
-      GroupService groups = new GroupService(new SqlGroupRepository(db));
+      GroupService groups = new GroupService(new SqlGroupRepository(db), organizations);
       TemplateService templates = new TemplateService(new SqlTemplateRepository(db), groups);
       var exportRepo = new SqlExportRepository(db);
       var outbox = new SqlExportOutbox(db);
@@ -181,7 +189,7 @@ public final class Wiring implements AutoCloseable {
           EngineNode.start(config.nodeName(), clusterSettings.lease()));
       DeviceService devices = new DeviceService(deviceRepo, templates, channel, app.idScope(),
           DeviceListener.all(clustering.simulatorListener(vertx, simulator), dataExports, new JobJoiners(engine)),
-          config.simMaxDevices());
+          config.simMaxDevices(), organizations);
       PropertyService properties = new PropertyService(deviceRepo, templates, channel, clock);
 
       AuditLog audit = new AuditLog(new SqlAuditRepository(db), clock, config.auditRetention());
@@ -190,6 +198,8 @@ public final class Wiring implements AutoCloseable {
       resources.add(new AuditRoutes(audit));
       resources.add(new io.flotilla.api.http.ClusterRoutes(clustering));
       resources.add(new RoleRoutes());
+      resources.add(new OrganizationRoutes(organizations));
+      resources.add(new UserRoutes(new UserService(new SqlUserRepository(db), organizations)));
       resources.add(new TemplateRoutes(templates));
       resources.add(new DeviceRoutes(devices, new FleetQuery(deviceRepo, activity)));
       resources.add(new PropertyRoutes(properties));
@@ -203,14 +213,16 @@ public final class Wiring implements AutoCloseable {
           .description("Job commands sent and not yet answered").register(metrics);
       io.micrometer.core.instrument.Gauge.builder("flotilla.jobs.active", engine, JobEngine::activeJobs)
           .description("Jobs the engine is working on or holding stopped").register(metrics);
-      JobService jobs = new JobService(jobRepo, groups, new GroupMembers(groups, deviceRepo), templates, engine, clock);
+      JobService jobs = new JobService(jobRepo, groups, new GroupMembers(groups, deviceRepo), templates, engine, clock,
+          organizations);
       resources.add(new JobRoutes(jobs));
       resources.add(new JobEventRoutes(jobEvents, vertx, clock));
       resources.add(new LiveRoutes(activity, devices, jobEvents, jobs, vertx));
       io.micrometer.core.instrument.Gauge.builder("flotilla.jobs.event.streams", jobEvents, JobEvents::watches)
           .description("Open job event streams").register(metrics);
       var scheduledRepo = new SqlScheduledJobRepository(db);
-      resources.add(new ScheduledJobRoutes(new ScheduledJobService(scheduledRepo, jobs, groups, templates)));
+      resources.add(new ScheduledJobRoutes(new ScheduledJobService(scheduledRepo, jobs, groups, templates,
+          organizations)));
       JobScheduler scheduler = new JobScheduler(scheduledRepo, jobs, clock);
       WebhookClient webhooks = new WebhookClient(vertx, WEBHOOK_CONNECT_TIMEOUT, WEBHOOK_TIMEOUT,
           ExportDispatcher.Limits.DEFAULT.perDestination());
@@ -238,7 +250,8 @@ public final class Wiring implements AutoCloseable {
       long compactionTimer = vertx.setPeriodic(COMPACTION_TICK_MS, id -> compaction.tick());
       long auditTimer = vertx.setPeriodic(config.auditPruneInterval().toMillis(), id -> audit.prune()
           .onFailure(e -> LOG.warn("Pruning the audit log failed (tried again next time): {}", e.toString())));
-      ApiServer api = new ApiServer(vertx, tokens, audit, metrics, db::ping, config.maxBodyBytes(), resources);
+      ApiServer api = new ApiServer(vertx, tokens, audit, metrics, db::ping, config.maxBodyBytes(), resources,
+          organizationRepo);
       api.cluster(clustering);
       Bootstrap.await(api.listen(config.bind(), config.httpPort()));
       clustering.start(vertx, engine, simulator, api.port(), gateway.mqttPort());

@@ -54,7 +54,9 @@ class RoleMatrixTest {
       Rule.any("users", ADMINISTER),
       // Flotilla's audit log (issue 16): who changed what is an administrator's business, like the tokens themselves.
       Rule.any("auditLogs", ADMINISTER),
-      // Non-admin reads of /organizations are left open (reference §10.2): a GET route fails here until decided.
+      // Non-admin reads of /organizations are left open by D-h (reference §10.2); decided: every role reads the
+      // organizations it reaches (docs/api.md), writes are the administrators'.
+      Rule.of("organizations", READ_MODELS, HttpMethod.GET),
       Rule.of("organizations", ADMINISTER, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.POST, HttpMethod.DELETE),
       Rule.of("deviceTemplates", READ_MODELS, HttpMethod.GET),
       Rule.of("deviceTemplates", BUILD_MODELS, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.POST, HttpMethod.DELETE),
@@ -73,6 +75,15 @@ class RoleMatrixTest {
       Rule.any("query", OPERATE_DEVICES),
       // Flotilla's own (not in D-h): the cluster's nodes, registered for administrators by ClusterRoutes.
       Rule.any("cluster", ADMINISTER));
+
+  /**
+   * The organization dimension: a role assignment that names an organization grants only these areas (the devices'
+   * and reading models); everything application-wide needs an assignment without one (docs/api.md).
+   */
+  private static final Set<Permission> ORGANIZATION_AREAS = Set.of(OPERATE_DEVICES, READ_MODELS);
+  /** Resources outside the scoped callers' organization, by the path parameter that names them. */
+  private static final Map<String, String> OUTSIDE = Map.of("deviceId", "rm-out-device", "deviceGroupId",
+      "rm-out-group", "jobId", "rm-out-job", "scheduledJobId", "rm-out-schedule", "organizationId", "rm-east");
 
   private static TestServer server;
   private static List<RouteSpec> routes;
@@ -101,6 +112,12 @@ class RoleMatrixTest {
     assertThat(beforeExpiry.status()).as("expiring token while still valid: %s", beforeExpiry).isEqualTo(200);
     server.clock().advance(Duration.ofSeconds(61));
 
+    assertThat(root.put("/api/organizations/rm-west", "{\"displayName\":\"West\"}").status()).isEqualTo(200);
+    assertThat(root.put("/api/organizations/rm-east", "{\"displayName\":\"East\"}").status()).isEqualTo(200);
+    String orgOperator = createToken(root, "org-operator", Role.OPERATOR, null, "rm-west");
+    String orgAdmin = createToken(root, "org-admin", Role.ADMINISTRATOR, null, "rm-west");
+    outsideResources(root);
+
     callers = List.of(
         Caller.rejected("no token", null),
         Caller.rejected("expired token", expiring),
@@ -108,7 +125,23 @@ class RoleMatrixTest {
         Caller.rejected("revoked token", revoked),
         Caller.role("operator", operator),
         Caller.role("builder", builder),
-        Caller.role("admin", admin));
+        Caller.role("admin", admin),
+        Caller.scoped("operator", "operator in rm-west", orgOperator),
+        Caller.scoped("admin", "admin in rm-west", orgAdmin));
+  }
+
+  /** A device, group, job and scheduled job of the root (no organization), which rm-west's callers must not reach. */
+  private static void outsideResources(ApiClient root) {
+    String template = io.flotilla.testing.Templates.publishTruck(root, "Role matrix truck");
+    assertThat(root.put("/api/devices/" + OUTSIDE.get("deviceId"), "{\"template\":\"" + template + "\"}").status())
+        .isEqualTo(200);
+    assertThat(root.put("/api/deviceGroups/" + OUTSIDE.get("deviceGroupId"),
+        "{\"displayName\":\"all\",\"filter\":\"SELECT * FROM devices\"}").status()).isEqualTo(200);
+    String job = "{\"group\":\"" + OUTSIDE.get("deviceGroupId") + "\",\"data\":[{\"type\":\"cloudProperty\","
+        + "\"target\":\"" + template + "\",\"path\":\"CustomerName\",\"value\":\"x\"}]";
+    assertThat(root.put("/api/jobs/" + OUTSIDE.get("jobId"), job + "}").status()).isEqualTo(200);
+    assertThat(root.put("/api/scheduledJobs/" + OUTSIDE.get("scheduledJobId"), job + ",\"displayName\":\"s\","
+        + "\"schedule\":{\"start\":\"2031-01-01T00:00:00Z\"}}").status()).isEqualTo(200);
   }
 
   @AfterAll
@@ -150,6 +183,49 @@ class RoleMatrixTest {
     }));
   }
 
+  /**
+   * The organization dimension, from the route table: every route that names a device, group, job, scheduled job or
+   * organization outside rm-west answers rm-west's callers 404 (or 403 where their assignment does not grant the
+   * area), and the resource is still there, unchanged.
+   */
+  @TestFactory
+  Stream<DynamicNode> everyRouteHidesResourcesOutsideTheCallersOrganization() {
+    return routes.stream().filter(r -> OUTSIDE.keySet().stream().anyMatch(p -> r.path().contains("{" + p + "}")))
+        .map(r -> dynamicContainer(r.method() + " " + r.path(), callers.stream().filter(c -> c.scoped)
+            .map(c -> dynamicTest(c.name, () -> checkOutside(r, c)))));
+  }
+
+  private static void checkOutside(RouteSpec route, Caller caller) {
+    String path = route.path();
+    for (Map.Entry<String, String> e : OUTSIDE.entrySet()) {
+      path = path.replace("{" + e.getKey() + "}", e.getValue());
+    }
+    path = path.replaceAll("\\{[^}]+}", PLACEHOLDER);
+    boolean hasBody = route.method() == HttpMethod.PUT || route.method() == HttpMethod.PATCH
+        || route.method() == HttpMethod.POST;
+    String contentType = route.method() == HttpMethod.PATCH ? "application/merge-patch+json" : "application/json";
+    Response r = server.api().as(caller.header).send(route.method(), path,
+        hasBody ? "{\"displayName\":\"taken\"}" : null, hasBody ? contentType : null);
+    String what = caller.name + " -> " + route.method() + " " + path + " answered " + r;
+    Permission needed = expectedPermission(route);
+    if (!D_H_GRANTS.get(needed).contains(caller.role) || !ORGANIZATION_AREAS.contains(needed)) {
+      assertError(r, 403, "Forbidden", what);
+    } else {
+      assertError(r, 404, "NotFound", what);
+    }
+    ApiClient root = server.api();
+    assertThat(root.get("/api/devices/" + OUTSIDE.get("deviceId")).json().path("displayName").asText())
+        .as("the outside device after " + what).isEqualTo(OUTSIDE.get("deviceId"));
+    assertThat(root.get("/api/deviceGroups/" + OUTSIDE.get("deviceGroupId")).json().path("displayName").asText())
+        .as("the outside group after " + what).isEqualTo("all");
+    assertThat(root.get("/api/jobs/" + OUTSIDE.get("jobId")).status()).as("the outside job after " + what)
+        .isEqualTo(200);
+    assertThat(root.get("/api/scheduledJobs/" + OUTSIDE.get("scheduledJobId")).json().path("displayName").asText())
+        .as("the outside scheduled job after " + what).isEqualTo("s");
+    assertThat(root.get("/api/organizations/rm-east").json().path("displayName").asText())
+        .as("the outside organization after " + what).isEqualTo("East");
+  }
+
   /** Every route x every caller: 401 / 403 / authorized as D-h says, never a 5xx. */
   @TestFactory
   Stream<DynamicNode> everyRouteAnswersEveryCallerAsDhSays() {
@@ -173,7 +249,7 @@ class RoleMatrixTest {
     }
     // Judge by the D-h rule (not only the route's declared permission), so a mis-declared route fails here too.
     Permission needed = expectedPermission(route);
-    if (D_H_GRANTS.get(needed).contains(caller.role)) {
+    if (D_H_GRANTS.get(needed).contains(caller.role) && (!caller.scoped || ORGANIZATION_AREAS.contains(needed))) {
       assertThat(r.status()).as(what + " (D-h allows %s)", caller.role).isNotIn(401, 403);
     } else {
       assertError(r, 403, "Forbidden", what + " (D-h denies " + caller.role + ")");
@@ -206,7 +282,12 @@ class RoleMatrixTest {
   }
 
   private static String createToken(ApiClient root, String name, Role role, Instant expiry) {
-    String body = "{\"roles\":[{\"role\":\"" + role.id() + "\"}]"
+    return createToken(root, name, role, expiry, null);
+  }
+
+  private static String createToken(ApiClient root, String name, Role role, Instant expiry, String organization) {
+    String body = "{\"roles\":[{\"role\":\"" + role.id() + "\""
+        + (organization == null ? "" : ",\"organization\":\"" + organization + "\"") + "}]"
         + (expiry == null ? "" : ",\"expiry\":\"" + expiry + "\"") + "}";
     Response r = root.put("/api/apiTokens/" + tokenId(name), body);
     assertThat(r.status()).as("create token %s: %s", name, r).isEqualTo(200);
@@ -238,14 +319,22 @@ class RoleMatrixTest {
         .filter(p -> p.startsWith(name + "=")).map(p -> p.substring(name.length() + 1)).findFirst().orElseThrow();
   }
 
-  /** A caller: an Authorization header (null for none) and the D-h role column it holds (null: must get 401). */
-  private record Caller(String name, String header, String role) {
+  /**
+   * A caller: an Authorization header (null for none), the D-h role column it holds (null: must get 401) and whether
+   * it holds it within an organization only.
+   */
+  private record Caller(String name, String header, String role, boolean scoped) {
     static Caller rejected(String name, String header) {
-      return new Caller(name, header, null);
+      return new Caller(name, header, null, false);
     }
 
     static Caller role(String role, String header) {
-      return new Caller(role, header, role);
+      return new Caller(role, header, role, false);
+    }
+
+    /** A D-h role held within organization rm-west. */
+    static Caller scoped(String role, String name, String header) {
+      return new Caller(name, header, role, true);
     }
 
     @Override

@@ -191,6 +191,8 @@ class WriteLimitsApiTest extends ServerTest {
   @Test
   void exactlyAtEveryLimitIsAccepted() {
     String d = d();
+    // organizations named must exist (issue 15): one whose id has the most characters allowed
+    assertOk(api.put("/api/organizations/" + "o".repeat(48), "{\"displayName\":\"" + x(1000) + "\"}"));
     assertThat(assertOk(api.patch(d, "{\"displayName\":\"" + x(148) + "\",\"organizations\":[\"" + "o".repeat(48)
         + "\"]}")).path("displayName").asText()).hasSize(148);
     assertOk(api.put(GROUP, "{\"displayName\":\"" + x(1000) + "\",\"description\":\"" + x(4000) + "\",\"filter\":"

@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.flotilla.testing.ScratchDirectories;
+import io.flotilla.testing.ServerProcess;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.flotilla.gateway.mqtt.SasToken;
 import io.flotilla.testing.ApiClient;
+import io.flotilla.testing.DeviceOptions;
 import io.flotilla.testing.Templates;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Future;
@@ -14,7 +15,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,8 +54,8 @@ class CrashRecoveryTest {
   void aKilledServerResumesTheJobAndCountsEveryDeviceOnce() throws Exception {
     Path dataDir = ScratchDirectories.create("flotilla-crash");
     ServerProcess first = ServerProcess.start(dataDir);
-    server = first.process;
-    ApiClient api = new ApiClient(first.httpPort, Files.readString(dataDir.resolve("admin-token")).trim());
+    server = first.process();
+    ApiClient api = new ApiClient(first.httpPort(), Files.readString(dataDir.resolve("admin-token")).trim());
     String template = Templates.publishTruck(api, "Crash truck");
     Map<String, String> keys = new HashMap<>();
     for (int i = 0; i < DEVICES; i++) {
@@ -65,7 +65,7 @@ class CrashRecoveryTest {
     }
     assertThat(api.put("/api/deviceGroups/crash", "{\"displayName\": \"crash\", \"filter\": "
         + "\"SELECT * FROM devices WHERE $template = \\\"" + template + "\\\"\"}").status()).isEqualTo(200);
-    connectAll(first.mqttPlainPort, keys);
+    connectAll(first.mqttPlainPort(), keys);
 
     assertThat(api.put("/api/jobs/crash-job", """
         {"group": "crash", "batch": {"type": "number", "value": 25},
@@ -81,8 +81,8 @@ class CrashRecoveryTest {
     assertThat(sentBeforeCrash).isLessThan(DEVICES);
 
     ServerProcess second = ServerProcess.start(dataDir);
-    server = second.process;
-    ApiClient again = new ApiClient(second.httpPort, Files.readString(dataDir.resolve("admin-token")).trim());
+    server = second.process();
+    ApiClient again = new ApiClient(second.httpPort(), Files.readString(dataDir.resolve("admin-token")).trim());
     await().atMost(Duration.ofSeconds(60))
         .until(() -> again.get("/api/jobs/crash-job").json().get("status").asText().equals("complete"));
 
@@ -129,8 +129,8 @@ class CrashRecoveryTest {
   void waitingDevicesAndPendingRetriesKeepTheirTimesAcrossAKill() throws Exception {
     Path dataDir = ScratchDirectories.create("flotilla-crash-wait");
     ServerProcess first = ServerProcess.start(dataDir);
-    server = first.process;
-    ApiClient api = new ApiClient(first.httpPort, Files.readString(dataDir.resolve("admin-token")).trim());
+    server = first.process();
+    ApiClient api = new ApiClient(first.httpPort(), Files.readString(dataDir.resolve("admin-token")).trim());
     String template = Templates.publishTruck(api, "Sleepy truck");
     Map<String, String> keys = new HashMap<>();
     for (String id : List.of("flaky-0", "flaky-1", "sleepy-0", "sleepy-1")) {
@@ -142,7 +142,7 @@ class CrashRecoveryTest {
     Map<String, String> flaky = Map.of("flaky-0", keys.get("flaky-0"), "flaky-1", keys.get("flaky-1"));
     answers.put("flaky-0", 500);
     answers.put("flaky-1", 500);
-    connectAll(first.mqttPlainPort, flaky);
+    connectAll(first.mqttPlainPort(), flaky);
     Instant started = Instant.now();
     assertThat(api.put("/api/jobs/sleepy-job", """
         {"group": "sleepy",
@@ -169,15 +169,15 @@ class CrashRecoveryTest {
 
     answers.clear(); // from now on every device answers 200
     ServerProcess second = ServerProcess.start(dataDir);
-    server = second.process;
-    ApiClient again = new ApiClient(second.httpPort, Files.readString(dataDir.resolve("admin-token")).trim());
-    connectAll(second.mqttPlainPort, flaky);
+    server = second.process();
+    ApiClient again = new ApiClient(second.httpPort(), Files.readString(dataDir.resolve("admin-token")).trim());
+    connectAll(second.mqttPlainPort(), flaky);
     await().atMost(Duration.ofSeconds(20)).until(() -> commandsReceived.get("flaky-0").get() == 2
         && commandsReceived.get("flaky-1").get() == 2);
     for (String id : flaky.keySet()) {
       assertThat(lastCommandAt.get(id)).as("%s: its retry never before its time", id).isAfterOrEqualTo(due.get(id));
     }
-    connectAll(second.mqttPlainPort, Map.of("sleepy-0", keys.get("sleepy-0")));
+    connectAll(second.mqttPlainPort(), Map.of("sleepy-0", keys.get("sleepy-0")));
     await().atMost(Duration.ofSeconds(10)).until(() -> commandsReceived.containsKey("sleepy-0"));
     await().atMost(Duration.ofSeconds(40))
         .until(() -> again.get("/api/jobs/sleepy-job").json().get("status").asText().equals("complete"));
@@ -202,10 +202,7 @@ class CrashRecoveryTest {
     List<Future<?>> all = new ArrayList<>();
     for (Map.Entry<String, String> e : keys.entrySet()) {
       String id = e.getKey();
-      MqttClientOptions o = new MqttClientOptions().setClientId(id)
-          .setUsername("127.0.0.1/" + id + "/?api-version=2021-04-12")
-          .setPassword(SasToken.create("127.0.0.1/devices/" + id, e.getValue(), Instant.now().plusSeconds(3600), false))
-          .setAutoKeepAlive(true);
+      MqttClientOptions o = DeviceOptions.hub(id, e.getValue()).setAutoKeepAlive(true);
       MqttClient c = MqttClient.create(vertx, o);
       c.publishHandler(m -> {
         String topic = m.topicName();
@@ -222,24 +219,5 @@ class CrashRecoveryTest {
       all.add(c.connect(port, "127.0.0.1").compose(ack -> c.subscribe("$iothub/methods/POST/#", 0)));
     }
     Future.all(all).toCompletionStage().toCompletableFuture().join();
-  }
-
-  /** A server in a JVM of its own, on the test class path. */
-  private record ServerProcess(Process process, int httpPort, int mqttPlainPort) {
-    static ServerProcess start(Path dataDir) throws Exception {
-      Files.deleteIfExists(dataDir.resolve("ports.json"));
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve",
-          "--data-dir", dataDir.toString(), "--bind", "127.0.0.1", "--http-port", "0", "--mqtt-port", "0",
-          "--mqtt-plain-port", "0")
-          .redirectErrorStream(true)
-          .redirectOutput(new File(dataDir.toFile(), "server-" + System.nanoTime() + ".log"))
-          .start();
-      Path ports = dataDir.resolve("ports.json");
-      await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(ports) && Files.size(ports) > 0);
-      JsonNode json = ApiClient.JSON.readTree(Files.readString(ports));
-      assertThat(json.has("mqttPlain")).as("ports.json names the plain MQTT port: " + json).isTrue();
-      return new ServerProcess(p, json.get("http").asInt(), json.get("mqttPlain").asInt());
-    }
   }
 }

@@ -19,6 +19,7 @@ public final class ApiClient implements AutoCloseable {
   private final Vertx vertx;
   private final WebClient client;
   private final int port;
+  private final String host;
   private final String token;
   private final boolean owner;
 
@@ -30,6 +31,7 @@ public final class ApiClient implements AutoCloseable {
   public ApiClient(String host, int port, String token) {
     this.vertx = Vertx.vertx();
     this.port = port;
+    this.host = host;
     this.token = token;
     this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost(host).setDefaultPort(port));
     this.owner = true;
@@ -39,6 +41,7 @@ public final class ApiClient implements AutoCloseable {
     this.vertx = base.vertx;
     this.client = base.client;
     this.port = base.port;
+    this.host = base.host;
     this.token = token;
     this.owner = false;
   }
@@ -83,7 +86,7 @@ public final class ApiClient implements AutoCloseable {
   public Response send(HttpMethod method, String path, String body, String contentType, Map<String, String> headers) {
     String uri = path.contains("api-version=") || !path.startsWith("/api/")
         ? path : path + (path.contains("?") ? "&" : "?") + "api-version=" + VERSION;
-    return sendAbs(method, "http://127.0.0.1:" + port + uri, body, contentType, headers);
+    return sendAbs(method, "http://" + host + ":" + port + uri, body, contentType, headers);
   }
 
   /** GET of an absolute URL as given (e.g. a {@code nextLink}), without adding {@code api-version}. */

@@ -29,14 +29,20 @@ public final class Fleets {
    * the server's database, leaving out the numbers in {@code skip}.
    */
   public static void register(TestServer server, String template, String prefix, int n, Set<Integer> skip) {
-    SqlDeviceRepository repo = new SqlDeviceRepository(server.server().wiring().database());
-    List<Future<Void>> inserts = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
     for (int i = 1; i <= n; i++) {
-      if (skip.contains(i)) {
-        continue;
+      if (!skip.contains(i)) {
+        ids.add(String.format("%s-%05d", prefix, i));
       }
-      String id = String.format("%s-%05d", prefix, i);
-      inserts.add(repo.insert(new Device(id, id, template, true, false, false, "\"e\"", List.of()),
+    }
+    insert(new SqlDeviceRepository(server.server().wiring().database()), template, ids, false);
+  }
+
+  /** Inserts devices {@code ids} of {@code template} (offline, never provisioned; simulated or not) in batches. */
+  public static void insert(SqlDeviceRepository repo, String template, List<String> ids, boolean simulated) {
+    List<Future<Void>> inserts = new ArrayList<>();
+    for (String id : ids) {
+      inserts.add(repo.insert(new Device(id, id, template, true, simulated, false, "\"e\"", List.of()),
           Attestation.symmetricKey("cHJpbWFyeS1rZXktb2YtMzItYnl0ZXMtLS0tLS0tLQ==",
               "c2Vjb25kYXJ5LWtleS1vZi0zMi1ieXRlcy0tLS0tLQ==")));
       if (inserts.size() == 256) {
@@ -46,4 +52,5 @@ public final class Fleets {
     }
     Future.all(inserts).toCompletionStage().toCompletableFuture().join();
   }
+
 }

@@ -4,6 +4,7 @@ import io.flotilla.domain.audit.AuditLog;
 import io.flotilla.domain.auth.Principal;
 import io.flotilla.domain.auth.TokenService;
 import io.flotilla.domain.common.FlotillaException;
+import io.flotilla.domain.organization.ScopedResources;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -39,6 +40,7 @@ public final class ApiServer {
   private volatile ClusterView cluster;
   private final RouteTable table = new RouteTable();
   private final int maxBodyBytes;
+  private final ScopeGuard scopeGuard;
   private HttpServer server;
   private Router router;
 
@@ -48,6 +50,17 @@ public final class ApiServer {
    */
   public ApiServer(Vertx vertx, TokenService tokens, AuditLog audit, PrometheusMeterRegistry metrics,
                    Supplier<Future<Boolean>> health, int maxBodyBytes, List<ResourceRoutes> resources) {
+    this(vertx, tokens, audit, metrics, health, maxBodyBytes, resources, null);
+  }
+
+  /**
+   * {@code scoped} tells whether a resource named in a path lies outside an organization-scoped caller's
+   * organizations (then the route answers 404 as for a missing one); null: no organization scoping (router tests).
+   */
+  public ApiServer(Vertx vertx, TokenService tokens, AuditLog audit, PrometheusMeterRegistry metrics,
+                   Supplier<Future<Boolean>> health, int maxBodyBytes, List<ResourceRoutes> resources,
+                   ScopedResources scoped) {
+    this.scopeGuard = new ScopeGuard(scoped);
     this.vertx = vertx;
     this.tokens = tokens;
     this.audit = audit;
@@ -126,6 +139,9 @@ public final class ApiServer {
         ClusterView.State s = cluster.summary();
         body.put("node", s.nodeName()).putObject("cluster").put("clustered", s.clustered())
             .put("memberId", s.memberId()).put("members", s.members().size());
+      }
+      if (!up) {
+        ctx.response().putHeader("retry-after", ErrorMapper.RETRY_AFTER_SECONDS);
       }
       ctx.response().setStatusCode(up ? 200 : 503).putHeader("content-type", "application/json")
           .end(Json.write(body));
@@ -208,14 +224,22 @@ public final class ApiServer {
     tokens.authenticate(ctx.request().getHeader("Authorization"))
         .compose(principal -> authorize(principal, e.spec()))
         .compose(principal -> {
-          Future<Reply> reply;
+          Call call;
           try {
             QueryCheck.check(e.spec(), version, ctx.queryParams());
-            reply = e.endpoint().handle(new Call(ctx, e.spec(), version, principal, requestId));
+            call = new Call(ctx, e.spec(), version, principal, requestId, principal.scope(e.spec().permission()));
           } catch (RuntimeException ex) {
             return Future.failedFuture(ex);
           }
-          return reply.compose(r -> audited(ctx, e.spec(), principal, requestId, r));
+          return scopeGuard.check(e.spec(), call).compose(v -> {
+            Future<Reply> reply;
+            try {
+              reply = e.endpoint().handle(call);
+            } catch (RuntimeException ex) {
+              return Future.failedFuture(ex);
+            }
+            return reply.map(r -> VersionShape.of(version, r));
+          }).compose(r -> audited(ctx, e.spec(), principal, requestId, r));
         })
         .onSuccess(reply -> send(ctx, reply))
         .onFailure(ex -> fail(ctx, ex));

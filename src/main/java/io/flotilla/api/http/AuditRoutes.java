@@ -1,12 +1,10 @@
 package io.flotilla.api.http;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotilla.domain.audit.AuditEntry;
 import io.flotilla.domain.audit.AuditFilter;
 import io.flotilla.domain.audit.AuditLog;
 import io.flotilla.domain.auth.Permission;
-import io.flotilla.domain.auth.RoleAssignment;
 import io.flotilla.domain.common.FlotillaException;
 import io.vertx.core.http.HttpMethod;
 
@@ -43,14 +41,7 @@ public final class AuditRoutes implements ResourceRoutes {
     o.put("id", Long.toString(e.seq()));
     o.put("time", e.time().toString());
     o.put("requestId", e.requestId());
-    ObjectNode token = o.putObject("token").put("id", e.tokenId());
-    ArrayNode roles = token.putArray("roles");
-    for (RoleAssignment r : e.roles()) {
-      ObjectNode ro = roles.addObject().put("role", r.role().id());
-      if (r.organization() != null) {
-        ro.put("organization", r.organization());
-      }
-    }
+    TokenRoutes.putRoles(o.putObject("token").put("id", e.tokenId()), e.roles());
     o.put("method", e.method());
     o.put("path", e.path());
     if (e.query() != null && !e.query().isEmpty()) {

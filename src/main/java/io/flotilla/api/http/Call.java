@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotilla.domain.auth.Principal;
 import io.flotilla.domain.common.FlotillaException;
+import io.flotilla.domain.common.OrganizationScope;
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
 import io.vertx.core.http.HttpMethod;
@@ -18,13 +19,21 @@ public final class Call {
   private final ApiVersion version;
   private final Principal principal;
   private final String requestId;
+  private final OrganizationScope scope;
 
-  Call(RoutingContext ctx, RouteSpec spec, ApiVersion version, Principal principal, String requestId) {
+  Call(RoutingContext ctx, RouteSpec spec, ApiVersion version, Principal principal, String requestId,
+      OrganizationScope scope) {
     this.ctx = ctx;
     this.spec = spec;
     this.version = version;
     this.principal = principal;
     this.requestId = requestId;
+    this.scope = scope;
+  }
+
+  /** The organizations the caller reaches with the route's permission (resolved once, from the token). */
+  public OrganizationScope scope() {
+    return scope;
   }
 
   public ApiVersion version() {

@@ -45,7 +45,8 @@ public final class DeviceRoutes implements ResourceRoutes {
     t.add(HttpMethod.PUT, ONE, p, "Devices_Create", 200, "Create or replace a device",
         call -> {
           expand(call);
-          return devices.put(call.path("deviceId"), definition(call.objectBody())).map(d -> Reply.ok(dto(d)));
+          return devices.put(call.path("deviceId"), definition(call.objectBody()), call.scope())
+              .map(d -> Reply.ok(dto(d)));
         }).accepts(EXPAND);
     t.add(HttpMethod.PATCH, ONE, p, "Devices_Update", 200,
         "Update a device (merge patch; {\"enabled\": false} blocks it)",
@@ -54,7 +55,7 @@ public final class DeviceRoutes implements ResourceRoutes {
           // RFC 7396 on the wire form: present keys overwrite, null removes (e.g. "template": null unassigns).
           ObjectNode patch = call.objectBody();
           return devices.patch(call.path("deviceId"), definition(patch),
-                  current -> definition(MergePatch.apply(dto(current), patch)))
+                  current -> definition(MergePatch.apply(dto(current), patch)), call.scope())
               .map(d -> Reply.ok(dto(d)));
         }).accepts(EXPAND);
     t.add(HttpMethod.DELETE, ONE, p, "Devices_Remove", 204, "Delete a device",
@@ -111,8 +112,12 @@ public final class DeviceRoutes implements ResourceRoutes {
     }
     expand(call);
     if (filter == null && connectionParam == null && countParam == null) {
-      return devices.select(ListRequest.of(call, DeviceService.LIST_FIELDS, "id"), call.page())
+      return devices.select(ListRequest.of(call, DeviceService.LIST_FIELDS, "id"), call.scope(), call.page())
           .map(page -> call.pageReply(page, DeviceRoutes::dto));
+    }
+    if (!call.scope().whole()) {
+      throw new FlotillaException.Invalid("\"query\", \"connection\" and \"count\" (the console's extensions) are "
+          + "not available to a token scoped to an organization.");
     }
     if (!ListRequest.of(call, DeviceService.LIST_FIELDS, "id").equals(ListQuery.ALL)) {
       throw new FlotillaException.Invalid("The Flotilla extensions query, connection and count do not combine with "

@@ -12,6 +12,8 @@ import org.slf4j.LoggerFactory;
 /** Maps failures to HTTP once: {@code {"error":{"code","message","requestId","time"}}} plus {@code x-ms-error-code}. */
 public final class ErrorMapper {
   private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
+  /** When a client told 503 (the database out of reach, busy, an audit entry not stored) should try again. */
+  static final String RETRY_AFTER_SECONDS = "5";
 
   private ErrorMapper() {
   }
@@ -60,6 +62,9 @@ public final class ErrorMapper {
   public static void write(HttpServerResponse response, int status, String code, String message, String requestId) {
     if (response.ended() || response.closed()) {
       return;
+    }
+    if (status == 503) {
+      response.putHeader("retry-after", RETRY_AFTER_SECONDS);
     }
     response.setStatusCode(status)
         .putHeader("content-type", "application/json; charset=utf-8")

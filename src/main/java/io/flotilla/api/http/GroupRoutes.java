@@ -28,26 +28,27 @@ public final class GroupRoutes implements ResourceRoutes {
   public void register(RouteTable t) {
     Permission p = Permission.OPERATE_DEVICES;
     t.add(HttpMethod.GET, "/api/deviceGroups", p, "DeviceGroups_List", 200, "List device groups",
-        call -> groups.select(ListRequest.of(call, GroupService.LIST_FIELDS, "id"), call.page())
+        call -> groups.select(ListRequest.of(call, GroupService.LIST_FIELDS, "id"), call.scope(), call.page())
             .map(page -> call.pageReply(page, GroupRoutes::dto)))
         .paged().accepts(ListRequest.parameters(GroupService.LIST_FIELDS));
     t.add(HttpMethod.GET, ONE, p, "DeviceGroups_Get", 200, "Get a device group",
         call -> groups.get(call.path("deviceGroupId")).map(g -> Reply.ok(dto(g))));
     t.add(HttpMethod.PUT, ONE, p, "DeviceGroups_Create", 200, "Create or replace a device group",
-        call -> groups.put(call.path("deviceGroupId"), definition(call.objectBody())).map(g -> Reply.ok(dto(g))));
+        call -> groups.put(call.path("deviceGroupId"), definition(call.objectBody()), call.scope()).map(g -> Reply.ok(dto(g))));
     t.add(HttpMethod.PATCH, ONE, p, "DeviceGroups_Update", 200, "Update a device group (merge patch)",
         call -> {
           // RFC 7396 on the wire form: present keys overwrite, null removes (e.g. "description": null).
           ObjectNode patch = call.objectBody();
-          return groups.patch(call.path("deviceGroupId"), definition(patch).etag(),
-                  current -> definition(MergePatch.apply(dto(current), patch)))
+          GroupService.Definition given = definition(patch);
+          return groups.patch(call.path("deviceGroupId"), given.etag(), given.organizations(),
+                  current -> definition(MergePatch.apply(dto(current), patch)), call.scope())
               .map(g -> Reply.ok(dto(g)));
         });
     t.add(HttpMethod.DELETE, ONE, p, "DeviceGroups_Remove", 204, "Delete a device group",
         call -> groups.delete(call.path("deviceGroupId")).map(v -> Reply.noContent()));
     t.add(HttpMethod.GET, ONE + "/devices", p, "DeviceGroups_GetDevices", 200,
         "List the devices that match the group's filter now",
-        call -> members.list(call.path("deviceGroupId"), call.page())
+        call -> members.list(call.path("deviceGroupId"), call.scope(), call.page())
             .map(page -> call.pageReply(page, DeviceRoutes::dto))).paged();
   }
 

@@ -37,7 +37,7 @@ public final class JobRoutes implements ResourceRoutes {
   public void register(RouteTable t) {
     Permission p = Permission.OPERATE_DEVICES;
     t.add(HttpMethod.GET, "/api/jobs", p, "Jobs_List", 200, "List jobs",
-        call -> jobs.list(call.page()).map(page -> call.pageReply(page, JobRoutes::dto))).paged();
+        call -> jobs.list(call.scope(), call.page()).map(page -> call.pageReply(page, JobRoutes::dto))).paged();
     t.add(HttpMethod.GET, ONE, p, "Jobs_Get", 200, "Get a job with its progress",
         call -> jobs.get(call.path("jobId")).map(j -> Reply.ok(dto(j))));
     t.add(HttpMethod.PUT, ONE, p, "Jobs_Create", 200, "Create and start a job (answers at once, status pending); "
@@ -77,9 +77,9 @@ public final class JobRoutes implements ResourceRoutes {
     }
     JobDefinition d = definition(call.objectBody());
     if (!"true".equals(dryRun)) {
-      return jobs.create(call.path("jobId"), d).map(j -> Reply.ok(dto(j)));
+      return jobs.create(call.path("jobId"), d, call.scope()).map(j -> Reply.ok(dto(j)));
     }
-    return jobs.dryRun(call.path("jobId"), d).map(r -> {
+    return jobs.dryRun(call.path("jobId"), d, call.scope()).map(r -> {
       ObjectNode o = dto(r.job());
       o.putObject("dryRun").put("total", r.total()).put("templateMismatch", r.templateMismatch())
           .put("connected", r.connected()).put("batchSize", r.batchSize()).put("batchCount", r.batchCount());

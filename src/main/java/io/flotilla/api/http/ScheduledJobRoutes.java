@@ -27,16 +27,17 @@ public final class ScheduledJobRoutes implements ResourceRoutes {
   public void register(RouteTable t) {
     Permission p = Permission.OPERATE_DEVICES;
     t.add(HttpMethod.GET, "/api/scheduledJobs", p, "ScheduledJobs_List", 200, "List scheduled jobs",
-        call -> scheduled.list(call.page()).map(page -> call.pageReply(page, ScheduledJobRoutes::dto))).paged();
+        call -> scheduled.list(call.scope(), call.page()).map(page -> call.pageReply(page, ScheduledJobRoutes::dto)))
+        .paged();
     t.add(HttpMethod.GET, ONE, p, "ScheduledJobs_Get", 200, "Get a scheduled job",
         call -> scheduled.get(call.path(ID)).map(j -> Reply.ok(dto(j))));
     t.add(HttpMethod.PUT, ONE, p, "ScheduledJobs_Create", 200, "Create or replace a scheduled job",
-        call -> scheduled.put(call.path(ID), definition(call.objectBody())).map(j -> Reply.ok(dto(j))));
+        call -> scheduled.put(call.path(ID), definition(call.objectBody()), call.scope()).map(j -> Reply.ok(dto(j))));
     t.add(HttpMethod.PATCH, ONE, p, "ScheduledJobs_Update", 200,
         "Update a scheduled job (merge patch; 409 while one of its jobs is pending or running)", call -> {
           ObjectNode patch = call.objectBody();
           return scheduled.patch(call.path(ID), Fields.optionalString(patch, "etag"),
-              stored -> definition(MergePatch.apply(dto(stored), patch))).map(j -> Reply.ok(dto(j)));
+              stored -> definition(MergePatch.apply(dto(stored), patch)), call.scope()).map(j -> Reply.ok(dto(j)));
         });
     t.add(HttpMethod.DELETE, ONE, p, "ScheduledJobs_Remove", 204, "Delete a scheduled job (its jobs stay)",
         call -> scheduled.delete(call.path(ID)).map(v -> Reply.noContent()));

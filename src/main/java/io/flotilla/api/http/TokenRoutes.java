@@ -56,14 +56,19 @@ public final class TokenRoutes implements ResourceRoutes {
   static ObjectNode dto(ApiToken t) {
     ObjectNode o = Json.MAPPER.createObjectNode();
     o.put("id", t.id());
+    putRoles(o, t.roles());
+    o.put("expiry", t.expiry().toString());
+    return o;
+  }
+
+  /** {@code roles}: {@code [{"role": "<id>", "organization"?: "<id>"}]}, for tokens and users. */
+  static void putRoles(ObjectNode o, List<RoleAssignment> assignments) {
     ArrayNode roles = o.putArray("roles");
-    for (RoleAssignment r : t.roles()) {
+    for (RoleAssignment r : assignments) {
       ObjectNode ro = roles.addObject().put("role", r.role().id());
       if (r.organization() != null) {
         ro.put("organization", r.organization());
       }
     }
-    o.put("expiry", t.expiry().toString());
-    return o;
   }
 }

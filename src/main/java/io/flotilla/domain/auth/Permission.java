@@ -9,5 +9,15 @@ public enum Permission {
   /** Creating, changing and deleting device templates and enrollment groups (and reading enrollment groups, which hold keys). */
   BUILD_MODELS,
   /** API tokens, users and organizations. */
-  ADMINISTER
+  ADMINISTER;
+
+  /**
+   * Whether a role assignment within an organization can grant it: the device areas and reading models. The rest
+   * (templates, enrollment groups, tokens, users, organizations, data export, audit) is application-wide and needs an
+   * assignment without an organization (in IoT Central an organization's users have no API tokens or enrollment
+   * groups either).
+   */
+  public boolean organizationScoped() {
+    return this == OPERATE_DEVICES || this == READ_MODELS;
+  }
 }

@@ -3,6 +3,8 @@ package io.flotilla.domain.auth;
 import io.flotilla.domain.common.FlotillaException;
 import io.flotilla.domain.common.Ids;
 import io.flotilla.domain.common.Limits;
+import io.flotilla.domain.common.OrganizationScope;
+import io.flotilla.domain.organization.OrganizationReferences;
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
 import io.vertx.core.Future;
@@ -30,13 +32,14 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class TokenService {
   public static final Duration DEFAULT_VALIDITY = Duration.ofDays(365);
   /** Role assignments a token may carry (they are stored in one column of 8,000 characters). */
-  public static final int MAX_ROLE_ASSIGNMENTS = 50;
+  public static final int MAX_ROLE_ASSIGNMENTS = RoleAssignments.MAX;
   private static final String PREFIX = "SharedAccessSignature ";
   private static final Duration CACHE_TTL = Duration.ofSeconds(10);
 
   private final TokenRepository tokens;
   private final Application application;
   private final Clock clock;
+  private final OrganizationReferences organizations;
   private final SecureRandom random = new SecureRandom();
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
   /**
@@ -46,6 +49,13 @@ public final class TokenService {
   private long generation;
 
   public TokenService(TokenRepository tokens, Application application, Clock clock) {
+    this(tokens, application, clock, OrganizationReferences.FORM_ONLY);
+  }
+
+  /** @param organizations checks the organizations of a new token's role assignments */
+  public TokenService(TokenRepository tokens, Application application, Clock clock,
+                      OrganizationReferences organizations) {
+    this.organizations = organizations;
     this.tokens = tokens;
     this.application = application;
     this.clock = clock;
@@ -57,11 +67,7 @@ public final class TokenService {
    */
   public Future<IssuedToken> create(String id, List<RoleAssignment> roles, Instant expiry) {
     Ids.tokenId(id);
-    if (roles == null || roles.isEmpty() || roles.size() > MAX_ROLE_ASSIGNMENTS) {
-      throw new FlotillaException.Invalid("\"roles\" must hold 1 to " + MAX_ROLE_ASSIGNMENTS
-          + " role assignments.");
-    }
-    roles.forEach(r -> Limits.organization("roles.organization", r.organization()));
+    RoleAssignments.check(roles);
     Instant now = clock.instant();
     Instant effectiveExpiry = expiry == null ? now.plus(DEFAULT_VALIDITY) : Limits.instant("expiry", expiry);
     if (!effectiveExpiry.isAfter(now)) {
@@ -72,7 +78,8 @@ public final class TokenService {
     String sig = Base64.getEncoder().encodeToString(secret);
     ApiToken token = new ApiToken(id, hash(sig), List.copyOf(roles),
         Instant.ofEpochMilli(effectiveExpiry.toEpochMilli()));
-    return tokens.find(id).compose(existing -> {
+    return organizations.check(RoleAssignments.organizations(roles), OrganizationScope.WHOLE)
+        .compose(checked -> tokens.find(id)).compose(existing -> {
       if (existing.isPresent()) {
         return Future.failedFuture(new FlotillaException.Conflict("An API token with id \"" + id + "\" already exists."));
       }

@@ -8,10 +8,12 @@ import io.flotilla.domain.common.Ids;
 import io.flotilla.domain.common.Limits;
 import io.flotilla.domain.common.ListField;
 import io.flotilla.domain.common.ListQuery;
+import io.flotilla.domain.common.OrganizationScope;
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
 import io.flotilla.domain.common.SerialGate;
 import io.flotilla.domain.group.filter.DeviceFilter;
+import io.flotilla.domain.organization.OrganizationReferences;
 import io.flotilla.domain.template.ComponentCapability;
 import io.flotilla.domain.template.TemplateService;
 import io.vertx.core.Future;
@@ -34,6 +36,7 @@ public final class DeviceService {
   private final DeviceListener listener;
   private final int maxSimulated;
   private final SerialGate simulationStarts = new SerialGate();
+  private final OrganizationReferences organizations;
 
   public DeviceService(DeviceRepository devices, TemplateService templates, DeviceChannel channel, String idScope) {
     this(devices, templates, channel, idScope, DeviceListener.NONE, Integer.MAX_VALUE);
@@ -45,6 +48,13 @@ public final class DeviceService {
    */
   public DeviceService(DeviceRepository devices, TemplateService templates, DeviceChannel channel, String idScope,
                        DeviceListener listener, int maxSimulated) {
+    this(devices, templates, channel, idScope, listener, maxSimulated, OrganizationReferences.FORM_ONLY);
+  }
+
+  /** @param organizations checks the organizations a device is given */
+  public DeviceService(DeviceRepository devices, TemplateService templates, DeviceChannel channel, String idScope,
+                       DeviceListener listener, int maxSimulated, OrganizationReferences organizations) {
+    this.organizations = organizations;
     this.devices = devices;
     this.templates = templates;
     this.channel = channel;
@@ -68,8 +78,22 @@ public final class DeviceService {
    * is one atomic update of the stored device (its keys, twin and {@code provisioned} are kept).
    */
   public Future<Device> put(String id, Definition d) {
+    return put(id, d, OrganizationScope.WHOLE);
+  }
+
+  /**
+   * As {@link #put(String, Definition)} by a caller that reaches {@code scope}: the device's organizations must be
+   * ones it reaches ({@code Invalid} otherwise); none given puts the device in the caller's organization.
+   */
+  public Future<Device> put(String id, Definition d, OrganizationScope scope) {
     Ids.deviceId(id);
-    build(id, d, false); // every check of the definition before anything is read
+    Definition placed = new Definition(d.displayName(), d.template(), d.enabled(), d.simulated(),
+        scope.assign(d.organizations()), d.etag());
+    build(id, placed, false); // every check of the definition before anything is read
+    return organizations.check(placed.organizations(), scope).compose(v -> write(id, placed));
+  }
+
+  private Future<Device> write(String id, Definition d) {
     return checkTemplate(d.template()).compose(v -> gated(d.simulated(), () -> CreateOrReplace.run(
         () -> devices.update(id, (current, simulated) -> {
           Etags.check(d.etag(), current.etag());
@@ -107,11 +131,19 @@ public final class DeviceService {
    * {@code provisioned} is never written (only the device's connection sets it).
    */
   public Future<Device> patch(String id, Definition change, Function<Device, Definition> merge) {
-    return checkTemplate(change.template()).compose(v -> gated(change.simulated(), () -> devices.update(id,
+    return patch(id, change, merge, OrganizationScope.WHOLE);
+  }
+
+  /** As {@link #patch(String, Definition, Function)} by a caller that reaches {@code scope}. */
+  public Future<Device> patch(String id, Definition change, Function<Device, Definition> merge,
+                              OrganizationScope scope) {
+    return organizations.check(change.organizations(), scope).compose(x -> checkTemplate(change.template()).compose(v -> gated(change.simulated(), () -> devices.update(id,
         (current, simulated) -> {
           Etags.check(change.etag(), current.etag());
-          return withinSimulationLimit(current, build(id, merge.apply(current), current.provisioned()), simulated);
-        }))).map(changed -> {
+          Definition merged = merge.apply(current);
+          scope.keepWithin(merged.organizations());
+          return withinSimulationLimit(current, build(id, merged, current.provisioned()), simulated);
+        })))).map(changed -> {
           Change<Device> c = changed.orElseThrow(() -> notFound(id));
           return afterChange(c.before(), c.after());
         });
@@ -122,7 +154,12 @@ public final class DeviceService {
   }
 
   public Future<Page<Device>> list(DeviceFilter filter, PageRequest page) {
-    return devices.list(filter, page);
+    return list(filter, OrganizationScope.WHOLE, page);
+  }
+
+  /** The devices {@code scope} reaches that match {@code filter} (null: all). */
+  public Future<Page<Device>> list(DeviceFilter filter, OrganizationScope scope, PageRequest page) {
+    return devices.list(filter, scope, page);
   }
 
   /** The fields a device list's {@code filter} may test (2022-10-31-preview; {@code scopes}: organization id). */
@@ -130,9 +167,9 @@ public final class DeviceService {
       ListField.text("displayName"), ListField.flag("enabled"), ListField.flag("provisioned"),
       ListField.flag("simulated"), ListField.text("template"), ListField.text("scopes"));
 
-  /** The devices a list request ({@code filter}, {@code orderby}) selects, one keyset page. */
-  public Future<Page<Device>> select(ListQuery query, PageRequest page) {
-    return devices.select(query, page);
+  /** The devices {@code scope} reaches that a list request ({@code filter}, {@code orderby}) selects, one page. */
+  public Future<Page<Device>> select(ListQuery query, OrganizationScope scope, PageRequest page) {
+    return devices.select(query, scope, page);
   }
 
   /** Removes the device and closes its session; fails with {@code NotFound}. */

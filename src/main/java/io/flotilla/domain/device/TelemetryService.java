@@ -29,7 +29,14 @@ public final class TelemetryService {
   private final DeviceRepository devices;
   private final TemplateService templates;
   private final TelemetryRepository repository;
+  /**
+   * At most this many last values wait for a flush. While the database is out of reach flushes fail and values
+   * accumulate: a value of a name already waiting replaces it, a new name beyond the bound is dropped (and counted).
+   */
+  public static final int MAX_UNSAVED = 200_000;
+
   private final Map<Key, TelemetryValue> unsaved = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
   private final AtomicBoolean flushing = new AtomicBoolean();
   private final ExportEvents exports;
   private final TelemetryArchive archive;
@@ -85,6 +92,10 @@ public final class TelemetryService {
         continue;
       }
       Key key = new Key(deviceId, component, e.getKey());
+      if (unsaved.size() >= MAX_UNSAVED && !unsaved.containsKey(key)) {
+        dropped.incrementAndGet();
+        continue;
+      }
       unsaved.put(key, new TelemetryValue(deviceId, component, e.getKey(), timestamp, e.getValue()));
       count++;
     }
@@ -114,6 +125,11 @@ public final class TelemetryService {
     return repository.saveLatest(values)
         .onSuccess(v -> batch.forEach(e -> unsaved.remove(e.getKey(), e.getValue())))
         .onComplete(ar -> flushing.set(false));
+  }
+
+  /** Values dropped because {@link #MAX_UNSAVED} were waiting for a flush already. */
+  public long droppedCount() {
+    return dropped.get();
   }
 
   /** Values waiting for the next flush. */

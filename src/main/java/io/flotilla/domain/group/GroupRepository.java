@@ -3,6 +3,7 @@ package io.flotilla.domain.group;
 import io.flotilla.domain.common.ListQuery;
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
+import io.flotilla.domain.common.OrganizationScope;
 import io.vertx.core.Future;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -25,10 +26,20 @@ public interface GroupRepository {
 
   Future<Optional<DeviceGroup>> find(String id);
 
-  Future<Page<DeviceGroup>> list(PageRequest page);
+  default Future<Page<DeviceGroup>> list(PageRequest page) {
+    return list(OrganizationScope.WHOLE, page);
+  }
+
+  /** The groups {@code scope} reaches, in id order. */
+  Future<Page<DeviceGroup>> list(OrganizationScope scope, PageRequest page);
 
   /** One keyset page of the groups a list request selects ({@code filter} fields: id, displayName, scopes). */
-  Future<Page<DeviceGroup>> select(ListQuery query, PageRequest page);
+  default Future<Page<DeviceGroup>> select(ListQuery query, PageRequest page) {
+    return select(query, OrganizationScope.WHOLE, page);
+  }
+
+  /** As {@link #select(ListQuery, PageRequest)}, only the groups {@code scope} reaches (the filter ANDs with it). */
+  Future<Page<DeviceGroup>> select(ListQuery query, OrganizationScope scope, PageRequest page);
 
   Future<Boolean> delete(String id);
 }

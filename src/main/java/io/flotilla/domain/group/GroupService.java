@@ -13,6 +13,8 @@ import io.flotilla.domain.group.filter.DeviceFilter;
 import io.flotilla.domain.group.filter.FilterParser;
 import io.flotilla.domain.template.DeviceTemplate;
 import io.flotilla.domain.template.TemplateListener;
+import io.flotilla.domain.common.OrganizationScope;
+import io.flotilla.domain.organization.OrganizationReferences;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.UUID;
@@ -28,9 +30,16 @@ public final class GroupService implements TemplateListener {
 
 
   private final GroupRepository groups;
+  private final OrganizationReferences organizations;
 
   public GroupService(GroupRepository groups) {
+    this(groups, OrganizationReferences.FORM_ONLY);
+  }
+
+  /** @param organizations checks the organizations a group is given */
+  public GroupService(GroupRepository groups, OrganizationReferences organizations) {
     this.groups = groups;
+    this.organizations = organizations;
   }
 
   /** What a client may set on a group; null fields are absent. */
@@ -43,9 +52,19 @@ public final class GroupService implements TemplateListener {
    * missing name, filter error with its position) or {@code PreconditionFailed} (stale etag).
    */
   public Future<DeviceGroup> put(String id, Definition d) {
+    return put(id, d, OrganizationScope.WHOLE);
+  }
+
+  /**
+   * As {@link #put(String, Definition)} by a caller that reaches {@code scope}: the group's organizations must be
+   * ones it reaches ({@code Invalid}); none given puts the group in the caller's organization.
+   */
+  public Future<DeviceGroup> put(String id, Definition given, OrganizationScope scope) {
     Ids.groupOrJobId("device group id", id);
+    Definition d = new Definition(given.displayName(), given.description(), given.filter(),
+        scope.assign(given.organizations()), given.etag());
     build(id, d); // every check before anything is read
-    return CreateOrReplace.run(
+    return organizations.check(d.organizations(), scope).compose(checked -> CreateOrReplace.run(
         () -> groups.update(id, current -> {
           Etags.check(d.etag(), current.etag());
           return build(id, d);
@@ -53,7 +72,7 @@ public final class GroupService implements TemplateListener {
         () -> {
           DeviceGroup created = build(id, d);
           return groups.insert(created).map(v -> created);
-        });
+        }));
   }
 
   /** Merges the present fields of {@code change} into the stored group (see {@link #patch(String, String, Function)}). */
@@ -72,10 +91,21 @@ public final class GroupService implements TemplateListener {
    * {@code PreconditionFailed} when {@code etag} (null: no check) is not the stored one.
    */
   public Future<DeviceGroup> patch(String id, String etag, Function<DeviceGroup, Definition> merge) {
-    return groups.update(id, current -> {
+    return patch(id, etag, null, merge, OrganizationScope.WHOLE);
+  }
+
+  /**
+   * As {@link #patch(String, String, Function)} by a caller that reaches {@code scope}; {@code organizations} are
+   * those the patch itself sets (null: none), checked before the change.
+   */
+  public Future<DeviceGroup> patch(String id, String etag, List<String> organizations,
+                                   Function<DeviceGroup, Definition> merge, OrganizationScope scope) {
+    return this.organizations.check(organizations, scope).compose(checked -> groups.update(id, current -> {
       Etags.check(etag, current.etag());
-      return build(id, merge.apply(current));
-    }).map(g -> g.orElseThrow(() -> notFound(id)));
+      Definition merged = merge.apply(current);
+      scope.keepWithin(merged.organizations());
+      return build(id, merged);
+    })).map(g -> g.orElseThrow(() -> notFound(id)));
   }
 
   public Future<DeviceGroup> get(String id) {
@@ -83,16 +113,21 @@ public final class GroupService implements TemplateListener {
   }
 
   public Future<Page<DeviceGroup>> list(PageRequest page) {
-    return groups.list(page);
+    return list(OrganizationScope.WHOLE, page);
+  }
+
+  /** The groups {@code scope} reaches. */
+  public Future<Page<DeviceGroup>> list(OrganizationScope scope, PageRequest page) {
+    return groups.list(scope, page);
   }
 
   /** The fields a group list's {@code filter} may test ({@code scopes}: organization id). */
   public static final List<ListField> LIST_FIELDS = List.of(ListField.text("id"), ListField.text("displayName"),
       ListField.text("scopes"));
 
-  /** The groups a list request ({@code filter}, {@code orderby}) selects, one keyset page. */
-  public Future<Page<DeviceGroup>> select(ListQuery query, PageRequest page) {
-    return groups.select(query, page);
+  /** The groups {@code scope} reaches that a list request ({@code filter}, {@code orderby}) selects, one page. */
+  public Future<Page<DeviceGroup>> select(ListQuery query, OrganizationScope scope, PageRequest page) {
+    return groups.select(query, scope, page);
   }
 
   public Future<Void> delete(String id) {

@@ -8,4 +8,8 @@ public record JobDefinition(String displayName, String description, String group
   public JobDefinition {
     options = options == null ? JobOptions.NONE : options;
   }
+
+  public JobDefinition withOrganizations(List<String> orgs) {
+    return new JobDefinition(displayName, description, groupId, items, batch, cancellationThreshold, orgs, options);
+  }
 }

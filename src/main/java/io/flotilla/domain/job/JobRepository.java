@@ -2,6 +2,7 @@ package io.flotilla.domain.job;
 
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
+import io.flotilla.domain.common.OrganizationScope;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.List;
@@ -18,7 +19,12 @@ public interface JobRepository {
 
   Future<Optional<Job>> find(String id);
 
-  Future<Page<Job>> list(PageRequest page);
+  default Future<Page<Job>> list(PageRequest page) {
+    return list(OrganizationScope.WHOLE, page);
+  }
+
+  /** The jobs {@code scope} reaches, in id order. */
+  Future<Page<Job>> list(OrganizationScope scope, PageRequest page);
 
   Future<Page<Job>> listByScheduledJob(String scheduledJobId, PageRequest page);
 

@@ -7,6 +7,8 @@ import io.flotilla.domain.common.PageRequest;
 import io.flotilla.domain.device.GroupMembers;
 import io.flotilla.domain.group.GroupService;
 import io.flotilla.domain.template.TemplateService;
+import io.flotilla.domain.common.OrganizationScope;
+import io.flotilla.domain.organization.OrganizationReferences;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.time.Clock;
@@ -22,9 +24,15 @@ public final class JobService {
 
   public JobService(JobRepository jobs, GroupService groups, GroupMembers members, TemplateService templates,
                     JobEngine engine, Clock clock) {
+    this(jobs, groups, members, templates, engine, clock, OrganizationReferences.FORM_ONLY);
+  }
+
+  /** @param organizations checks the organizations a job is given */
+  public JobService(JobRepository jobs, GroupService groups, GroupMembers members, TemplateService templates,
+                    JobEngine engine, Clock clock, OrganizationReferences organizations) {
     this.jobs = jobs;
     this.members = members;
-    this.validator = new JobValidator(groups, templates);
+    this.validator = new JobValidator(groups, templates, organizations);
     this.engine = engine;
     this.clock = clock;
   }
@@ -34,13 +42,27 @@ public final class JobService {
    * Fails with {@code Invalid} (bad id, definition, group or capability) or {@code Conflict} (the id exists).
    */
   public Future<Job> create(String id, JobDefinition d) {
-    return create(id, d, null);
+    return create(id, d, null, OrganizationScope.WHOLE);
   }
 
   /** As {@link #create(String, JobDefinition)}, for a run of scheduled job {@code scheduledJobId}. */
   public Future<Job> create(String id, JobDefinition d, String scheduledJobId) {
+    return create(id, d, scheduledJobId, OrganizationScope.WHOLE);
+  }
+
+  /**
+   * As {@link #create(String, JobDefinition)} by a caller that reaches {@code scope}: the job goes to the caller's
+   * organization when it names none, its organizations and group must be ones the caller reaches, and it then
+   * touches only devices of its organizations (and below), whatever its group's filter matches.
+   */
+  public Future<Job> create(String id, JobDefinition given, OrganizationScope scope) {
+    return create(id, given, null, scope);
+  }
+
+  private Future<Job> create(String id, JobDefinition given, String scheduledJobId, OrganizationScope scope) {
     Ids.groupOrJobId("job id", id);
-    return validator.check(d).compose(kind -> {
+    JobDefinition d = given.withOrganizations(scope.assign(given.organizations()));
+    return validator.check(d, scope).compose(kind -> {
       Job job = new Job(id, d.displayName(), d.description(), d.groupId(), kind, List.copyOf(d.items()), d.batch(),
           d.cancellationThreshold(), JobStatus.PENDING, scheduledJobId,
           d.organizations() == null ? List.of() : d.organizations(), clock.instant(), null, null,
@@ -57,8 +79,14 @@ public final class JobService {
    * what it would do, storing nothing: the group's devices are read page by page now.
    */
   public Future<DryRun> dryRun(String id, JobDefinition d) {
+    return dryRun(id, d, OrganizationScope.WHOLE);
+  }
+
+  /** As {@link #dryRun(String, JobDefinition)} by a caller that reaches {@code scope} (see {@link #create}). */
+  public Future<DryRun> dryRun(String id, JobDefinition given, OrganizationScope scope) {
     Ids.groupOrJobId("job id", id);
-    return validator.check(d).compose(kind -> jobs.find(id).compose(existing -> {
+    JobDefinition d = given.withOrganizations(scope.assign(given.organizations()));
+    return validator.check(d, scope).compose(kind -> jobs.find(id).compose(existing -> {
       if (existing.isPresent()) {
         return Future.failedFuture(new FlotillaException.Conflict("A job with id \"" + id + "\" already exists."));
       }
@@ -67,7 +95,7 @@ public final class JobService {
           : d.organizations(), clock.instant(), null, null, JobProgress.NONE, 0, 0, null, null, d.options(), null);
       java.util.Set<String> targets = engine.kindOf(kind).targetsOf(job);
       long[] n = new long[3];
-      return countMembers(d.groupId(), null, targets, n).map(v -> {
+      return countMembers(d.groupId(), OrganizationScope.of(job.organizations()), null, targets, n).map(v -> {
         int size = d.batch() == null ? 0 : d.batch().size((int) n[0]);
         int count = n[0] == 0 ? 1 : size <= 0 ? 1 : (int) ((n[0] + size - 1) / size);
         Job preview = new Job(id, job.displayName(), job.description(), job.groupId(), kind, job.items(), job.batch(),
@@ -80,8 +108,9 @@ public final class JobService {
   }
 
   /** Counts the group's devices page by page: {total, of another template, connected now}. */
-  private Future<Void> countMembers(String groupId, String after, java.util.Set<String> targets, long[] n) {
-    return members.list(groupId, new PageRequest(after, DRY_RUN_PAGE)).compose(page -> {
+  private Future<Void> countMembers(String groupId, OrganizationScope scope, String after,
+                                    java.util.Set<String> targets, long[] n) {
+    return members.list(groupId, scope, new PageRequest(after, DRY_RUN_PAGE)).compose(page -> {
       List<Future<Boolean>> connected = new ArrayList<>(page.items().size());
       for (var device : page.items()) {
         n[0]++;
@@ -96,7 +125,7 @@ public final class JobService {
             n[2]++;
           }
         }
-        return page.nextKey().isPresent() ? countMembers(groupId, page.nextKey().get(), targets, n)
+        return page.nextKey().isPresent() ? countMembers(groupId, scope, page.nextKey().get(), targets, n)
             : Future.<Void>succeededFuture();
       });
     });
@@ -136,7 +165,12 @@ public final class JobService {
   }
 
   public Future<Page<Job>> list(PageRequest page) {
-    return jobs.list(page);
+    return list(OrganizationScope.WHOLE, page);
+  }
+
+  /** The jobs {@code scope} reaches. */
+  public Future<Page<Job>> list(OrganizationScope scope, PageRequest page) {
+    return jobs.list(scope, page);
   }
 
   public Future<Page<Job>> listByScheduledJob(String scheduledJobId, PageRequest page) {

@@ -11,6 +11,8 @@ import io.flotilla.domain.template.CommandCapability;
 import io.flotilla.domain.template.DeviceTemplate;
 import io.flotilla.domain.template.PropertyCapability;
 import io.flotilla.domain.template.TemplateService;
+import io.flotilla.domain.common.OrganizationScope;
+import io.flotilla.domain.organization.OrganizationReferences;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,20 +23,37 @@ import java.util.Set;
 final class JobValidator {
   private final GroupService groups;
   private final TemplateService templates;
+  private final OrganizationReferences organizations;
 
-  JobValidator(GroupService groups, TemplateService templates) {
+  JobValidator(GroupService groups, TemplateService templates, OrganizationReferences organizations) {
     this.groups = groups;
     this.templates = templates;
+    this.organizations = organizations;
   }
 
   /** Answers the kind shared by all entries, or fails with {@code Invalid}. */
   Future<JobType> check(JobDefinition d) {
+    return check(d, OrganizationScope.WHOLE);
+  }
+
+  /**
+   * As {@link #check(JobDefinition)} for a caller that reaches {@code scope}: the job's organizations must be ones it
+   * reaches, and so must the group (one it does not reach does not exist for it).
+   */
+  Future<JobType> check(JobDefinition d, OrganizationScope scope) {
     JobType kind = checkShape(d);
-    Future<Void> group = groups.get(d.groupId()).<Void>map(g -> null).recover(e -> Future.failedFuture(
-        e instanceof FlotillaException.NotFound
-            ? new FlotillaException.Invalid("Device group \"" + d.groupId() + "\" does not exist.") : e));
+    FlotillaException.Invalid noGroup = new FlotillaException.Invalid("Device group \"" + d.groupId()
+        + "\" does not exist.");
+    Future<Void> group = groups.get(d.groupId()).compose(g -> organizations.reaches(g.organizations(), scope))
+        .<Void>map(reached -> {
+          if (!reached) {
+            throw noGroup;
+          }
+          return null;
+        }).recover(e -> Future.failedFuture(e instanceof FlotillaException.NotFound ? noGroup : e));
     List<Future<Void>> checks = new ArrayList<>();
     checks.add(group);
+    checks.add(organizations.check(d.organizations(), scope));
     for (int i = 0; i < d.items().size(); i++) {
       checks.add(checkItem(kind, d.items().get(i), "data[" + i + "]"));
     }

@@ -2,6 +2,7 @@ package io.flotilla.domain.job;
 
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
+import io.flotilla.domain.common.OrganizationScope;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.List;
@@ -34,7 +35,12 @@ public interface ScheduledJobRepository {
 
   Future<Optional<ScheduledJob>> find(String id);
 
-  Future<Page<ScheduledJob>> list(PageRequest page);
+  default Future<Page<ScheduledJob>> list(PageRequest page) {
+    return list(OrganizationScope.WHOLE, page);
+  }
+
+  /** The scheduled jobs {@code scope} reaches, in id order. */
+  Future<Page<ScheduledJob>> list(OrganizationScope scope, PageRequest page);
 
   Future<Boolean> delete(String id);
 

@@ -9,6 +9,8 @@ import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
 import io.flotilla.domain.group.GroupService;
 import io.flotilla.domain.template.TemplateService;
+import io.flotilla.domain.common.OrganizationScope;
+import io.flotilla.domain.organization.OrganizationReferences;
 import io.vertx.core.Future;
 import java.util.Objects;
 import java.util.UUID;
@@ -24,9 +26,15 @@ public final class ScheduledJobService {
 
   public ScheduledJobService(ScheduledJobRepository repository, JobService jobs, GroupService groups,
                              TemplateService templates) {
+    this(repository, jobs, groups, templates, OrganizationReferences.FORM_ONLY);
+  }
+
+  /** @param organizations checks the organizations a scheduled job is given */
+  public ScheduledJobService(ScheduledJobRepository repository, JobService jobs, GroupService groups,
+                             TemplateService templates, OrganizationReferences organizations) {
     this.repository = repository;
     this.jobs = jobs;
-    this.validator = new JobValidator(groups, templates);
+    this.validator = new JobValidator(groups, templates, organizations);
   }
 
   /**
@@ -43,10 +51,20 @@ public final class ScheduledJobService {
    * schedule) or {@code PreconditionFailed} (stale etag).
    */
   public Future<ScheduledJob> put(String id, Definition d) {
+    return put(id, d, OrganizationScope.WHOLE);
+  }
+
+  /**
+   * As {@link #put(String, Definition)} by a caller that reaches {@code scope}: its organizations and group must be
+   * ones the caller reaches; none given puts it in the caller's organization.
+   */
+  public Future<ScheduledJob> put(String id, Definition given, OrganizationScope scope) {
     Ids.groupOrJobId("scheduled job id", id);
-    Objects.requireNonNull(d.schedule(), "schedule");
+    Objects.requireNonNull(given.schedule(), "schedule");
+    Definition d = new Definition(given.job().withOrganizations(scope.assign(given.job().organizations())),
+        given.schedule(), given.enabled(), given.etag());
     checkSchedule(d.schedule());
-    return validator.check(d.job()).compose(kind -> CreateOrReplace.run(
+    return validator.check(d.job(), scope).compose(kind -> CreateOrReplace.run(
         () -> repository.update(id, (current, activeRuns) -> {
           Etags.check(d.etag(), current.etag());
           return replaced(current, d);
@@ -68,16 +86,27 @@ public final class ScheduledJobService {
    * started is pending or running, {@code PreconditionFailed} (stale {@code etag}) or {@code Invalid}.
    */
   public Future<ScheduledJob> patch(String id, String etag, Function<ScheduledJob, Definition> merge) {
-    return patchAttempt(id, etag, merge, PATCH_ATTEMPTS);
+    return patch(id, etag, merge, OrganizationScope.WHOLE);
+  }
+
+  /** As {@link #patch(String, String, Function)} by a caller that reaches {@code scope}. */
+  public Future<ScheduledJob> patch(String id, String etag, Function<ScheduledJob, Definition> merge,
+                                    OrganizationScope scope) {
+    Function<ScheduledJob, Definition> within = stored -> {
+      Definition d = merge.apply(stored);
+      scope.keepWithin(d.job().organizations());
+      return d;
+    };
+    return patchAttempt(id, etag, within, scope, PATCH_ATTEMPTS);
   }
 
   private Future<ScheduledJob> patchAttempt(String id, String etag, Function<ScheduledJob, Definition> merge,
-                                            int attemptsLeft) {
+                                            OrganizationScope scope, int attemptsLeft) {
     return get(id).compose(stored -> repository.hasActiveRuns(id).compose(active -> {
       checkChangeable(id, active, etag, stored);
       Definition d = merge.apply(stored);
       checkSchedule(d.schedule());
-      return validator.check(d.job()).map(kind -> d.job());
+      return validator.check(d.job(), scope).map(kind -> d.job());
     })).compose(checked -> repository.update(id, (current, activeRuns) -> {
       checkChangeable(id, activeRuns.getAsBoolean(), etag, current);
       Definition d = merge.apply(current);
@@ -88,7 +117,7 @@ public final class ScheduledJobService {
       }
       return replaced(current, d);
     })).map(j -> j.orElseThrow(() -> notFound(id))).recover(e -> e instanceof ReferencesChanged && attemptsLeft > 1
-        ? patchAttempt(id, etag, merge, attemptsLeft - 1) : Future.failedFuture(e instanceof ReferencesChanged
+        ? patchAttempt(id, etag, merge, scope, attemptsLeft - 1) : Future.failedFuture(e instanceof ReferencesChanged
             ? new FlotillaException.Conflict("Scheduled job \"" + id + "\" kept changing while this request was "
                 + "applied; try again.") : e));
   }
@@ -132,7 +161,12 @@ public final class ScheduledJobService {
   }
 
   public Future<Page<ScheduledJob>> list(PageRequest page) {
-    return repository.list(page);
+    return list(OrganizationScope.WHOLE, page);
+  }
+
+  /** The scheduled jobs {@code scope} reaches. */
+  public Future<Page<ScheduledJob>> list(OrganizationScope scope, PageRequest page) {
+    return repository.list(scope, page);
   }
 
   /** Deletes the schedule; the jobs it started stay. */

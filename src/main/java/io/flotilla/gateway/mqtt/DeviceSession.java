@@ -3,6 +3,7 @@ package io.flotilla.gateway.mqtt;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flotilla.domain.common.FlotillaException;
 import io.flotilla.gateway.mqtt.DeviceTopic.MethodResponse;
 import io.flotilla.gateway.mqtt.DeviceTopic.TelemetryTopic;
 import io.flotilla.gateway.mqtt.DeviceTopic.TwinGet;
@@ -14,6 +15,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttEndpoint;
 import io.vertx.mqtt.MqttTopicSubscription;
+import io.vertx.mqtt.MqttWill;
 import io.vertx.mqtt.messages.MqttPublishMessage;
 import io.vertx.mqtt.messages.MqttSubscribeMessage;
 import io.vertx.mqtt.messages.MqttUnsubscribeMessage;
@@ -83,7 +85,7 @@ final class DeviceSession {
     endpoint.subscribeHandler(this::onSubscribe);
     endpoint.unsubscribeHandler(this::onUnsubscribe);
     endpoint.disconnectHandler(v -> {
-      closed = true;
+      closed = true; // a DISCONNECT discards the will (MQTT 3.1.1, 3.14.4)
       registry.unregister(this);
     });
     endpoint.exceptionHandler(e -> {
@@ -91,10 +93,37 @@ final class DeviceSession {
       close();
     });
     endpoint.closeHandler(v -> {
+      boolean lost = !closed; // not closed by this side (blocked, replaced, expired, a violation) nor DISCONNECTed
       closed = true;
       registry.unregister(this);
+      if (lost) {
+        sendWill();
+      }
     });
     endpoint.accept(false);
+  }
+
+  /** Whether a CONNECT's will (if any) is allowed: only on the device's own telemetry topic. */
+  static boolean willAllowed(MqttWill will, String deviceId) {
+    return will == null || !will.isWillFlag()
+        || DeviceTopic.parse(will.getWillTopic()) instanceof TelemetryTopic t && t.ownedBy(deviceId);
+  }
+
+  /**
+   * A connection the device lost (closed or broken without DISCONNECT, or its keep-alive ran out) publishes its will: IoT Hub forwards it as the device's telemetry
+   * (device-protocol.md 1.2), so it is recorded as such.
+   */
+  private void sendWill() {
+    MqttWill will = endpoint.will();
+    if (will == null || !will.isWillFlag()
+        || !(DeviceTopic.parse(will.getWillTopic()) instanceof TelemetryTopic t) || !t.ownedBy(deviceId)) {
+      return;
+    }
+    byte[] body = will.getWillMessageBytes();
+    if (body != null && body.length <= MAX_MESSAGE_BYTES) {
+      services.telemetry().record(deviceId, t.properties().componentName().orElse(null), body,
+          timestamp(t.properties()));
+    }
   }
 
   /** Closes the connection (any thread). */
@@ -171,7 +200,7 @@ final class DeviceSession {
       }
     } else if (topic instanceof TwinGet g) {
       services.twins().deviceView(deviceId).onComplete(ar -> send(ar.succeeded()
-              ? ServerTopics.twinResponse(200, g.rid()) : ServerTopics.twinResponse(500, g.rid()),
+              ? ServerTopics.twinResponse(200, g.rid()) : ServerTopics.twinResponse(failureStatus(ar.cause()), g.rid()),
           ar.succeeded() ? Buffer.buffer(ar.result().toString()) : Buffer.buffer(), MqttQoS.AT_MOST_ONCE));
     } else if (topic instanceof TwinReportedPatch p) {
       reportedPatch(p, m.payload());
@@ -199,7 +228,12 @@ final class DeviceSession {
     }
     services.twins().patchReported(deviceId, o).onComplete(ar -> send(ar.succeeded()
         ? ServerTopics.twinResponse(204, p.rid(), ar.result())
-        : ServerTopics.twinResponse(500, p.rid()), Buffer.buffer(), MqttQoS.AT_MOST_ONCE));
+        : ServerTopics.twinResponse(failureStatus(ar.cause()), p.rid()), Buffer.buffer(), MqttQoS.AT_MOST_ONCE));
+  }
+
+  /** A twin request that failed: 503 while the database is out of reach (the device tries again), else 500. */
+  private static int failureStatus(Throwable cause) {
+    return cause instanceof FlotillaException.Unavailable ? 503 : 500;
   }
 
   private Instant timestamp(PropertyBag bag) {
@@ -215,6 +249,10 @@ final class DeviceSession {
   }
 
   private void onSubscribe(MqttSubscribeMessage m) {
+    if (m.topicSubscriptions().isEmpty()) {
+      close(); // a SUBSCRIBE without topic filters is a protocol violation (MQTT 3.1.1, 3.8.3)
+      return;
+    }
     List<MqttQoS> granted = new ArrayList<>();
     boolean methodsNow = false;
     for (MqttTopicSubscription s : m.topicSubscriptions()) {
@@ -240,6 +278,10 @@ final class DeviceSession {
   }
 
   private void onUnsubscribe(MqttUnsubscribeMessage m) {
+    if (m.topics().isEmpty()) {
+      close(); // an UNSUBSCRIBE without topic filters is a protocol violation (MQTT 3.1.1, 3.10.3)
+      return;
+    }
     for (String t : m.topics()) {
       switch (SubscriptionFilter.parse(t).kind()) {
         case METHOD_REQUESTS -> methods = false;

@@ -59,7 +59,13 @@ final class DpsSession {
     endpoint.subscriptionAutoAck(false);
     endpoint.publishHandler(this::onPublish);
     endpoint.subscribeHandler(this::onSubscribe);
-    endpoint.unsubscribeHandler(m -> endpoint.unsubscribeAcknowledge(m.messageId()));
+    endpoint.unsubscribeHandler(m -> {
+      if (m.topics().isEmpty()) {
+        close(); // a protocol violation (MQTT 3.1.1, 3.10.3)
+      } else {
+        endpoint.unsubscribeAcknowledge(m.messageId());
+      }
+    });
     endpoint.disconnectHandler(v -> { });
     endpoint.exceptionHandler(e -> close());
     endpoint.accept(false);
@@ -73,6 +79,10 @@ final class DpsSession {
 
   private void onSubscribe(MqttSubscribeMessage m) {
     LOG.debug("DPS {} subscribed {}", registrationId, m.topicSubscriptions().size());
+    if (m.topicSubscriptions().isEmpty()) {
+      close(); // a protocol violation (MQTT 3.1.1, 3.8.3)
+      return;
+    }
     List<MqttQoS> granted = new ArrayList<>();
     for (MqttTopicSubscription s : m.topicSubscriptions()) {
       if (SubscriptionFilter.parse(s.topicName()).kind() != SubscriptionFilter.Kind.DPS_RESPONSES) {

@@ -39,6 +39,8 @@ public final class MqttGateway {
   private static final Logger LOG = LoggerFactory.getLogger(MqttGateway.class);
   private static final long SWEEP_MILLIS = 1000;
   private static final int TIMEOUT_ON_CONNECT_SECONDS = 10;
+  /** The protocol level of MQTT 3.1.1, the newest this gateway serves. */
+  private static final int MQTT_3_1_1 = 4;
   /** The host in-process clients connect to. */
   public static final String LOOPBACK = "127.0.0.1";
 
@@ -244,6 +246,11 @@ public final class MqttGateway {
   }
 
   private void onConnect(MqttEndpoint endpoint) {
+    if (endpoint.protocolVersion() > MQTT_3_1_1) {
+      // IoT Hub speaks MQTT 3.1 and 3.1.1 (device-protocol.md 1.1); an MQTT 5 client is told so, then closed.
+      refuse(endpoint, MqttConnectReturnCode.CONNECTION_REFUSED_UNSUPPORTED_PROTOCOL_VERSION);
+      return;
+    }
     ConnectUsername username;
     try {
       username = ConnectUsername.parse(endpoint.auth() == null ? null : endpoint.auth().getUsername());
@@ -253,15 +260,25 @@ public final class MqttGateway {
     }
     String password = endpoint.auth() == null ? null : endpoint.auth().getPassword();
     if (username instanceof HubUsername hub) {
-      services.provisioning().admission(hub.deviceId())
-          .onComplete(ar -> admitDevice(endpoint, hub, password, ar.succeeded() ? ar.result() : Optional.empty()));
+      services.provisioning().admission(hub.deviceId()).onComplete(ar -> {
+        if (ar.failed()) {
+          unavailable(endpoint, ar.cause());
+        } else {
+          admitDevice(endpoint, hub, password, ar.result());
+        }
+      });
     } else if (username instanceof DpsUsername dps) {
       if (!dps.idScope().equalsIgnoreCase(services.idScope())) {
         refuse(endpoint, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
         return;
       }
-      services.provisioning().registrationKeys(dps.registrationId())
-          .onComplete(ar -> admitRegistration(endpoint, dps, password, ar.succeeded() ? ar.result() : List.of()));
+      services.provisioning().registrationKeys(dps.registrationId()).onComplete(ar -> {
+        if (ar.failed()) {
+          unavailable(endpoint, ar.cause());
+        } else {
+          admitRegistration(endpoint, dps, password, ar.result());
+        }
+      });
     }
   }
 
@@ -274,6 +291,11 @@ public final class MqttGateway {
     }
     if (!admission.get().device().enabled()) {
       refuse(endpoint, MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
+      return;
+    }
+    if (!DeviceSession.willAllowed(endpoint.will(), username.deviceId())) {
+      // A will may only be the device's own telemetry (device-protocol.md 1.2), as any publish.
+      refuse(endpoint, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
       return;
     }
     DeviceSession session = new DeviceSession(endpoint, username.deviceId(), SasToken.parse(password).expiry(),
@@ -310,6 +332,15 @@ public final class MqttGateway {
       LOG.debug("Connection closed before CONNACK: {}", closedMeanwhile.toString());
       return false;
     }
+  }
+
+  /**
+   * The device's credentials could not be looked up (the database is out of reach): CONNACK 0x03, server
+   * unavailable, which device clients retry with backoff — never 0x05, which they take as a wrong key and give up on.
+   */
+  private void unavailable(MqttEndpoint endpoint, Throwable cause) {
+    LOG.warn("Refused a CONNECT: credentials could not be read ({})", cause.toString());
+    refuse(endpoint, MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
   }
 
   private void refuse(MqttEndpoint endpoint, MqttConnectReturnCode code) {

@@ -24,6 +24,21 @@ public final class Database implements AutoCloseable {
   private static final int POOL_SIZE = 8;
   /** Connections kept for lanes ({@link #lane}) beyond the main pool's workers (devices 4, telemetry history 3). */
   private static final int LANE_CONNECTIONS = 7;
+  /**
+   * How long a caller waits for a connection before its request fails with 503: short, so that while the database is
+   * down or unreachable requests are answered (ServiceUnavailable, Retry-After) instead of hanging for Hikari's 30 s.
+   */
+  static final long CONNECTION_TIMEOUT_MS = 3_000;
+  private static final String MIGRATIONS = "classpath:db/migration";
+  /**
+   * SQL states that say the database cannot be reached or cannot write now (not that the request is wrong): class 08
+   * (connection exceptions), PostgreSQL's shutdown states (57P01-57P03) and 53300 (too many connections), H2's I/O,
+   * disk-full, read-only and closed-database errors.
+   */
+  /** What H2 wraps (as a general error, 50000) when its file cannot be written: a full disk, say. */
+  private static final String H2_STORE_FAILURE = "org.h2.mvstore.MVStoreException";
+  private static final java.util.Set<String> UNREACHABLE = java.util.Set.of("57P01", "57P02", "57P03", "53300",
+      "90028", "90031", "90097", "90098", "90100", "90121");
 
   private final HikariDataSource dataSource;
   private final WorkerExecutor workers;
@@ -61,12 +76,29 @@ public final class Database implements AutoCloseable {
     hc.setMinimumIdle(2);
     hc.setPoolName("flotilla-db");
     hc.setAutoCommit(true);
+    hc.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
+    hc.setExceptionOverrideClassName(BrokenConnections.class.getName());
+    hc.setValidationTimeout(Math.min(1_000, CONNECTION_TIMEOUT_MS - 500));
     if (registry != null) {
       hc.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
     }
+    // An embedded H2 file is copied before migrations (its DDL commits statement by statement); a start after an
+    // interrupted migration restores the copy first. Done before the pool opens the file.
+    MigrationGuard guard = MigrationGuard.of(url);
+    if (guard != null) {
+      guard.before(Flyway.configure().dataSource(url, user, password).locations(MIGRATIONS).load());
+    }
     HikariDataSource ds = new HikariDataSource(hc);
     Dialect dialect = Dialect.of(url);
-    Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+    try {
+      Flyway.configure().dataSource(ds).locations(MIGRATIONS).load().migrate();
+    } catch (RuntimeException e) {
+      ds.close();
+      throw e;
+    }
+    if (guard != null) {
+      guard.done();
+    }
     LOG.info("Database ready ({})", dialect);
     WorkerExecutor workers = vertx.createSharedWorkerExecutor("flotilla-db", POOL_SIZE);
     return new Database(ds, workers, dialect, true);
@@ -105,10 +137,19 @@ public final class Database implements AutoCloseable {
         c.commit();
         return result;
       } catch (SQLException | RuntimeException e) {
-        c.rollback();
+        try {
+          c.rollback();
+        } catch (SQLException rollback) {
+          // the connection broke (and was evicted): the first error is the one that tells what happened
+          e.addSuppressed(rollback);
+        }
         throw e;
       } finally {
-        c.setAutoCommit(true);
+        try {
+          c.setAutoCommit(true);
+        } catch (SQLException broken) {
+          // evicted already; the pool resets the state of connections it keeps
+        }
       }
     } catch (SQLException e) {
       throw translate(e);
@@ -124,6 +165,10 @@ public final class Database implements AutoCloseable {
   static RuntimeException translate(SQLException e) {
     String state = e.getSQLState() == null ? "" : e.getSQLState();
     String detail = e.getMessage() == null ? "" : e.getMessage();
+    if (unreachable(e)) {
+      LOG.warn("Database unavailable ({}): {}", state, abbreviate(detail));
+      return new FlotillaException.Unavailable("The database is unavailable; try again later.");
+    }
     if (state.startsWith("22") || state.equals("23502") || state.equals("23514")) {
       LOG.warn("Rejected a value the database cannot store ({}): {}", state, abbreviate(detail));
       return new FlotillaException.Invalid("The request holds a value the database cannot store (too long, out of "
@@ -139,6 +184,32 @@ public final class Database implements AutoCloseable {
       return new FlotillaException.Unavailable("The database is busy with conflicting changes; try again.");
     }
     return new IllegalStateException("Database error: " + abbreviate(detail), e);
+  }
+
+  /**
+   * Whether {@code e} says the database is out of reach or cannot store anything now (a pool timeout, a broken
+   * connection, a server shutting down, a full or read-only disk), looking through its causes.
+   */
+  static boolean unreachable(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.sql.SQLNonTransientConnectionException
+          || t instanceof java.io.IOException || H2_STORE_FAILURE.equals(t.getClass().getName())) {
+        return true;
+      }
+      for (Throwable s : t.getSuppressed()) {
+        if (s instanceof SQLException suppressed && unreachable(suppressed)) {
+          return true;
+        }
+      }
+      if (t instanceof SQLException s && s.getSQLState() != null
+          && (s.getSQLState().startsWith("08") || UNREACHABLE.contains(s.getSQLState()))) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
   }
 
   private static String abbreviate(String s) {

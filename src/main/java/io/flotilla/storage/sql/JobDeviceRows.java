@@ -1,5 +1,6 @@
 package io.flotilla.storage.sql;
 
+import io.flotilla.domain.common.OrganizationScope;
 import io.flotilla.domain.job.BatchCounts;
 import io.flotilla.domain.job.DeviceJobStatus;
 import io.flotilla.domain.group.filter.DeviceFilter;
@@ -34,8 +35,8 @@ final class JobDeviceRows {
    * is the status of the other rows. Rows final at once name entry {@code event} of the job's log. Answers how many
    * rows.
    */
-  static int expand(Connection c, JobSpan span, Set<String> targets, DeviceSource source, int okStatus, Instant now,
-                    JobSpan.Numbers numbers, long event) throws SQLException {
+  static int expand(Connection c, JobSpan span, Set<String> targets, DeviceSource source, OrganizationScope scope,
+                    int okStatus, Instant now, JobSpan.Numbers numbers, long event) throws SQLException {
     String mismatch = targets.isEmpty() ? "1 = 0"
         : "(d.template_id IS NULL OR d.template_id NOT IN (" + placeholders(targets.size()) + "))";
     List<Object> params = new ArrayList<>();
@@ -51,6 +52,10 @@ final class JobDeviceRows {
       params.add(failedIn.first());
       params.add(failedIn.last());
     }
+    // A job of an organization touches only that organization's devices (and those below), whatever its source.
+    SqlPredicate within = OrganizationSql.within("d.organizations", scope);
+    from += " AND " + within.sql();
+    params.addAll(within.parameters());
     // (Measured: H2's ROWNUM() over an id-ordered derived table is faster for 10,000 devices, 36 -> 21 ms, but no
     // faster at 110,000 — the derived table is materialised and sorted too — so the window function stays.)
     String finalRow = okStatus == PENDING ? mismatch : "1 = 1";
@@ -95,14 +100,16 @@ final class JobDeviceRows {
    * job, at the next positions (id order); those of another template fail at once, naming log entry {@code entry}.
    * Answers {joined, failed, first position, last position}.
    */
-  static long[] join(Connection c, JobSpan span, DeviceFilter filter, Set<String> targets, List<String> ids,
-                     Instant now, long entry) throws SQLException {
+  static long[] join(Connection c, JobSpan span, DeviceFilter filter, OrganizationScope scope, Set<String> targets,
+                     List<String> ids, Instant now, long entry) throws SQLException {
     SqlPredicate p = FilterSql.toSql(filter);
+    SqlPredicate within = OrganizationSql.within("d.organizations", scope);
     List<Object> params = new ArrayList<>(p.parameters());
+    params.addAll(within.parameters());
     params.add(span.no());
     params.addAll(ids);
     List<String[]> joiners = Rows.query(c, "SELECT d.id, d.template_id FROM devices d WHERE " + p.sql()
-        + " AND NOT EXISTS (SELECT 1 FROM job_members m WHERE m.job_no = ? AND m.device_id = d.id) AND d.id IN ("
+        + " AND " + within.sql() + " AND NOT EXISTS (SELECT 1 FROM job_members m WHERE m.job_no = ? AND m.device_id = d.id) AND d.id IN ("
         + placeholders(ids.size()) + ") ORDER BY d.id", rs -> new String[] {rs.getString(1), rs.getString(2)},
         params.toArray());
     if (joiners.isEmpty()) {

@@ -24,6 +24,12 @@ final class ListSql {
 
   /** The WHERE (filter and position) with its parameters, and the ORDER BY. */
   record Page(String where, List<Object> parameters, String orderBy) {
+    /** This page's WHERE ANDed after {@code first} (e.g. the organization scope), parameters in that order. */
+    Page within(SqlPredicate first) {
+      List<Object> all = new ArrayList<>(first.parameters());
+      all.addAll(parameters);
+      return new Page(first.sql() + " AND (" + where + ")", all, orderBy);
+    }
   }
 
   /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotilla.domain.common.Change;
 import io.flotilla.domain.common.ListOrder;
 import io.flotilla.domain.common.ListQuery;
+import io.flotilla.domain.common.OrganizationScope;
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
 import io.flotilla.domain.device.Attestation;
@@ -100,8 +101,9 @@ public final class SqlDeviceRepository implements DeviceRepository {
   }
 
   @Override
-  public Future<Page<Device>> list(DeviceFilter filter, PageRequest page) {
+  public Future<Page<Device>> list(DeviceFilter filter, OrganizationScope scope, PageRequest page) {
     SqlPredicate predicate = filter == null ? new SqlPredicate("1 = 1", List.of()) : FilterSql.toSql(filter);
+    SqlPredicate within = OrganizationSql.within("d.organizations", scope);
     Optional<DevicePageOrder.PropertyPin> pin = DevicePageOrder.pinnedProperty(filter);
     List<Object> params = new ArrayList<>();
     String sql;
@@ -109,15 +111,18 @@ public final class SqlDeviceRepository implements DeviceRepository {
       // Driven by the property's values in device-id order: a page costs the same however sparse the matches.
       String col = "p." + pin.get().column();
       sql = "SELECT " + COLUMNS + " FROM device_property_values p JOIN devices d ON d.id = p.device_id "
-          + "WHERE p.name = ? AND " + col + " = ? AND (" + predicate.sql() + ") AND p.device_id > ? "
+          + "WHERE p.name = ? AND " + col + " = ? AND (" + predicate.sql() + ") AND " + within.sql()
+          + " AND p.device_id > ? "
           + "ORDER BY p.name, " + col + ", p.device_id LIMIT ?";
       params.add(pin.get().name());
       params.add(pin.get().value());
     } else {
-      sql = "SELECT " + COLUMNS + " FROM devices d WHERE (" + predicate.sql() + ") AND d.id > ? ORDER BY "
+      sql = "SELECT " + COLUMNS + " FROM devices d WHERE (" + predicate.sql() + ") AND " + within.sql()
+          + " AND d.id > ? ORDER BY "
           + DevicePageOrder.of(filter) + " LIMIT ?";
     }
     params.addAll(predicate.parameters());
+    params.addAll(within.parameters());
     params.add(page.after() == null ? "" : page.after());
     params.add(page.limit() + 1);
     return db.read(c -> Page.of(Rows.query(c, sql, SqlDeviceRepository::row, params.toArray()), page.limit(),
@@ -130,11 +135,12 @@ public final class SqlDeviceRepository implements DeviceRepository {
       "simulated", "d.simulated", "template", "d.template_id", "scopes", "d.organizations"), "d.id", "d.display_name");
 
   @Override
-  public Future<Page<Device>> select(ListQuery query, PageRequest page) {
+  public Future<Page<Device>> select(ListQuery query, OrganizationScope scope, PageRequest page) {
     // (template_id, id) and (template_id, display_name, id) exist for both orders; the flags only for id order.
     List<String> pinnable = query.order().by() == ListOrder.By.ID
         ? List.of("d.template_id", "d.simulated", "d.provisioned", "d.enabled") : List.of("d.template_id");
-    ListSql.Page p = ListSql.page(LIST, query.filter(), query.order(), page.after(), pinnable);
+    ListSql.Page p = ListSql.page(LIST, query.filter(), query.order(), page.after(), pinnable)
+        .within(OrganizationSql.within("d.organizations", scope));
     List<Object> params = new ArrayList<>(p.parameters());
     params.add(page.limit() + 1);
     String sql = "SELECT " + COLUMNS + " FROM devices d WHERE " + p.where() + " ORDER BY " + p.orderBy() + " LIMIT ?";

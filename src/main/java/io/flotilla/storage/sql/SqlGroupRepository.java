@@ -6,6 +6,7 @@ import io.flotilla.domain.common.PageRequest;
 import io.flotilla.domain.group.DeviceGroup;
 import io.flotilla.domain.group.GroupRepository;
 import io.flotilla.domain.group.filter.FilterParser;
+import io.flotilla.domain.common.OrganizationScope;
 import io.vertx.core.Future;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -102,29 +103,23 @@ public final class SqlGroupRepository implements GroupRepository {
   }
 
   @Override
-  public Future<Page<DeviceGroup>> list(PageRequest page) {
-    return db.read(c -> {
-      List<DeviceGroup> rows = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT " + COLUMNS + " FROM device_groups WHERE id > ? ORDER BY id LIMIT ?")) {
-        ps.setString(1, page.after() == null ? "" : page.after());
-        ps.setInt(2, page.limit() + 1);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            rows.add(row(rs));
-          }
-        }
-      }
-      return Page.of(rows, page.limit(), DeviceGroup::id);
-    });
+  public Future<Page<DeviceGroup>> list(OrganizationScope scope, PageRequest page) {
+    SqlPredicate within = OrganizationSql.within("organizations", scope);
+    List<Object> params = new ArrayList<>(within.parameters());
+    params.add(page.after() == null ? "" : page.after());
+    params.add(page.limit() + 1);
+    return db.read(c -> Page.of(Rows.query(c, "SELECT " + COLUMNS + " FROM device_groups WHERE " + within.sql()
+        + " AND id > ? ORDER BY id LIMIT ?", SqlGroupRepository::row, params.toArray()), page.limit(),
+        DeviceGroup::id));
   }
 
   private static final ListSql.Table LIST = new ListSql.Table(java.util.Map.of("id", "id",
       "displayName", "display_name", "scopes", "organizations"), "id", "display_name");
 
   @Override
-  public Future<Page<DeviceGroup>> select(ListQuery query, PageRequest page) {
-    ListSql.Page p = ListSql.page(LIST, query.filter(), query.order(), page.after(), List.of());
+  public Future<Page<DeviceGroup>> select(ListQuery query, OrganizationScope scope, PageRequest page) {
+    ListSql.Page p = ListSql.page(LIST, query.filter(), query.order(), page.after(), List.of())
+        .within(OrganizationSql.within("organizations", scope));
     List<Object> params = new ArrayList<>(p.parameters());
     params.add(page.limit() + 1);
     String sql = "SELECT " + COLUMNS + " FROM device_groups WHERE " + p.where() + " ORDER BY " + p.orderBy()

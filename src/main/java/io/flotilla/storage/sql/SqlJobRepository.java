@@ -9,6 +9,8 @@ import io.flotilla.domain.job.JobDevice;
 import io.flotilla.domain.job.JobEventSink;
 import io.flotilla.domain.job.JobRepository;
 import io.flotilla.domain.job.JobStatus;
+import io.flotilla.domain.common.OrganizationScope;
+import java.util.ArrayList;
 import io.vertx.core.Future;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -62,9 +64,13 @@ public final class SqlJobRepository implements JobRepository {
   }
 
   @Override
-  public Future<Page<Job>> list(PageRequest page) {
-    return db.read(c -> Page.of(JobRows.query(c, "WHERE id > ? ORDER BY id LIMIT ?", after(page), page.limit() + 1),
-        page.limit(), Job::id));
+  public Future<Page<Job>> list(OrganizationScope scope, PageRequest page) {
+    SqlPredicate within = OrganizationSql.within("organizations", scope);
+    List<Object> params = new ArrayList<>(within.parameters());
+    params.add(after(page));
+    params.add(page.limit() + 1);
+    return db.read(c -> Page.of(JobRows.query(c, "WHERE " + within.sql() + " AND id > ? ORDER BY id LIMIT ?",
+        params.toArray()), page.limit(), Job::id));
   }
 
   @Override

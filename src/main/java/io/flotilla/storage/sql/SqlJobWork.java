@@ -9,6 +9,7 @@ import io.flotilla.domain.job.DeviceResult;
 import io.flotilla.domain.job.BatchState;
 import io.flotilla.domain.job.Claim;
 import io.flotilla.domain.job.Claimed;
+import io.flotilla.domain.common.OrganizationScope;
 import io.flotilla.domain.job.DeviceSource;
 import io.flotilla.domain.job.EngineNode;
 import io.flotilla.domain.job.Job;
@@ -78,7 +79,8 @@ public final class SqlJobWork implements JobWork {
       JobSpan span = numbers.of(c, job.id());
       // entry n: running; n + 1: the devices failed at once (another template), if any
       long n = JobLogWrites.reserve(c, job.id(), 2);
-      JobDeviceRows.expand(c, span, targets, source, JobDeviceRows.PENDING, now, numbers, n + 1);
+      JobDeviceRows.expand(c, span, targets, source, OrganizationScope.of(job.organizations()),
+          JobDeviceRows.PENDING, now, numbers, n + 1);
       if (job.options().continuous()) {
         JobDeviceRows.addMembers(c, span);
       }
@@ -113,7 +115,8 @@ public final class SqlJobWork implements JobWork {
       JobSpan span = numbers.of(c, job.id());
       // entry n: every device's outcome (all final at once); n + 1: complete
       long n = JobLogWrites.reserve(c, job.id(), 2);
-      int total = JobDeviceRows.expand(c, span, targets, source, JobDeviceRows.COMPLETED, now, numbers, n);
+      int total = JobDeviceRows.expand(c, span, targets, source,
+          OrganizationScope.of(job.organizations()), JobDeviceRows.COMPLETED, now, numbers, n);
       // The version is taken once the devices were read: every device the job holds took its twin's baseline before
       // it, so none of them skips the job's value as older than itself.
       long version = DesiredVersions.next(c, db.dialect());
@@ -548,10 +551,12 @@ public final class SqlJobWork implements JobWork {
     }
     return appended(jobId, db.transaction(c -> {
       // the job's row is locked: joins of one job take their positions one after the other
-      if (Rows.query(c, "SELECT status FROM jobs WHERE id = ? FOR UPDATE", rs -> rs.getString(1), jobId).stream()
-          .noneMatch(st -> "running".equals(st) || "stopped".equals(st))) {
+      List<String[]> locked = Rows.query(c, "SELECT status, organizations FROM jobs WHERE id = ? FOR UPDATE",
+          rs -> new String[] {rs.getString(1), rs.getString(2)}, jobId);
+      if (locked.stream().noneMatch(st -> "running".equals(st[0]) || "stopped".equals(st[0]))) {
         return 0;
       }
+      OrganizationScope scope = OrganizationScope.of(Rows.splitOrgs(locked.get(0)[1]));
       JobSpan span = numbers.of(c, jobId);
       long entry = JobLogWrites.reserve(c, jobId, 1);
       int joined = 0;
@@ -560,7 +565,7 @@ public final class SqlJobWork implements JobWork {
       long last = 0;
       List<String> ids = new ArrayList<>(new TreeSet<>(deviceIds));
       for (int i = 0; i < ids.size(); i += 500) {
-        long[] r = JobDeviceRows.join(c, span, filter, targets, ids.subList(i, Math.min(ids.size(), i + 500)), now,
+        long[] r = JobDeviceRows.join(c, span, filter, scope, targets, ids.subList(i, Math.min(ids.size(), i + 500)), now,
             entry);
         joined += (int) r[0];
         failed += (int) r[1];

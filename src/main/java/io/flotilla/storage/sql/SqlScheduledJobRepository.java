@@ -11,6 +11,7 @@ import io.flotilla.domain.job.JobOptions;
 import io.flotilla.domain.job.JobSchedule;
 import io.flotilla.domain.job.ScheduledJob;
 import io.flotilla.domain.job.ScheduledJobRepository;
+import io.flotilla.domain.common.OrganizationScope;
 import io.vertx.core.Future;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -93,9 +94,13 @@ public final class SqlScheduledJobRepository implements ScheduledJobRepository {
   }
 
   @Override
-  public Future<Page<ScheduledJob>> list(PageRequest page) {
-    return db.read(c -> Page.of(query(c, "WHERE id > ? ORDER BY id LIMIT ?",
-        page.after() == null ? "" : page.after(), page.limit() + 1), page.limit(), ScheduledJob::id));
+  public Future<Page<ScheduledJob>> list(OrganizationScope scope, PageRequest page) {
+    SqlPredicate within = OrganizationSql.within("organizations", scope);
+    List<Object> params = new ArrayList<>(within.parameters());
+    params.add(page.after() == null ? "" : page.after());
+    params.add(page.limit() + 1);
+    return db.read(c -> Page.of(query(c, "WHERE " + within.sql() + " AND id > ? ORDER BY id LIMIT ?",
+        params.toArray()), page.limit(), ScheduledJob::id));
   }
 
   @Override

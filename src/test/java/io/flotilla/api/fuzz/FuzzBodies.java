@@ -82,6 +82,15 @@ final class FuzzBodies {
       Map.entry("ScheduledJobs_Update", """
           {"displayName": "Fuzz schedule 2", "enabled": false}"""),
       Map.entry("ApiTokens_Create", Tokens.body(Tokens.OPERATOR, null)),
+      Map.entry("Organizations_Create", """
+          {"displayName": "Fuzz organization", "parent": "fuzz-org"}"""),
+      Map.entry("Organizations_Update", """
+          {"displayName": "Fuzz organization 2"}"""),
+      Map.entry("Users_Create", """
+          {"type": "email", "email": "fuzz@contoso.com", "roles": [{"role": "%s", "organization": "fuzz-org"}]}"""
+          .formatted(Tokens.OPERATOR)),
+      Map.entry("Users_Update", """
+          {"roles": [{"role": "%s"}]}""".formatted(Tokens.BUILDER)),
       Map.entry("Destinations_Create", """
           {"displayName": "Fuzz hook", "type": "webhook@v1", "url": "http://127.0.0.1:9/hook",
            "authorization": {"type": "none"}}"""),

@@ -122,6 +122,7 @@ final class FuzzCases {
       case "enrollmentGroupId" -> List.of(FuzzFixture.ENROLLMENT_GROUP, "SAS-IoT-Devices");
       case "tokenId" -> List.of(FuzzFixture.VICTIM_TOKEN);
       case "roleId" -> List.of(Tokens.ADMINISTRATOR, Tokens.OPERATOR, Tokens.BUILDER);
+      case "organizationId" -> List.of("fuzz-org");
       default -> List.of("fz-" + name);
     };
     List<String> fresh = switch (name) {

@@ -65,6 +65,8 @@ final class FuzzFixture {
     String otherApp = callerAdmin.replaceFirst("sr=[^&]*", "sr=00000000-0000-0000-0000-000000000000");
     String wrongExpiry = callerAdmin.replaceFirst("se=\\d+", "se=4102444800000");
     this.callers = new Callers(callerAdmin, operator, builder, expiring, revoked, tampered, otherApp, wrongExpiry);
+    // the organization the seeds name (organizations must exist, issue 15)
+    check(api.put("/api/organizations/fuzz-org", "{\"displayName\":\"Fuzz\"}").status() == 200, "creating fuzz-org");
     restoreAll();
   }
 

@@ -31,6 +31,9 @@ final class StoredState implements AutoCloseable {
       Map.entry("device_groups", Set.of()),
       Map.entry("device_commands", Set.of()),
       Map.entry("enrollment_groups", Set.of()),
+      Map.entry("organizations", Set.of()),
+      Map.entry("organization_tree", Set.of()),
+      Map.entry("users", Set.of()),
       Map.entry("jobs", Set.of("status", "status_reason", "started_at", "ended_at", "total", "completed", "failed",
           "batch_size", "desired_version", "failure", "event_seq")),
       Map.entry("scheduled_jobs", Set.of("completed", "next_run_at", "runs"))));
