@@ -88,6 +88,43 @@ class OrganizationScopeApiTest extends ServerTest {
     assertOk(westAdmin.get("/api/devices/w1"));
   }
 
+  /** Every id of a list, following nextLinks with {@code client}. */
+  private static List<String> allIds(ApiClient client, String first) {
+    List<String> out = new ArrayList<>();
+    JsonNode page = assertOk(client.get(first));
+    while (true) {
+      out.addAll(ids(page));
+      if (!page.hasNonNull("nextLink")) {
+        return out;
+      }
+      page = assertOk(client.getAbs(page.path("nextLink").asText()));
+    }
+  }
+
+  @Test
+  void filteredAndOrderedPagesStayInsideTheOrganization() {
+    String preview = "?api-version=2022-10-31-preview&maxpagesize=1&";
+    String byTruck = "filter=" + java.net.URLEncoder.encode("template eq '" + truck + "'",
+        java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(allIds(west, "/api/devices" + preview + byTruck + "&orderby=displayName%20desc"))
+        .containsExactly("w1", "s1");
+    assertThat(allIds(west, "/api/devices" + preview + byTruck + "&orderby=id")).containsExactly("s1", "w1");
+    assertThat(allIds(api, "/api/devices" + preview + byTruck + "&orderby=id")).contains("e1", "r1", "s1", "w1");
+    assertThat(allIds(west, "/api/devices" + preview + "filter=scopes%20eq%20'east'")).isEmpty();
+    assertThat(allIds(api, "/api/devices" + preview + "filter=scopes%20eq%20'east'")).containsExactly("e1");
+    assertThat(allIds(west, "/api/devices" + preview + "filter=scopes%20ne%20'west'")).containsExactly("s1");
+    String group = "{\"displayName\":\"paged\",\"filter\":\"SELECT * FROM devices\"%s}";
+    assertOk(west.put("/api/deviceGroups/west-paged", group.formatted("")));
+    assertOk(api.put("/api/deviceGroups/east-paged", group.formatted(",\"organizations\":[\"east\"]")));
+    assertThat(allIds(west, "/api/deviceGroups" + preview + "orderby=displayName%20desc")).contains("west-paged")
+        .doesNotContain("east-paged").allMatch(g -> g.startsWith("west-"));
+    assertThat(allIds(west, "/api/deviceGroups" + preview + "filter=scopes%20eq%20'east'")).isEmpty();
+    assertThat(allIds(api, "/api/deviceGroups" + preview + "filter=scopes%20eq%20'east'")).contains("east-paged");
+    // the console's extensions stay closed to organization-scoped tokens
+    assertThat(assertBadRequest(west.get("/api/devices?connection=any"))).contains("organization");
+    assertThat(assertBadRequest(west.get("/api/devices?count=true"))).contains("organization");
+  }
+
   @Test
   void writesStayInsideTheOrganization() {
     JsonNode created = assertOk(west.put("/api/devices/w-new", "{\"displayName\":\"new\"}"));

@@ -224,7 +224,13 @@ public final class ApiServer {
     tokens.authenticate(ctx.request().getHeader("Authorization"))
         .compose(principal -> authorize(principal, e.spec()))
         .compose(principal -> {
-          Call call = new Call(ctx, version, principal, requestId, principal.scope(e.spec().permission()));
+          Call call;
+          try {
+            QueryCheck.check(e.spec(), version, ctx.queryParams());
+            call = new Call(ctx, e.spec(), version, principal, requestId, principal.scope(e.spec().permission()));
+          } catch (RuntimeException ex) {
+            return Future.failedFuture(ex);
+          }
           return scopeGuard.check(e.spec(), call).compose(v -> {
             Future<Reply> reply;
             try {

@@ -24,7 +24,8 @@ public final class AuditRoutes implements ResourceRoutes {
         "List the audit log of accepted writes, newest first; filters resourceKind, resourceId, tokenId "
             + "(a Flotilla extension)",
         call -> audit.list(new AuditFilter(filter(call, "resourceKind"), filter(call, "resourceId"),
-            filter(call, "tokenId")), call.page()).map(page -> call.pageReply(page, AuditRoutes::dto)));
+            filter(call, "tokenId")), call.page()).map(page -> call.pageReply(page, AuditRoutes::dto))).paged().accepts(QueryParameter.always("resourceKind", "Exact match"),
+        QueryParameter.always("resourceId", "Exact match"), QueryParameter.always("tokenId", "Exact match"));
   }
 
   private static String filter(Call call, String name) {

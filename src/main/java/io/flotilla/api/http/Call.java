@@ -15,13 +15,16 @@ import java.util.function.Function;
 /** One authenticated API request as the routes see it. */
 public final class Call {
   private final RoutingContext ctx;
+  private final RouteSpec spec;
   private final ApiVersion version;
   private final Principal principal;
   private final String requestId;
   private final OrganizationScope scope;
 
-  Call(RoutingContext ctx, ApiVersion version, Principal principal, String requestId, OrganizationScope scope) {
+  Call(RoutingContext ctx, RouteSpec spec, ApiVersion version, Principal principal, String requestId,
+      OrganizationScope scope) {
     this.ctx = ctx;
+    this.spec = spec;
     this.version = version;
     this.principal = principal;
     this.requestId = requestId;
@@ -49,8 +52,15 @@ public final class Call {
     return ctx.pathParam(name);
   }
 
+  /**
+   * A query parameter's value (null when absent). Only parameters the route table declares for the operation may be
+   * read (anything else was refused before the operation ran); reading another is a bug in the route's declaration.
+   */
   public String query(String name) {
-    return ctx.request().getParam(name);
+    if (spec.parameter(name).isEmpty()) {
+      throw new IllegalStateException(spec.operationId() + " reads the undeclared query parameter \"" + name + "\"");
+    }
+    return ctx.queryParams().get(name);
   }
 
   public String header(String name) {

@@ -41,7 +41,7 @@ public final class DataExportRoutes implements ResourceRoutes {
   public void register(RouteTable t) {
     Permission p = Permission.ADMINISTER;
     t.add(HttpMethod.GET, DESTINATIONS, p, "Destinations_List", 200, "List data export destinations",
-        call -> exports.destinations(call.page()).map(page -> call.pageReply(page, d -> dto(d, null))));
+        call -> exports.destinations(call.page()).map(page -> call.pageReply(page, d -> dto(d, null)))).paged();
     t.add(HttpMethod.GET, DESTINATION, p, "Destinations_Get", 200, "Get a destination",
         call -> exports.destination(call.path("destinationId")).map(d -> Reply.ok(dto(d, null))));
     t.add(HttpMethod.PUT, DESTINATION, p, "Destinations_Create", 200,
@@ -62,10 +62,10 @@ public final class DataExportRoutes implements ResourceRoutes {
     t.add(HttpMethod.GET, DESTINATION + "/exports", p, "Destinations_ListExports", 200,
         "List the exports that send to the destination",
         call -> exports.exportsTo(call.path("destinationId"), call.page())
-            .map(page -> call.pageReply(page, this::dto)));
+            .map(page -> call.pageReply(page, this::dto))).paged();
 
     t.add(HttpMethod.GET, EXPORTS, p, "Exports_List", 200, "List data exports",
-        call -> exports.exports(call.page()).map(page -> call.pageReply(page, this::dto)));
+        call -> exports.exports(call.page()).map(page -> call.pageReply(page, this::dto))).paged();
     t.add(HttpMethod.GET, EXPORT, p, "Exports_Get", 200, "Get a data export with its status",
         call -> exports.export(call.path("exportId")).map(e -> Reply.ok(dto(e))));
     t.add(HttpMethod.PUT, EXPORT, p, "Exports_Create", 200, "Create or replace a data export",

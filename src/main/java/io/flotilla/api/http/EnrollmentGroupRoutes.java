@@ -19,7 +19,7 @@ public final class EnrollmentGroupRoutes implements ResourceRoutes {
   public void register(RouteTable t) {
     Permission p = Permission.BUILD_MODELS;
     t.add(HttpMethod.GET, "/api/enrollmentGroups", p, "EnrollmentGroups_List", 200, "List enrollment groups",
-        call -> groups.list(call.page()).map(page -> call.pageReply(page, EnrollmentGroupRoutes::dto)));
+        call -> groups.list(call.page()).map(page -> call.pageReply(page, EnrollmentGroupRoutes::dto))).paged();
     t.add(HttpMethod.GET, "/api/enrollmentGroups/{enrollmentGroupId}", p, "EnrollmentGroups_Get", 200,
         "Get an enrollment group", call -> groups.get(call.path("enrollmentGroupId")).map(g -> Reply.ok(dto(g))));
     t.add(HttpMethod.PUT, "/api/enrollmentGroups/{enrollmentGroupId}", p, "EnrollmentGroups_Create", 200,

@@ -28,7 +28,9 @@ public final class GroupRoutes implements ResourceRoutes {
   public void register(RouteTable t) {
     Permission p = Permission.OPERATE_DEVICES;
     t.add(HttpMethod.GET, "/api/deviceGroups", p, "DeviceGroups_List", 200, "List device groups",
-        call -> groups.list(call.scope(), call.page()).map(page -> call.pageReply(page, GroupRoutes::dto)));
+        call -> groups.select(ListRequest.of(call, GroupService.LIST_FIELDS, "id"), call.scope(), call.page())
+            .map(page -> call.pageReply(page, GroupRoutes::dto)))
+        .paged().accepts(ListRequest.parameters(GroupService.LIST_FIELDS));
     t.add(HttpMethod.GET, ONE, p, "DeviceGroups_Get", 200, "Get a device group",
         call -> groups.get(call.path("deviceGroupId")).map(g -> Reply.ok(dto(g))));
     t.add(HttpMethod.PUT, ONE, p, "DeviceGroups_Create", 200, "Create or replace a device group",
@@ -47,7 +49,7 @@ public final class GroupRoutes implements ResourceRoutes {
     t.add(HttpMethod.GET, ONE + "/devices", p, "DeviceGroups_GetDevices", 200,
         "List the devices that match the group's filter now",
         call -> members.list(call.path("deviceGroupId"), call.scope(), call.page())
-            .map(page -> call.pageReply(page, DeviceRoutes::dto)));
+            .map(page -> call.pageReply(page, DeviceRoutes::dto))).paged();
   }
 
   static GroupService.Definition definition(ObjectNode body) {

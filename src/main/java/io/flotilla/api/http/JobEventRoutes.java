@@ -35,6 +35,6 @@ public final class JobEventRoutes implements ResourceRoutes {
           JobEventId after = last == null || last.isBlank() ? JobEventId.START : JobEventId.parse(last);
           return events.after(jobId, after, JobEventStream.PAGE).map(first ->
               Reply.eventStream(new JobEventStream(events, jobId, after, first, vertx, clock)));
-        });
+        }).accepts(QueryParameter.always("lastEventId", "Resume after this event (or the Last-Event-ID header)"));
   }
 }

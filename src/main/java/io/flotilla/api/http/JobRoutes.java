@@ -37,15 +37,17 @@ public final class JobRoutes implements ResourceRoutes {
   public void register(RouteTable t) {
     Permission p = Permission.OPERATE_DEVICES;
     t.add(HttpMethod.GET, "/api/jobs", p, "Jobs_List", 200, "List jobs",
-        call -> jobs.list(call.scope(), call.page()).map(page -> call.pageReply(page, JobRoutes::dto)));
+        call -> jobs.list(call.scope(), call.page()).map(page -> call.pageReply(page, JobRoutes::dto))).paged();
     t.add(HttpMethod.GET, ONE, p, "Jobs_Get", 200, "Get a job with its progress",
         call -> jobs.get(call.path("jobId")).map(j -> Reply.ok(dto(j))));
     t.add(HttpMethod.PUT, ONE, p, "Jobs_Create", 200, "Create and start a job (answers at once, status pending); "
         + "dryRun=true validates it and answers what it would do, storing nothing (a Flotilla extension)",
-        this::create);
+        this::create).accepts(QueryParameter.always("dryRun", "true: validate and size the job without storing it"));
     t.add(HttpMethod.GET, ONE + "/devices", p, "Jobs_GetDevices", 200,
         "Per-device results (paged JSON; format=csv or Accept: text/csv streams CSV; status=pending, completed or "
-            + "failed: only those, a Flotilla extension)", this::devices);
+            + "failed: only those, a Flotilla extension)", this::devices).paged()
+        .accepts(QueryParameter.always("format", "csv streams every entry as CSV"),
+            QueryParameter.always("status", "pending, completed or failed: only those"));
     t.add(HttpMethod.GET, ONE + "/devices/{deviceId}", p, "Jobs_GetDevice", 200,
         "One device's entry in the job with every attempt (a Flotilla extension)",
         call -> jobs.device(call.path("jobId"), call.path("deviceId")).map(d -> Reply.ok(deviceDto(d))));

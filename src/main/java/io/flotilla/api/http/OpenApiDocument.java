@@ -35,6 +35,13 @@ public final class OpenApiDocument {
       }
       params.addObject().put("name", "api-version").put("in", "query").put("required", true)
           .putObject("schema").put("type", "string").put("default", ApiVersion.V2022_07_31.text());
+      for (QueryParameter q : s.query()) {
+        ObjectNode param = params.addObject().put("name", q.name()).put("in", "query").put("required", false)
+            .put("description", q.description());
+        param.putObject("schema").put("type", "string");
+        ArrayNode versions = param.putArray("x-flotilla-api-versions");
+        q.versions().stream().map(ApiVersion::text).sorted().forEach(versions::add);
+      }
       op.putArray("security").addObject().putArray("apiToken");
       ObjectNode responses = op.putObject("responses");
       responses.putObject(Integer.toString(s.successStatus())).put("description", "Success");

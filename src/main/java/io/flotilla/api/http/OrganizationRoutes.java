@@ -26,7 +26,7 @@ public final class OrganizationRoutes implements ResourceRoutes {
         "List the organizations the caller reaches", call -> {
           since(call);
           return organizations.list(call.scope(), call.page()).map(p -> call.pageReply(p, OrganizationRoutes::dto));
-        });
+        }).paged();
     t.add(HttpMethod.GET, ONE, Permission.READ_MODELS, "Organizations_Get", 200, "Get an organization", call -> {
       since(call);
       return organizations.get(call.path("organizationId")).map(o -> Reply.ok(dto(o)));

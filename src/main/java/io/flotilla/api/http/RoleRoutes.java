@@ -23,7 +23,7 @@ public final class RoleRoutes implements ResourceRoutes {
               .filter(r -> page.after() == null || r.id().compareTo(page.after()) > 0)
               .limit(page.limit() + 1L).toList();
           return Future.succeededFuture(call.pageReply(Page.of(rows, page.limit(), Role::id), RoleRoutes::dto));
-        });
+        }).paged();
     t.add(HttpMethod.GET, "/api/roles/{roleId}", Permission.READ_MODELS, "Roles_Get", 200, "Get a role",
         call -> {
           Role role = Role.byId(call.path("roleId")).orElseThrow(() -> new FlotillaException.NotFound(

@@ -3,6 +3,7 @@ package io.flotilla.api.http;
 import io.flotilla.domain.auth.Permission;
 import io.vertx.core.http.HttpMethod;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** Every REST operation with its logic, in registration order. */
@@ -12,10 +13,34 @@ public final class RouteTable {
   public record Entry(RouteSpec spec, Endpoint endpoint) {
   }
 
-  public RouteTable add(HttpMethod method, String path, Permission permission, String operationId, int success,
-                        String summary, Endpoint endpoint) {
+  /** An operation just added: declare the query parameters it accepts besides {@code api-version}. */
+  public final class Added {
+    private final int index;
+
+    private Added(int index) {
+      this.index = index;
+    }
+
+    public Added accepts(QueryParameter... parameters) {
+      return accepts(Arrays.asList(parameters));
+    }
+
+    public Added accepts(List<QueryParameter> parameters) {
+      Entry e = entries.get(index);
+      entries.set(index, new Entry(e.spec().accepting(parameters), e.endpoint()));
+      return this;
+    }
+
+    /** A paged list: {@code maxpagesize}, {@code $top}, {@code $skiptoken}. */
+    public Added paged() {
+      return accepts(QueryParameter.paging());
+    }
+  }
+
+  public Added add(HttpMethod method, String path, Permission permission, String operationId, int success,
+                   String summary, Endpoint endpoint) {
     entries.add(new Entry(new RouteSpec(method, path, permission, operationId, success, summary), endpoint));
-    return this;
+    return new Added(entries.size() - 1);
   }
 
   public List<Entry> entries() {

@@ -27,7 +27,8 @@ public final class ScheduledJobRoutes implements ResourceRoutes {
   public void register(RouteTable t) {
     Permission p = Permission.OPERATE_DEVICES;
     t.add(HttpMethod.GET, "/api/scheduledJobs", p, "ScheduledJobs_List", 200, "List scheduled jobs",
-        call -> scheduled.list(call.scope(), call.page()).map(page -> call.pageReply(page, ScheduledJobRoutes::dto)));
+        call -> scheduled.list(call.scope(), call.page()).map(page -> call.pageReply(page, ScheduledJobRoutes::dto)))
+        .paged();
     t.add(HttpMethod.GET, ONE, p, "ScheduledJobs_Get", 200, "Get a scheduled job",
         call -> scheduled.get(call.path(ID)).map(j -> Reply.ok(dto(j))));
     t.add(HttpMethod.PUT, ONE, p, "ScheduledJobs_Create", 200, "Create or replace a scheduled job",
@@ -41,7 +42,7 @@ public final class ScheduledJobRoutes implements ResourceRoutes {
     t.add(HttpMethod.DELETE, ONE, p, "ScheduledJobs_Remove", 204, "Delete a scheduled job (its jobs stay)",
         call -> scheduled.delete(call.path(ID)).map(v -> Reply.noContent()));
     t.add(HttpMethod.GET, ONE + "/jobs", p, "ScheduledJobs_ListJobs", 200, "List the jobs a scheduled job started",
-        call -> scheduled.jobs(call.path(ID), call.page()).map(page -> call.pageReply(page, JobRoutes::dto)));
+        call -> scheduled.jobs(call.path(ID), call.page()).map(page -> call.pageReply(page, JobRoutes::dto))).paged();
   }
 
   /** A PUT body (or a merged PATCH document); the job part is read exactly like a job's. */

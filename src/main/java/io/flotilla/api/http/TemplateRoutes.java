@@ -18,7 +18,10 @@ public final class TemplateRoutes implements ResourceRoutes {
   @Override
   public void register(RouteTable t) {
     t.add(HttpMethod.GET, "/api/deviceTemplates", Permission.READ_MODELS, "DeviceTemplates_List", 200,
-        "List device templates", call -> templates.list(call.page()).map(p -> call.pageReply(p, TemplateRoutes::dto)));
+        "List device templates",
+        call -> templates.select(ListRequest.of(call, TemplateService.LIST_FIELDS, "@id"), call.page())
+            .map(p -> call.pageReply(p, TemplateRoutes::dto)))
+        .paged().accepts(ListRequest.parameters(TemplateService.LIST_FIELDS));
     t.add(HttpMethod.GET, ONE, Permission.READ_MODELS, "DeviceTemplates_Get", 200, "Get a device template",
         call -> templates.get(call.path("deviceTemplateId")).map(tpl -> Reply.ok(dto(tpl))));
     t.add(HttpMethod.PUT, ONE, Permission.BUILD_MODELS, "DeviceTemplates_Create", 200,

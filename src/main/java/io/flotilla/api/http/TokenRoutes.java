@@ -25,7 +25,7 @@ public final class TokenRoutes implements ResourceRoutes {
   public void register(RouteTable t) {
     Permission p = Permission.ADMINISTER;
     t.add(HttpMethod.GET, "/api/apiTokens", p, "ApiTokens_List", 200, "List API tokens (secrets never shown)",
-        call -> tokens.list(call.page()).map(page -> call.pageReply(page, TokenRoutes::dto)));
+        call -> tokens.list(call.page()).map(page -> call.pageReply(page, TokenRoutes::dto))).paged();
     t.add(HttpMethod.GET, "/api/apiTokens/{tokenId}", p, "ApiTokens_Get", 200, "Get an API token",
         call -> tokens.get(call.path("tokenId")).map(tok -> Reply.ok(dto(tok))));
     t.add(HttpMethod.PUT, "/api/apiTokens/{tokenId}", p, "ApiTokens_Create", 200,

@@ -29,7 +29,7 @@ public final class UserRoutes implements ResourceRoutes {
   public void register(RouteTable t) {
     Permission p = Permission.ADMINISTER;
     t.add(HttpMethod.GET, "/api/users", p, "Users_List", 200, "List users",
-        call -> users.list(call.page()).map(page -> call.pageReply(page, UserRoutes::dto)));
+        call -> users.list(call.page()).map(page -> call.pageReply(page, UserRoutes::dto))).paged();
     t.add(HttpMethod.GET, ONE, p, "Users_Get", 200, "Get a user",
         call -> users.get(call.path("userId")).map(u -> Reply.ok(dto(u))));
     t.add(HttpMethod.PUT, ONE, p, "Users_Create", 200,

@@ -1,6 +1,7 @@
 package io.flotilla.domain.device;
 
 import io.flotilla.domain.common.Change;
+import io.flotilla.domain.common.ListQuery;
 import io.flotilla.domain.common.OrganizationScope;
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
@@ -44,6 +45,17 @@ public interface DeviceRepository {
 
   /** Devices matching {@code filter} (null: all) that {@code scope} reaches, in id order, one keyset page. */
   Future<Page<Device>> list(DeviceFilter filter, OrganizationScope scope, PageRequest page);
+
+  /**
+   * One keyset page of the devices a list request selects ({@code filter} fields: id, displayName, enabled,
+   * provisioned, simulated, template, scopes), in its order. A skiptoken of another order fails with {@code Invalid}.
+   */
+  default Future<Page<Device>> select(ListQuery query, PageRequest page) {
+    return select(query, OrganizationScope.WHOLE, page);
+  }
+
+  /** As {@link #select(ListQuery, PageRequest)}, only the devices {@code scope} reaches (the filter ANDs with it). */
+  Future<Page<Device>> select(ListQuery query, OrganizationScope scope, PageRequest page);
 
   /** How many devices match {@code filter} (null: all). */
   Future<Long> count(DeviceFilter filter);

@@ -6,6 +6,8 @@ import io.flotilla.domain.common.Etags;
 import io.flotilla.domain.common.FlotillaException;
 import io.flotilla.domain.common.Ids;
 import io.flotilla.domain.common.Limits;
+import io.flotilla.domain.common.ListField;
+import io.flotilla.domain.common.ListQuery;
 import io.flotilla.domain.common.OrganizationScope;
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
@@ -158,6 +160,16 @@ public final class DeviceService {
   /** The devices {@code scope} reaches that match {@code filter} (null: all). */
   public Future<Page<Device>> list(DeviceFilter filter, OrganizationScope scope, PageRequest page) {
     return devices.list(filter, scope, page);
+  }
+
+  /** The fields a device list's {@code filter} may test (2022-10-31-preview; {@code scopes}: organization id). */
+  public static final java.util.List<ListField> LIST_FIELDS = java.util.List.of(ListField.text("id"),
+      ListField.text("displayName"), ListField.flag("enabled"), ListField.flag("provisioned"),
+      ListField.flag("simulated"), ListField.text("template"), ListField.text("scopes"));
+
+  /** The devices {@code scope} reaches that a list request ({@code filter}, {@code orderby}) selects, one page. */
+  public Future<Page<Device>> select(ListQuery query, OrganizationScope scope, PageRequest page) {
+    return devices.select(query, scope, page);
   }
 
   /** Removes the device and closes its session; fails with {@code NotFound}. */

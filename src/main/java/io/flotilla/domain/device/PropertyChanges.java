@@ -23,15 +23,18 @@ final class PropertyChanges {
     this.changes = changes;
   }
 
-  /** Validates a request body of the given scope. Keys naming a component of the model hold that component's writes. */
-  static PropertyChanges of(CapabilityModel model, String scope, ObjectNode body) {
+  /**
+   * Validates a request body of the given scope. Keys naming a component of the model hold that component's writes.
+   * {@code unmodeled}: names the model (null: none) lacks are accepted as desired properties, their values unchecked.
+   */
+  static PropertyChanges of(CapabilityModel model, String scope, ObjectNode body, boolean unmodeled) {
     List<Change> out = new ArrayList<>();
     for (Map.Entry<String, JsonNode> e : iterable(body)) {
       String key = e.getKey();
       if (key.equals("$metadata")) {
         continue;
       }
-      if (scope == null && model.component(key).isPresent()) {
+      if (scope == null && model != null && model.component(key).isPresent()) {
         if (!e.getValue().isObject()) {
           throw new FlotillaException.Invalid("\"" + key + "\" is a component: its value must be an object of properties.");
         }
@@ -39,10 +42,10 @@ final class PropertyChanges {
           if (c.getKey().equals("$metadata") || c.getKey().equals(PropertyView.COMPONENT_MARKER)) {
             continue;
           }
-          out.add(change(model, key, c.getKey(), c.getValue()));
+          out.add(change(model, key, c.getKey(), c.getValue(), unmodeled));
         }
       } else {
-        out.add(change(model, scope, key, e.getValue()));
+        out.add(change(model, scope, key, e.getValue(), unmodeled));
       }
     }
     if (out.isEmpty()) {
@@ -51,7 +54,11 @@ final class PropertyChanges {
     return new PropertyChanges(out);
   }
 
-  private static Change change(CapabilityModel model, String component, String name, JsonNode value) {
+  private static Change change(CapabilityModel model, String component, String name, JsonNode value,
+                               boolean unmodeled) {
+    if (unmodeled && (model == null || model.property(component, name).isEmpty())) {
+      return new Change(component, name, value, false);
+    }
     PropertyCapability p = PropertyService.writable(model, component, name, value);
     return new Change(component, name, value, p.cloud());
   }
@@ -70,7 +77,7 @@ final class PropertyChanges {
       if (key.startsWith("$") || key.equals(PropertyView.COMPONENT_MARKER)) {
         continue;
       }
-      if (scope == null && model.component(key).isPresent()) {
+      if (scope == null && model != null && model.component(key).isPresent()) {
         for (Map.Entry<String, JsonNode> c : iterable(PropertyView.level(level, key))) {
           if (!c.getKey().equals(PropertyView.COMPONENT_MARKER) && !mentions(key, c.getKey())) {
             all.add(new Change(key, c.getKey(), NullNode.instance, cloud));

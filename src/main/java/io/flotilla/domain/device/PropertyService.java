@@ -30,15 +30,24 @@ public final class PropertyService {
     this.clock = clock;
   }
 
-  /** The properties document of the device ({@code component} null) or of one component. */
+  /** The properties document of the device ({@code component} null) or of one component, unmodeled ones included. */
   public Future<ObjectNode> get(String deviceId, String component) {
+    return get(deviceId, component, true);
+  }
+
+  /**
+   * The properties document of the device ({@code component} null) or of one component; {@code unmodeled}: also the
+   * properties the device's template does not define (all of them for a device without template).
+   */
+  public Future<ObjectNode> get(String deviceId, String component, boolean unmodeled) {
     return modelOf(deviceId, false).compose(model -> {
       checkComponent(model, component);
       return devices.twin(deviceId).map(t -> {
         Twin twin = t.orElseThrow(() -> DeviceService.notFound(deviceId));
         Set<String> components = componentNames(model);
-        return component == null ? PropertyView.ofDevice(twin, components)
+        ObjectNode doc = component == null ? PropertyView.ofDevice(twin, components)
             : PropertyView.scope(twin, component, components);
+        return unmodeled ? doc : PropertyView.modeledOnly(doc, model, component);
       });
     });
   }
@@ -49,9 +58,18 @@ public final class PropertyService {
    * property or a value that does not fit the schema; nothing is changed then.
    */
   public Future<ObjectNode> write(String deviceId, String component, ObjectNode body, boolean replace) {
-    return modelOf(deviceId, true).compose(model -> {
+    return write(deviceId, component, body, replace, false);
+  }
+
+  /**
+   * As {@link #write(String, String, ObjectNode, boolean)}; {@code unmodeled}: properties the template does not
+   * define (or of a device without template) are accepted too, as desired properties with unchecked values.
+   */
+  public Future<ObjectNode> write(String deviceId, String component, ObjectNode body, boolean replace,
+                                  boolean unmodeled) {
+    return modelOf(deviceId, !unmodeled).compose(model -> {
       checkComponent(model, component);
-      PropertyChanges changes = PropertyChanges.of(model, component, body);
+      PropertyChanges changes = PropertyChanges.of(model, component, body, unmodeled);
       String now = clock.instant().toString();
       long[] newVersion = {0};
       ObjectNode[] desiredPatch = {null};

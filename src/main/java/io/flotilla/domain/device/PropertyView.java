@@ -3,6 +3,7 @@ package io.flotilla.domain.device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flotilla.domain.template.CapabilityModel;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -79,6 +80,44 @@ public final class PropertyView {
         if (ack.has("ad")) {
           m.set("ackDescription", ack.get("ad"));
         }
+      }
+    }
+    if (meta.size() > 0) {
+      out.set("$metadata", meta);
+    }
+    return out;
+  }
+
+  /**
+   * {@code doc} (a scope from {@link #ofDevice} or {@link #scope}) without the properties {@code model} does not
+   * define, and without their {@code $metadata}; a device without template ({@code model} null) has none.
+   */
+  public static ObjectNode modeledOnly(ObjectNode doc, CapabilityModel model, String component) {
+    ObjectNode out = JsonNodeFactory.instance.objectNode();
+    if (model == null) {
+      return out;
+    }
+    ObjectNode meta = JsonNodeFactory.instance.objectNode();
+    JsonNode oldMeta = doc.path("$metadata");
+    for (Iterator<Map.Entry<String, JsonNode>> it = doc.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String key = e.getKey();
+      if (key.equals("$metadata")) {
+        continue;
+      }
+      if (component == null && model.component(key).isPresent() && e.getValue() instanceof ObjectNode nested) {
+        ObjectNode kept = modeledOnly(nested, model, key);
+        if (kept.size() > 0) {
+          out.set(key, kept);
+        }
+      } else if (model.property(component, key).isPresent()) {
+        out.set(key, e.getValue());
+      }
+    }
+    for (Iterator<String> it = oldMeta.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (model.property(component, key).isPresent()) {
+        meta.set(key, oldMeta.get(key));
       }
     }
     if (meta.size() > 0) {

@@ -1,5 +1,6 @@
 package io.flotilla.domain.group;
 
+import io.flotilla.domain.common.ListQuery;
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
 import io.flotilla.domain.common.OrganizationScope;
@@ -31,6 +32,14 @@ public interface GroupRepository {
 
   /** The groups {@code scope} reaches, in id order. */
   Future<Page<DeviceGroup>> list(OrganizationScope scope, PageRequest page);
+
+  /** One keyset page of the groups a list request selects ({@code filter} fields: id, displayName, scopes). */
+  default Future<Page<DeviceGroup>> select(ListQuery query, PageRequest page) {
+    return select(query, OrganizationScope.WHOLE, page);
+  }
+
+  /** As {@link #select(ListQuery, PageRequest)}, only the groups {@code scope} reaches (the filter ANDs with it). */
+  Future<Page<DeviceGroup>> select(ListQuery query, OrganizationScope scope, PageRequest page);
 
   Future<Boolean> delete(String id);
 }

@@ -5,6 +5,8 @@ import io.flotilla.domain.common.Etags;
 import io.flotilla.domain.common.FlotillaException;
 import io.flotilla.domain.common.Ids;
 import io.flotilla.domain.common.Limits;
+import io.flotilla.domain.common.ListField;
+import io.flotilla.domain.common.ListQuery;
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
 import io.flotilla.domain.group.filter.DeviceFilter;
@@ -117,6 +119,15 @@ public final class GroupService implements TemplateListener {
   /** The groups {@code scope} reaches. */
   public Future<Page<DeviceGroup>> list(OrganizationScope scope, PageRequest page) {
     return groups.list(scope, page);
+  }
+
+  /** The fields a group list's {@code filter} may test ({@code scopes}: organization id). */
+  public static final List<ListField> LIST_FIELDS = List.of(ListField.text("id"), ListField.text("displayName"),
+      ListField.text("scopes"));
+
+  /** The groups {@code scope} reaches that a list request ({@code filter}, {@code orderby}) selects, one page. */
+  public Future<Page<DeviceGroup>> select(ListQuery query, OrganizationScope scope, PageRequest page) {
+    return groups.select(query, scope, page);
   }
 
   public Future<Void> delete(String id) {

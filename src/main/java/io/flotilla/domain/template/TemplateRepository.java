@@ -1,6 +1,7 @@
 package io.flotilla.domain.template;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flotilla.domain.common.ListQuery;
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
 import io.vertx.core.Future;
@@ -27,6 +28,12 @@ public interface TemplateRepository {
   Future<Optional<Stored>> find(String id);
 
   Future<Page<Stored>> list(PageRequest page);
+
+  /**
+   * One keyset page of the templates a list request selects ({@code filter} fields: {@code @id}, displayName,
+   * capabilityModelId).
+   */
+  Future<Page<Stored>> select(ListQuery query, PageRequest page);
 
   /** Deletes the template unless a device uses it; fails with {@code Conflict} then, {@code NotFound} if absent. */
   Future<Void> deleteUnused(String id);

@@ -8,6 +8,8 @@ import io.flotilla.domain.common.FlotillaException;
 import io.flotilla.domain.common.Ids;
 import io.flotilla.domain.common.Limits;
 import io.flotilla.domain.common.MergePatch;
+import io.flotilla.domain.common.ListField;
+import io.flotilla.domain.common.ListQuery;
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
 import io.vertx.core.Future;
@@ -91,6 +93,15 @@ public final class TemplateService {
 
   public Future<Page<DeviceTemplate>> list(PageRequest page) {
     return repository.list(page).map(p -> p.map(TemplateService::parse));
+  }
+
+  /** The fields a template list's {@code filter} may test. */
+  public static final java.util.List<ListField> LIST_FIELDS = java.util.List.of(ListField.text("@id"),
+      ListField.text("displayName"), ListField.text("capabilityModelId"));
+
+  /** The templates a list request ({@code filter}, {@code orderby}) selects, one keyset page. */
+  public Future<Page<DeviceTemplate>> select(ListQuery query, PageRequest page) {
+    return repository.select(query, page).map(p -> p.map(TemplateService::parse));
   }
 
   /** Fails with {@code Conflict} while devices use the template, {@code NotFound} when it does not exist. */

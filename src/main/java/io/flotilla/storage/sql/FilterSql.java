@@ -147,6 +147,11 @@ public final class FilterSql {
 
   /** {@code %text%} with the LIKE metacharacters of {@code text} escaped by a backslash. */
   static String likePattern(String text) {
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+    return "%" + likeEscape(text) + "%";
+  }
+
+  /** {@code text} with the LIKE metacharacters {@code % _ \} escaped by a backslash. */
+  static String likeEscape(String text) {
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
   }
 }

@@ -2,6 +2,8 @@ package io.flotilla.storage.sql;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotilla.domain.common.Change;
+import io.flotilla.domain.common.ListOrder;
+import io.flotilla.domain.common.ListQuery;
 import io.flotilla.domain.common.OrganizationScope;
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
@@ -125,6 +127,25 @@ public final class SqlDeviceRepository implements DeviceRepository {
     params.add(page.limit() + 1);
     return db.read(c -> Page.of(Rows.query(c, sql, SqlDeviceRepository::row, params.toArray()), page.limit(),
         Device::id));
+  }
+
+  /** The filter fields of a device list; pages walk (id), (display_name, id) or (template_id, ...) indexes. */
+  private static final ListSql.Table LIST = new ListSql.Table(java.util.Map.of("id", "d.id",
+      "displayName", "d.display_name", "enabled", "d.enabled", "provisioned", "d.provisioned",
+      "simulated", "d.simulated", "template", "d.template_id", "scopes", "d.organizations"), "d.id", "d.display_name");
+
+  @Override
+  public Future<Page<Device>> select(ListQuery query, OrganizationScope scope, PageRequest page) {
+    // (template_id, id) and (template_id, display_name, id) exist for both orders; the flags only for id order.
+    List<String> pinnable = query.order().by() == ListOrder.By.ID
+        ? List.of("d.template_id", "d.simulated", "d.provisioned", "d.enabled") : List.of("d.template_id");
+    ListSql.Page p = ListSql.page(LIST, query.filter(), query.order(), page.after(), pinnable)
+        .within(OrganizationSql.within("d.organizations", scope));
+    List<Object> params = new ArrayList<>(p.parameters());
+    params.add(page.limit() + 1);
+    String sql = "SELECT " + COLUMNS + " FROM devices d WHERE " + p.where() + " ORDER BY " + p.orderBy() + " LIMIT ?";
+    return db.read(c -> Page.of(Rows.query(c, sql, SqlDeviceRepository::row, params.toArray()), page.limit(),
+        d -> query.order().key(d.id(), d.displayName())));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.flotilla.storage.sql;
 
+import io.flotilla.domain.common.ListQuery;
 import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
 import io.flotilla.domain.group.DeviceGroup;
@@ -110,6 +111,21 @@ public final class SqlGroupRepository implements GroupRepository {
     return db.read(c -> Page.of(Rows.query(c, "SELECT " + COLUMNS + " FROM device_groups WHERE " + within.sql()
         + " AND id > ? ORDER BY id LIMIT ?", SqlGroupRepository::row, params.toArray()), page.limit(),
         DeviceGroup::id));
+  }
+
+  private static final ListSql.Table LIST = new ListSql.Table(java.util.Map.of("id", "id",
+      "displayName", "display_name", "scopes", "organizations"), "id", "display_name");
+
+  @Override
+  public Future<Page<DeviceGroup>> select(ListQuery query, OrganizationScope scope, PageRequest page) {
+    ListSql.Page p = ListSql.page(LIST, query.filter(), query.order(), page.after(), List.of())
+        .within(OrganizationSql.within("organizations", scope));
+    List<Object> params = new ArrayList<>(p.parameters());
+    params.add(page.limit() + 1);
+    String sql = "SELECT " + COLUMNS + " FROM device_groups WHERE " + p.where() + " ORDER BY " + p.orderBy()
+        + " LIMIT ?";
+    return db.read(c -> Page.of(Rows.query(c, sql, SqlGroupRepository::row, params.toArray()), page.limit(),
+        g -> query.order().key(g.id(), g.displayName())));
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.flotilla.api.fuzz;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.flotilla.api.http.ApiVersion;
 import io.flotilla.api.http.RouteSpec;
 import io.flotilla.testing.PostgresDatabase;
 import io.flotilla.testing.TestServer;
@@ -181,10 +182,30 @@ class RestFuzzTest {
         .collect(Collectors.toSet());
     assertThat(documented).as("a success status the route table documents for %s: %s", c.method(), c)
         .contains(status);
+    ApiVersion version = ApiVersion.parse(parameters(c.query()).stream().filter(kv -> kv[0]
+        .equalsIgnoreCase("api-version")).findFirst().map(kv -> kv[1]).orElseThrow());
+    for (String[] kv : parameters(c.query())) {
+      if (!kv[0].isEmpty() && !kv[0].equalsIgnoreCase("api-version")) {
+        assertThat(c.route().parameter(kv[0]).filter(q -> q.acceptedUnder(version)))
+            .as("a success only with parameters %s declares under %s: %s", c.route().operationId(), version, c)
+            .isPresent();
+      }
+    }
     String type = a.header("content-type");
     if (a.body().length > 0 && type != null && type.startsWith("application/json")) {
       FuzzFixture.read(a.text());
     }
+  }
+
+  /** The decoded name and value of each parameter of a query string (the request succeeded, so it decodes). */
+  private static List<String[]> parameters(String query) {
+    List<String[]> out = new java.util.ArrayList<>();
+    for (String part : query.split("&")) {
+      String[] kv = part.split("=", 2);
+      out.add(new String[] {java.net.URLDecoder.decode(kv[0], java.nio.charset.StandardCharsets.UTF_8),
+          kv.length < 2 ? "" : java.net.URLDecoder.decode(kv[1], java.nio.charset.StandardCharsets.UTF_8)});
+    }
+    return out;
   }
 
   /**

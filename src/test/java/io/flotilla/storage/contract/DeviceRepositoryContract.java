@@ -544,4 +544,83 @@ abstract class DeviceRepositoryContract extends RepositoryContract {
     return new Twin(t.desired(), t.desiredVersion(), t.desiredMetadata(), t.reported(), t.reportedVersion(),
         t.reportedMetadata(), io.flotilla.domain.common.MergePatch.apply(t.cloud(), json(patch)), t.cloudMetadata());
   }
+
+  // ---- select: the list parameters (filter, orderby) of 2022-10-31-preview ----
+
+  /** A small fleet with repeated display names, two templates, flags and organizations. */
+  List<Device> listFleet() {
+    List<Device> all = new ArrayList<>();
+    String[] names = {"pump", "alpha", "zulu", "pump", "mike", "alpha", "bravo", "pump2"};
+    for (int i = 0; i < 24; i++) {
+      Device d = new Device(String.format("L%02d", (i * 7) % 24), names[i % names.length] + (i % 3 == 0 ? "" : i % 5),
+          i % 3 == 0 ? SENSOR : i % 3 == 1 ? TRUCK : null, i % 2 == 0, i % 4 == 0, false, "\"e" + i + "\"",
+          i % 5 == 0 ? List.of("seattle") : List.of());
+      insert(d);
+      all.add(d);
+    }
+    return all;
+  }
+
+  List<Device> select(String filter, String orderby, int limit) {
+    var q = new io.flotilla.domain.common.ListQuery(filter == null ? null : io.flotilla.domain.common.ListFilterParser
+        .parse(filter, io.flotilla.domain.device.DeviceService.LIST_FIELDS),
+        io.flotilla.domain.common.ListOrder.parse(orderby, "id"));
+    return readAllPages(p -> devices.select(q, p), limit, d -> q.order().key(d.id(), d.displayName()));
+  }
+
+  static final java.util.Comparator<Device> BY_NAME = java.util.Comparator.comparing(Device::displayName)
+      .thenComparing(Device::id);
+
+  @Test
+  void selectPagesEveryOrderOnceAndInOrder() {
+    List<Device> all = listFleet();
+    for (int limit : new int[] {1, 3, 5, 100}) {
+      assertThat(select(null, null, limit)).as("id order, pages of %s", limit)
+          .isEqualTo(all.stream().sorted(java.util.Comparator.comparing(Device::id)).toList());
+      assertThat(select(null, "id desc", limit))
+          .isEqualTo(all.stream().sorted(java.util.Comparator.comparing(Device::id).reversed()).toList());
+      assertThat(select(null, "displayName", limit)).as("displayName order, pages of %s", limit)
+          .isEqualTo(all.stream().sorted(BY_NAME).toList());
+      assertThat(select(null, "displayName desc", limit)).isEqualTo(all.stream().sorted(BY_NAME.reversed()).toList());
+    }
+  }
+
+  @Test
+  void selectFiltersEveryFieldWithEveryOperator() {
+    List<Device> all = listFleet();
+    record Case(String filter, java.util.function.Predicate<Device> expected) {
+    }
+    List<Case> cases = List.of(
+        new Case("template eq '" + TRUCK + "'", d -> TRUCK.equals(d.templateId())),
+        new Case("template ne '" + TRUCK + "'", d -> d.templateId() != null && !TRUCK.equals(d.templateId())),
+        new Case("enabled eq true", Device::enabled),
+        new Case("simulated eq false and enabled ne false", d -> !d.simulated() && d.enabled()),
+        new Case("provisioned eq true", Device::provisioned),
+        new Case("id ge 'L10' and id lt 'L15'", d -> d.id().compareTo("L10") >= 0 && d.id().compareTo("L15") < 0),
+        new Case("id gt 'L20' or id le 'L01'", d -> d.id().compareTo("L20") > 0 || d.id().compareTo("L01") <= 0),
+        new Case("contains(displayName, 'ump')", d -> d.displayName().contains("ump")),
+        new Case("startswith(displayName, 'alpha')", d -> d.displayName().startsWith("alpha")),
+        new Case("displayName eq 'pump'", d -> d.displayName().equals("pump")),
+        new Case("scopes eq 'seattle'", d -> d.organizations().contains("seattle")),
+        new Case("(template eq '" + SENSOR + "' or template eq '" + TRUCK + "') and enabled eq true",
+            d -> d.templateId() != null && d.enabled()),
+        new Case("contains(displayName, '%') or contains(id, '_')", d -> false));
+    for (Case c : cases) {
+      for (String order : new String[] {null, "displayName", "displayName desc", "id desc"}) {
+        java.util.Comparator<Device> cmp = order == null ? java.util.Comparator.comparing(Device::id)
+            : order.equals("displayName") ? BY_NAME : order.equals("displayName desc") ? BY_NAME.reversed()
+            : java.util.Comparator.comparing(Device::id).reversed();
+        List<Device> expected = all.stream().filter(c.expected()).sorted(cmp).toList();
+        assertThat(select(c.filter(), order, 2)).as("%s ordered by %s", c.filter(), order).isEqualTo(expected);
+      }
+    }
+  }
+
+  @Test
+  void selectRefusesASkiptokenOfAnotherOrder() {
+    listFleet();
+    var q = new io.flotilla.domain.common.ListQuery(null, io.flotilla.domain.common.ListOrder.parse("displayName", "id"));
+    assertThatThrownBy(() -> await(devices.select(q, new PageRequest("L03", 2))))
+        .isInstanceOf(FlotillaException.Invalid.class);
+  }
 }

@@ -115,4 +115,30 @@ abstract class GroupRepositoryContract extends RepositoryContract {
     assertThat(await(groups.find("group-3"))).isEmpty();
     assertThat(readAllPages(p -> groups.list(p), 100, DeviceGroup::id)).hasSize(9);
   }
+
+  @Test
+  void selectFiltersAndPagesByDisplayNameAndId() {
+    String[] names = {"b", "a", "c", "a", "b"};
+    List<DeviceGroup> all = new ArrayList<>();
+    for (int i = 0; i < names.length; i++) {
+      DeviceGroup g = new DeviceGroup("g" + i, names[i], null, FilterParser.parse("SELECT * FROM devices"),
+          "\"e\"", i == 2 ? List.of("seattle") : List.of());
+      await(groups.save(g));
+      all.add(g);
+    }
+    java.util.Comparator<DeviceGroup> byName = java.util.Comparator.comparing(DeviceGroup::displayName)
+        .thenComparing(DeviceGroup::id);
+    for (String order : new String[] {"displayName", "displayName desc", "id desc"}) {
+      var q = new io.flotilla.domain.common.ListQuery(null, io.flotilla.domain.common.ListOrder.parse(order, "id"));
+      var cmp = order.equals("displayName") ? byName : order.equals("displayName desc") ? byName.reversed()
+          : java.util.Comparator.comparing(DeviceGroup::id).reversed();
+      assertThat(readAllPages(p -> groups.select(q, p), 2, g -> q.order().key(g.id(), g.displayName())))
+          .as(order).isEqualTo(all.stream().sorted(cmp).toList());
+    }
+    var f = new io.flotilla.domain.common.ListQuery(io.flotilla.domain.common.ListFilterParser.parse(
+        "displayName eq 'a' or scopes eq 'seattle'", io.flotilla.domain.group.GroupService.LIST_FIELDS),
+        io.flotilla.domain.common.ListOrder.BY_ID);
+    assertThat(readAllPages(p -> groups.select(f, p), 1, DeviceGroup::id)).extracting(DeviceGroup::id)
+        .containsExactly("g1", "g2", "g3");
+  }
 }

@@ -158,4 +158,28 @@ abstract class OrganizationRepositoryContract extends RepositoryContract {
         scope("usa"), p), 1, Device::id)).extracting(Device::id).containsExactly("in", "out");
     assertThat(readAllPages(p -> devices.list(null, OrganizationScope.WHOLE, p), 2, Device::id)).hasSize(3);
   }
+
+  /** The list parameters of 2022-10-31-preview (filter, orderby) compose with the scope on every page. */
+  @Test
+  void filteredAndOrderedPagesStayWithinTheScope() {
+    tree();
+    String[][] fleet = {{"a", "seattle", "zeta"}, {"b", "oregon", "alpha"}, {"c", "washington", "alpha"},
+        {"d", null, "alpha"}, {"e", "seattle", "alpha"}, {"f", "europe", "mike"}};
+    for (String[] d : fleet) {
+      await(devices.insert(new Device(d[0], d[2], null, true, false, false, "e",
+          d[1] == null ? List.of() : List.of(d[1])), Attestation.generated()));
+    }
+    var byName = new io.flotilla.domain.common.ListQuery(null,
+        io.flotilla.domain.common.ListOrder.parse("displayName desc", "id"));
+    assertThat(readAllPages(p -> devices.select(byName, scope("washington"), p), 1,
+        d -> byName.order().key(d.id(), d.displayName()))).extracting(Device::id).containsExactly("a", "e", "c");
+    var alpha = new io.flotilla.domain.common.ListQuery(io.flotilla.domain.common.ListFilterParser.parse(
+        "displayName eq 'alpha' or scopes eq 'europe'", io.flotilla.domain.device.DeviceService.LIST_FIELDS),
+        io.flotilla.domain.common.ListOrder.parse("id", "id"));
+    assertThat(readAllPages(p -> devices.select(alpha, scope("usa"), p), 1, Device::id)).extracting(Device::id)
+        .as("the filter's or stays inside the scope").containsExactly("b", "c", "e");
+    assertThat(readAllPages(p -> devices.select(alpha, OrganizationScope.WHOLE, p), 2, Device::id))
+        .extracting(Device::id).containsExactly("b", "c", "d", "e", "f");
+    assertThat(readAllPages(p -> devices.select(alpha, scope(), p), 1, Device::id)).isEmpty();
+  }
 }

@@ -66,7 +66,7 @@ class PagePlanOnH2Test extends RepositoryContract {
     assertThat(page.items()).hasSize(10);
     assertThat(page.items().get(0).id()).isEqualTo("dev-044");
 
-    String sql = captured("ORDER BY d.template_id, d.id LIMIT");
+    String sql = captured("AND 1 = 1 AND d.id > ? ORDER BY d.template_id, d.id LIMIT");
     String plan = explain(sql, TRUCK, "dev-040", 11);
     assertThat(plan).containsIgnoringCase("DEVICES_TEMPLATE").contains("index sorted");
 
@@ -97,6 +97,59 @@ class PagePlanOnH2Test extends RepositoryContract {
     String plan = explain(captured("FROM device_property_values p JOIN devices d"), "CustomerName", "Contoso",
         "CustomerName", "Contoso", false, "dev-020", 4);
     assertThat(plan).containsIgnoringCase("DEVICE_PROPERTY_VALUES_STR").contains("index sorted");
+  }
+
+  private static io.flotilla.domain.common.ListQuery listQuery(String filter, String orderby) {
+    return new io.flotilla.domain.common.ListQuery(filter == null ? null : io.flotilla.domain.common.ListFilterParser
+        .parse(filter, io.flotilla.domain.device.DeviceService.LIST_FIELDS),
+        io.flotilla.domain.common.ListOrder.parse(orderby, "id"));
+  }
+
+  @Test
+  void aDeviceListOrderedByDisplayNameWalksTheDisplayNameIndexBothWays() throws SQLException {
+    var asc = listQuery(null, "displayName");
+    var page = await(devices.select(asc, new PageRequest(asc.order().key("dev-040", "d"), 10)));
+    assertThat(page.items()).extracting(Device::id).first().isEqualTo("dev-041");
+    String plan = explain(captured("ORDER BY d.display_name, d.id LIMIT"), "d", "d", "dev-040", 11);
+    assertThat(plan).containsIgnoringCase("DEVICES_DISPLAY_NAME").contains("index sorted");
+
+    var desc = listQuery(null, "displayName desc");
+    page = await(devices.select(desc, new PageRequest(desc.order().key("dev-040", "d"), 10)));
+    assertThat(page.items()).extracting(Device::id).first().isEqualTo("dev-039");
+    plan = explain(captured("ORDER BY d.display_name DESC, d.id DESC LIMIT"), "d", "d", "dev-040", 11);
+    assertThat(plan).containsIgnoringCase("DEVICES_DISPLAY_NAME").contains("index sorted");
+  }
+
+  @Test
+  void aDeviceListFilteredByTemplateWalksATemplateIndexInEitherOrder() throws SQLException {
+    var byName = listQuery("template eq '" + TRUCK + "' and enabled eq true", "displayName");
+    await(devices.select(byName, new PageRequest(byName.order().key("dev-040", "d"), 5)));
+    String plan = explain(captured("ORDER BY d.template_id, d.display_name, d.id LIMIT"), TRUCK, true, "d", "d",
+        "dev-040", 6);
+    assertThat(plan).containsIgnoringCase("DEVICES_TEMPLATE_DISPLAY_NAME").contains("index sorted");
+
+    var byId = listQuery("template eq '" + TRUCK + "'", null);
+    await(devices.select(byId, new PageRequest("dev-040", 5)));
+    plan = explain(captured("WHERE 1 = 1 AND (d.template_id = ? AND d.id > ?) ORDER BY d.template_id, d.id LIMIT"), TRUCK,
+        "dev-040", 6);
+    assertThat(plan).containsIgnoringCase("DEVICES_TEMPLATE").contains("index sorted");
+  }
+
+  @Test
+  void aGroupListOrderedByDisplayNameWalksItsIndex() throws SQLException {
+    var groups = new io.flotilla.storage.sql.SqlGroupRepository(db);
+    for (int i = 0; i < 50; i++) {
+      await(groups.save(new io.flotilla.domain.group.DeviceGroup("g" + i, "name " + (i % 7), null,
+          FilterParser.parse("SELECT * FROM devices"), "\"e\"", List.of())));
+    }
+    try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+      s.execute("ANALYZE");
+    }
+    var q = new io.flotilla.domain.common.ListQuery(null, io.flotilla.domain.common.ListOrder.parse("displayName",
+        "id"));
+    await(groups.select(q, new PageRequest(q.order().key("g3", "name 3"), 5)));
+    String plan = explain(captured("FROM device_groups WHERE"), "name 3", "name 3", "g3", 6);
+    assertThat(plan).containsIgnoringCase("DEVICE_GROUPS_DISPLAY_NAME").contains("index sorted");
   }
 
   @Test

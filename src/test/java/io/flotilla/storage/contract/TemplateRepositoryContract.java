@@ -104,4 +104,28 @@ abstract class TemplateRepositoryContract extends RepositoryContract {
     await(templates.deleteUnused(t.id()));
     assertThat(await(templates.find(t.id()))).isEmpty();
   }
+
+  @Test
+  void selectFiltersOnCapabilityModelIdAndOrdersByDisplayNameWithTemplatesWithoutOne() {
+    Stored a = template("dtmi:t:a;1", "beta");
+    Stored b = template("dtmi:t:b;1", "alpha");
+    a.document().with("capabilityModel").put("@id", "dtmi:model:x;1");
+    b.document().with("capabilityModel").put("@id", "dtmi:model:y;1");
+    Stored none = new Stored("dtmi:t:c;1", null, template("dtmi:t:c;1", "x").document(), "\"e\"");
+    none.document().remove("displayName");
+    for (Stored t : List.of(a, b, none)) {
+      await(templates.save(t));
+    }
+    assertThat(await(templates.find(none.id()))).contains(none);
+    var fields = io.flotilla.domain.template.TemplateService.LIST_FIELDS;
+    var byModel = new io.flotilla.domain.common.ListQuery(io.flotilla.domain.common.ListFilterParser.parse(
+        "capabilityModelId eq 'dtmi:model:y;1' or @id eq 'dtmi:t:c;1'", fields), null);
+    assertThat(readAllPages(p -> templates.select(byModel, p), 1, Stored::id)).extracting(Stored::id)
+        .containsExactly("dtmi:t:b;1", "dtmi:t:c;1");
+    var byName = new io.flotilla.domain.common.ListQuery(null, io.flotilla.domain.common.ListOrder.parse(
+        "displayName", "@id"));
+    assertThat(readAllPages(p -> templates.select(byName, p), 1, t -> byName.order().key(t.id(),
+        t.displayName() == null ? "" : t.displayName()))).extracting(Stored::id)
+        .containsExactly("dtmi:t:c;1", "dtmi:t:b;1", "dtmi:t:a;1");
+  }
 }
