@@ -97,14 +97,9 @@ public final class ClusterNode {
     }
     join.getTcpIpConfig().setEnabled(true).setMembers(members).setConnectionTimeoutSeconds(2);
     config.getMapConfig(CARDS).setBackupCount(1);
-    // Routed calls read the directory once per device: a near cache keeps the entries read on this member, invalidated
-    // by the owner on every change (a read racing a reconnect elsewhere may see the old node: that node answers
-    // DeviceNotOnline and RoutedChannel asks the directory again)
-    config.getMapConfig(Sessions.MAP).setBackupCount(1).setNearCacheConfig(new com.hazelcast.config.NearCacheConfig()
-        .setInvalidateOnChange(true).setCacheLocalEntries(false)
-        .setEvictionConfig(new com.hazelcast.config.EvictionConfig().setSize(1_000_000)
-            .setEvictionPolicy(com.hazelcast.config.EvictionPolicy.LRU)
-            .setMaxSizePolicy(com.hazelcast.config.MaxSizePolicy.ENTRY_COUNT)));
+    // No near cache: its invalidations can be lost while partitions move after a member dies, and a stale entry
+    // there hid reconnected devices from waiting jobs for the whole failover (ClusterProcessesTest caught it)
+    config.getMapConfig(Sessions.MAP).setBackupCount(1);
     config.getMapConfig(HubAllocation.MAP).setBackupCount(1);
     return config;
   }

@@ -126,7 +126,7 @@ public final class RoutedChannel implements DeviceChannel {
         if (!notOnline(e)) {
           return Future.failedFuture(e);
         }
-        // the directory (a near-cached read) may have named the node the device just left: ask it once more
+        // the device may have just left the node the directory named (a reconnect elsewhere): ask it once more
         return remoteOwner(deviceId).compose(again -> again == null || again.equals(owner) ? Future.failedFuture(e)
             : invokeAt(again, call, timeout));
       });
