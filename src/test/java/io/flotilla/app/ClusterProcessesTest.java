@@ -68,6 +68,18 @@ class ClusterProcessesTest {
       }
     }
     nodes.forEach(n -> n.process.destroyForcibly());
+    String keep = System.getProperty("flotilla.cluster.logs");
+    if (keep != null) {
+      for (Node n : nodes) {
+        try {
+          Files.createDirectories(Path.of(keep));
+          Files.copy(n.dataDir.resolve("server.log"), Path.of(keep, "node-" + n.number + ".log"),
+              java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.io.IOException e) {
+          // best effort
+        }
+      }
+    }
   }
 
   @Test

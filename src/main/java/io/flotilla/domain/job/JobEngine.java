@@ -29,6 +29,8 @@ public final class JobEngine {
   private static final Logger LOG = LoggerFactory.getLogger(JobEngine.class);
   /** How soon a batch that still has waiting devices is looked at again. */
   private static final Duration JUDGE_AGAIN = Duration.ofSeconds(1);
+  /** How often {@link #discover} wakes the waiting devices that are connected (a cluster's safety net). */
+  private static final Duration WAKE_CHECK = Duration.ofSeconds(5);
 
   private final JobRepository jobs;
   private final JobWork work;
@@ -43,6 +45,7 @@ public final class JobEngine {
   private final Dispatcher dispatcher;
   private Future<Void> currentTick = Future.succeededFuture();
   private volatile boolean draining;
+  private Instant nextWakeCheck = Instant.MIN;
 
   public JobEngine(JobRepository jobs, JobWork work, GroupService groups, JobKinds kinds, Clock clock,
                    EngineLimits limits, EngineNode node) {
@@ -106,6 +109,17 @@ public final class JobEngine {
       for (JobRun run : active.values()) {
         if (!unfinished.contains(run.job.id()) && !run.job.status().isFinal()) {
           steps.add(refresh(run));
+        }
+      }
+      // A device connecting on one node while another node stores its wait can slip between the wake and the
+      // check after the write; every few seconds, the waiting devices that are connected somewhere are woken.
+      Instant now = clock.instant();
+      if (!now.isBefore(nextWakeCheck)) {
+        nextWakeCheck = now.plus(WAKE_CHECK);
+        for (JobRun run : active.values()) {
+          if (run.job.status() == JobStatus.RUNNING) {
+            steps.add(signals.wakeConnected(run));
+          }
         }
       }
       return Future.join(steps).<Void>mapEmpty();
