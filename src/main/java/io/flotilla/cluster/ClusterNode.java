@@ -97,8 +97,8 @@ public final class ClusterNode {
     }
     join.getTcpIpConfig().setEnabled(true).setMembers(members).setConnectionTimeoutSeconds(2);
     config.getMapConfig(CARDS).setBackupCount(1);
-    // No near cache: its invalidations can be lost while partitions move after a member dies, and a stale entry
-    // there hid reconnected devices from waiting jobs for the whole failover (ClusterProcessesTest caught it)
+    // No near cache: routing must see a reconnect elsewhere at once, and near-cache invalidations may lag while
+    // partitions move after a member dies; tried, it measured no gain (docs/benchmarks.md, "Cluster")
     config.getMapConfig(Sessions.MAP).setBackupCount(1);
     config.getMapConfig(HubAllocation.MAP).setBackupCount(1);
     return config;
