@@ -87,6 +87,8 @@ class ConsoleScaleTest extends ConsoleTest {
       for (int i = 0; i < LOADS; i++) {
         page.navigate(browser.base() + e.getValue());
         page.waitForFunction("() => performance.getEntriesByName('flotilla:rendered').length > 0");
+        // the paint entry is recorded after the frame is presented, which can come after the page's own mark
+        page.waitForFunction("() => performance.getEntriesByType('paint').length > 0");
         paint[i] = ((Number) page.evaluate("() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime "
             + "?? performance.getEntriesByType('paint')[0]?.startTime ?? -1")).doubleValue();
         data[i] = ((Number) page.evaluate("() => performance.getEntriesByName('flotilla:rendered')[0].startTime"))
