@@ -203,7 +203,9 @@ class MigrationInterruptTest {
         ResultSet rs = s.executeQuery("SELECT \"version\", \"execution_time\" FROM \"flyway_schema_history\" WHERE "
             + "\"version\" IS NOT NULL ORDER BY \"installed_rank\"")) {
       while (rs.next()) {
-        took.put("V" + rs.getString(1), rs.getLong(2));
+        if (Integer.parseInt(rs.getString(1)) > 6) { // V1-V6 made the database before the test upgraded it
+          took.put("V" + rs.getString(1), rs.getLong(2));
+        }
       }
     }
     return took;
