@@ -86,7 +86,7 @@ class PostgresOutageTest {
       assertThat(api.put("/api/devices/acked-before", "{\"displayName\": \"acked\"}").status()).isEqualTo(200);
 
       assertThat(api.put("/api/jobs/outage-properties", """
-          {"group": "outage-properties", "rollout": {"maxPerMinute": 30000},
+          {"group": "outage-properties", "rollout": {"maxPerMinute": 60000},
            "data": [{"type": "property", "target": "%s", "path": "TargetTemperature", "value": 21}]}
           """.formatted(propertyTemplate)).status()).isEqualTo(200);
       assertThat(api.put("/api/jobs/outage-commands", """
@@ -96,7 +96,7 @@ class PostgresOutageTest {
       await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).until(() ->
           completed(api, "outage-properties") >= 1_000 && completed(api, "outage-commands") >= 10);
 
-      // ---- the outage, while both jobs are in progress (their pace leaves them 18 s and 11 s of work at least) ----
+      // ---- the outage, while both jobs are in progress (their pace leaves them 9 s and 11 s of work at least) ----
       int propertiesAtStop = completed(api, "outage-properties");
       int commandsAtStop = completed(api, "outage-commands");
       assertThat(propertiesAtStop).as("property devices completed as the database goes down").isPositive()
@@ -212,8 +212,10 @@ class PostgresOutageTest {
           outage %d s (database stopped, in %d ms, and started on the same data directory)
           during it: %d REST probes, all 503 with Retry-After (%s), slowest %d ms; %d sessions stayed connected
           healthy again %d ms after the restart
-          property job: %d devices, %d completed when the database stopped (rows updated before it: %d, after it:           %d), all %d completed after, each once
-          command job: %d devices, %d completed when the database stopped (rows updated before it: %d, after it:           %d); %d completed, %d Interrupted, none received twice
+          property job: %d devices, %d completed when the database stopped (rows updated before it: %d, after: %d)
+          all %d property devices completed after it, each once
+          command job: %d devices, %d completed when the database stopped (rows updated before it: %d, after: %d)
+          %d commands completed, %d Interrupted, none received twice
           """, Duration.ofNanos(outage).toSeconds(), stopping / 1_000_000, probes,
           answers.stream().distinct().sorted().toList(), slowest / 1_000_000, clients.size(), recovered / 1_000_000,
           PROPERTY_DEVICES, propertiesAtStop, propertiesBefore, propertiesAfter, PROPERTY_DEVICES, COMMAND_DEVICES,
