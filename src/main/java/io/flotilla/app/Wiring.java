@@ -253,6 +253,9 @@ public final class Wiring implements AutoCloseable {
       ApiServer api = new ApiServer(vertx, tokens, audit, metrics, db::ping, config.maxBodyBytes(), resources,
           organizationRepo);
       api.cluster(clustering);
+      MqttGateway mqtt = gateway.gateway();
+      api.listeners(() -> java.util.Map.of("mqtt", mqtt.tlsPort(), "mqttWebSockets", java.util.Map.of(
+          "port", mqtt.webSocketPort(), "state", mqtt.webSocketState())));
       Bootstrap.await(api.listen(config.bind(), config.httpPort()));
       clustering.start(vertx, engine, simulator, api.port(), gateway.mqttPort());
       Bootstrap.await(simulator.start());
@@ -294,7 +297,8 @@ public final class Wiring implements AutoCloseable {
     try {
       Files.writeString(config.dataDir().resolve("ports.json"),
           "{\"http\": " + httpPort() + ", \"mqtt\": " + mqttPort()
-              + (gateway.mqttPlainPort() > 0 ? ", \"mqttPlain\": " + gateway.mqttPlainPort() : "") + "}\n");
+              + (gateway.mqttPlainPort() > 0 ? ", \"mqttPlain\": " + gateway.mqttPlainPort() : "")
+              + (gateway.mqttWsPort() > 0 ? ", \"mqttWs\": " + gateway.mqttWsPort() : "") + "}\n");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
