@@ -197,11 +197,13 @@ public final class Wiring implements AutoCloseable {
       resources.add(new TokenRoutes(tokens));
       resources.add(new AuditRoutes(audit));
       resources.add(new io.flotilla.api.http.ClusterRoutes(clustering));
-      resources.add(new RoleRoutes());
+      resources.add(new RoleRoutes(organizations::any));
       resources.add(new OrganizationRoutes(organizations));
       resources.add(new UserRoutes(new UserService(new SqlUserRepository(db), organizations)));
       resources.add(new TemplateRoutes(templates));
       resources.add(new DeviceRoutes(devices, new FleetQuery(deviceRepo, activity)));
+      resources.add(new io.flotilla.api.http.RelationshipRoutes(new io.flotilla.domain.device.RelationshipService(
+          new io.flotilla.storage.sql.SqlRelationshipRepository(db), deviceRepo, organizationRepo)));
       resources.add(new PropertyRoutes(properties));
       resources.add(new GroupRoutes(groups, new GroupMembers(groups, deviceRepo)));
       resources.addAll(gateway.routes());

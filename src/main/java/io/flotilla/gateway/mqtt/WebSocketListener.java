@@ -14,8 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * MQTT over secure WebSockets (device-protocol.md 1.1): {@code wss://host:port/$iothub/websocket}, subprotocol
- * {@code mqtt}, as IoT Hub and DPS serve it on port 443 for devices behind firewalls. Vert.x's MQTT server only
+ * MQTT over secure WebSockets (device-protocol.md 1.1): {@code wss://host:port/$iothub/websocket} (and {@code /}, where
+ * the DPS Java client goes), subprotocol {@code mqtt}, as IoT Hub and DPS serve it on port 443 for devices behind
+ * firewalls. Vert.x's MQTT server only
  * serves WebSockets on the fixed path {@code /mqtt}, so this listener does the WebSocket handshake itself and carries
  * the MQTT bytes of each connection, unchanged and with back-pressure both ways, to the gateway's loopback MQTT
  * listener: the very same endpoint handler then admits the session (SAS check, limits, twin, methods, C2D, DPS). One
@@ -25,6 +26,8 @@ final class WebSocketListener extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketListener.class);
   /** The path IoT Hub and DPS serve MQTT over WebSockets on (a query such as {@code iothub-no-client-cert} is ignored). */
   static final String PATH = "/$iothub/websocket";
+  /** The DPS Java client opens {@code wss://host:443} with no path at all, which arrives as {@code /}. */
+  static final java.util.Set<String> PATHS = java.util.Set.of(PATH, "/");
   static final String SUBPROTOCOL = "mqtt";
   /** How long the loopback connection may take before the WebSocket is closed. */
   private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
@@ -59,16 +62,16 @@ final class WebSocketListener extends VerticleBase {
     HttpServer server = vertx.createHttpServer(options)
         .webSocketHandshakeHandler(this::handshake)
         .webSocketHandler(this::bridge)
-        .requestHandler(request -> request.response().setStatusCode(request.path().equals(PATH) ? 400 : 404)
+        .requestHandler(request -> request.response().setStatusCode(PATHS.contains(request.path()) ? 400 : 404)
             .putHeader("content-type", "text/plain")
             .end("MQTT over WebSockets: open a WebSocket on " + PATH + " with subprotocol " + SUBPROTOCOL + ".\n"))
         .exceptionHandler(e -> LOG.debug("MQTT WebSocket listener: {}", e.toString()));
     return server.listen().onSuccess(s -> bound.set(s.actualPort()));
   }
 
-  /** Only {@value #PATH} (404 elsewhere), and only for a client offering the {@code mqtt} subprotocol (400). */
+  /** Only {@link #PATHS} (404 elsewhere), and only for a client offering the {@code mqtt} subprotocol (400). */
   private void handshake(ServerWebSocketHandshake handshake) {
-    if (!PATH.equals(handshake.path())) {
+    if (!PATHS.contains(handshake.path())) {
       handshake.reject(404);
     } else if (!offersMqtt(handshake.headers().getAll("sec-websocket-protocol"))) {
       handshake.reject(400);
