@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * MQTT over secure WebSockets (device-protocol.md 1.1): {@code wss://host:port/$iothub/websocket} (and {@code /}, where
+ * MQTT over secure WebSockets (device-protocol.md 1.1): {@code wss://host:port/$iothub/websocket} (and {@code /mqtt}, where
  * the DPS Java client goes), subprotocol {@code mqtt}, as IoT Hub and DPS serve it on port 443 for devices behind
  * firewalls. Vert.x's MQTT server only
  * serves WebSockets on the fixed path {@code /mqtt}, so this listener does the WebSocket handshake itself and carries
@@ -26,8 +26,8 @@ final class WebSocketListener extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketListener.class);
   /** The path IoT Hub and DPS serve MQTT over WebSockets on (a query such as {@code iothub-no-client-cert} is ignored). */
   static final String PATH = "/$iothub/websocket";
-  /** The DPS Java client opens {@code wss://host:443} with no path at all, which arrives as {@code /}. */
-  static final java.util.Set<String> PATHS = java.util.Set.of(PATH, "/");
+  /** The DPS Java client opens {@code wss://host:443} with no path, which its MQTT client (Paho) sends as {@code /mqtt}. */
+  static final java.util.Set<String> PATHS = java.util.Set.of(PATH, "/mqtt");
   static final String SUBPROTOCOL = "mqtt";
   /** How long the loopback connection may take before the WebSocket is closed. */
   private static final int CONNECT_TIMEOUT_MILLIS = 5_000;

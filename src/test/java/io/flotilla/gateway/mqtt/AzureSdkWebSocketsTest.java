@@ -101,6 +101,7 @@ class AzureSdkWebSocketsTest {
           api.get("/api/devices/" + regId + "/telemetry/temperature").json().path("value").asDouble())
           .isEqualTo(17.75));
 
+      client.subscribeToDesiredProperties((twin, ctx) -> { }, null);
       TwinCollection reported = new TwinCollection();
       reported.put("battery", 42);
       IotHubTransportMessage acked = SdkTwinRequests.updateReported(client, reported).get(30, TimeUnit.SECONDS);
@@ -109,7 +110,8 @@ class AzureSdkWebSocketsTest {
       client.subscribeToMethods((name, payload, ctx) -> new DirectMethodResponse(200, "{\"via\":\"wss\"}"), null);
       ApiClient.Response run = api.post("/api/devices/" + regId + "/commands/reboot", "{\"request\": 1}");
       assertThat(run.status()).as(run.text()).isEqualTo(201);
-      assertThat(run.json().path("response").path("via").asText()).isEqualTo("wss");
+      assertThat(run.json().path("responseCode").asInt()).isEqualTo(200);
+      assertThat(run.json().path("response").toString()).contains("wss");
     } finally {
       client.close();
     }

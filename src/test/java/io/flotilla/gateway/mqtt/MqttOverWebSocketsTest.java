@@ -214,7 +214,7 @@ class MqttOverWebSocketsTest {
   void onlyThePathAndSubprotocolOfIotHubAreServed() throws Exception {
     var client = vertx.createWebSocketClient(new WebSocketClientOptions().setSsl(true)
         .setTrustOptions(new PemTrustOptions().addCertPath(caCert(server).toString())));
-    assertThat(rejection(client, "/mqtt", List.of("mqtt"))).isEqualTo(404);
+    assertThat(rejection(client, "/other", List.of("mqtt"))).isEqualTo(404);
     assertThat(rejection(client, "/$iothub/websocket", List.of())).isEqualTo(400);
     var ws = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(wsPort)
         .setURI("/$iothub/websocket?iothub-no-client-cert=true").setSubProtocols(List.of("mqtt")))
