@@ -23,7 +23,8 @@ public record Config(
     String nodeName,
     Duration auditRetention,
     Duration auditPruneInterval,
-    Duration telemetryRetention) {
+    Duration telemetryRetention,
+    int mqttWsPort) {
 
   /** The node's name in job leases (one server process per name at a time on one database). */
   public static final String DEFAULT_NODE_NAME = "local";
@@ -40,69 +41,78 @@ public record Config(
   public static final Duration DEFAULT_AUDIT_PRUNE_INTERVAL = Duration.ofMinutes(10);
   /** How long the telemetry history keeps a message ({@code --telemetry-retention}; whole days are dropped). */
   public static final Duration DEFAULT_TELEMETRY_RETENTION = Duration.ofDays(30);
+  /** MQTT over secure WebSockets ({@code --mqtt-ws-port}; -1 off, 0 a free port; off with a warning if unbindable). */
+  public static final int DEFAULT_MQTT_WS_PORT = 443;
 
   /** Settings for a server on free ports in {@code dataDir}, on the embedded database: what tests start. */
   public static Config forTests(Path dataDir) {
     return new Config(dataDir, "127.0.0.1", 0, 0, -1, "127.0.0.1", null, null, null,
         DEFAULT_MAX_BODY_BYTES, DEFAULT_SIM_MAX_DEVICES, DEFAULT_JOB_COMMAND_TIMEOUT,
         DEFAULT_SIM_TELEMETRY_INTERVAL, null, null, DEFAULT_NODE_NAME, DEFAULT_AUDIT_RETENTION,
-        DEFAULT_AUDIT_PRUNE_INTERVAL, DEFAULT_TELEMETRY_RETENTION);
+        DEFAULT_AUDIT_PRUNE_INTERVAL, DEFAULT_TELEMETRY_RETENTION, -1);
   }
 
   public Config withNodeName(String name) {
     return new Config(dataDir, bind, httpPort, mqttPort, mqttPlainPort, hostName, dbUrl, dbUser, dbPassword,
         maxBodyBytes, simMaxDevices, jobCommandTimeout, simTelemetryInterval, mqttCertificate, mqttPrivateKey, name,
-        auditRetention, auditPruneInterval, telemetryRetention);
+        auditRetention, auditPruneInterval, telemetryRetention, mqttWsPort);
   }
 
   public Config withMqttPort(int port) {
     return new Config(dataDir, bind, httpPort, port, mqttPlainPort, hostName, dbUrl, dbUser, dbPassword,
         maxBodyBytes, simMaxDevices, jobCommandTimeout, simTelemetryInterval, mqttCertificate, mqttPrivateKey,
-        nodeName, auditRetention, auditPruneInterval, telemetryRetention);
+        nodeName, auditRetention, auditPruneInterval, telemetryRetention, mqttWsPort);
   }
 
   public Config withDatabase(String url, String user, String password) {
     return new Config(dataDir, bind, httpPort, mqttPort, mqttPlainPort, hostName, url, user, password,
         maxBodyBytes, simMaxDevices, jobCommandTimeout, simTelemetryInterval, mqttCertificate, mqttPrivateKey,
-        nodeName, auditRetention, auditPruneInterval, telemetryRetention);
+        nodeName, auditRetention, auditPruneInterval, telemetryRetention, mqttWsPort);
   }
 
   public Config withJobCommandTimeout(Duration timeout) {
     return new Config(dataDir, bind, httpPort, mqttPort, mqttPlainPort, hostName, dbUrl, dbUser, dbPassword,
         maxBodyBytes, simMaxDevices, timeout, simTelemetryInterval, mqttCertificate, mqttPrivateKey,
-        nodeName, auditRetention, auditPruneInterval, telemetryRetention);
+        nodeName, auditRetention, auditPruneInterval, telemetryRetention, mqttWsPort);
   }
 
   public Config withSimMaxDevices(int max) {
     return new Config(dataDir, bind, httpPort, mqttPort, mqttPlainPort, hostName, dbUrl, dbUser, dbPassword,
         maxBodyBytes, max, jobCommandTimeout, simTelemetryInterval, mqttCertificate, mqttPrivateKey,
-        nodeName, auditRetention, auditPruneInterval, telemetryRetention);
+        nodeName, auditRetention, auditPruneInterval, telemetryRetention, mqttWsPort);
   }
 
   public Config withSimTelemetryInterval(Duration interval) {
     return new Config(dataDir, bind, httpPort, mqttPort, mqttPlainPort, hostName, dbUrl, dbUser, dbPassword,
         maxBodyBytes, simMaxDevices, jobCommandTimeout, interval, mqttCertificate, mqttPrivateKey,
-        nodeName, auditRetention, auditPruneInterval, telemetryRetention);
+        nodeName, auditRetention, auditPruneInterval, telemetryRetention, mqttWsPort);
   }
 
   public Config withMqttCertificate(Path certificate, Path privateKey) {
     return new Config(dataDir, bind, httpPort, mqttPort, mqttPlainPort, hostName, dbUrl, dbUser, dbPassword,
         maxBodyBytes, simMaxDevices, jobCommandTimeout, simTelemetryInterval, certificate, privateKey,
-        nodeName, auditRetention, auditPruneInterval, telemetryRetention);
+        nodeName, auditRetention, auditPruneInterval, telemetryRetention, mqttWsPort);
   }
 
   /** Audit-log entries older than {@code retention} (zero: none) are pruned every {@code interval}. */
   public Config withAudit(Duration retention, Duration interval) {
     return new Config(dataDir, bind, httpPort, mqttPort, mqttPlainPort, hostName, dbUrl, dbUser, dbPassword,
         maxBodyBytes, simMaxDevices, jobCommandTimeout, simTelemetryInterval, mqttCertificate, mqttPrivateKey,
-        nodeName, retention, interval, telemetryRetention);
+        nodeName, retention, interval, telemetryRetention, mqttWsPort);
   }
 
   /** The telemetry history keeps messages for {@code retention} (at least a day). */
   public Config withTelemetryRetention(Duration retention) {
     return new Config(dataDir, bind, httpPort, mqttPort, mqttPlainPort, hostName, dbUrl, dbUser, dbPassword,
         maxBodyBytes, simMaxDevices, jobCommandTimeout, simTelemetryInterval, mqttCertificate, mqttPrivateKey,
-        nodeName, auditRetention, auditPruneInterval, retention);
+        nodeName, auditRetention, auditPruneInterval, retention, mqttWsPort);
+  }
+
+  /** MQTT over secure WebSockets on {@code port} (-1: off, 0: a free port). Tests start with it off. */
+  public Config withMqttWsPort(int port) {
+    return new Config(dataDir, bind, httpPort, mqttPort, mqttPlainPort, hostName, dbUrl, dbUser, dbPassword,
+        maxBodyBytes, simMaxDevices, jobCommandTimeout, simTelemetryInterval, mqttCertificate, mqttPrivateKey,
+        nodeName, auditRetention, auditPruneInterval, telemetryRetention, port);
   }
 
   /** The TLS certificate and key of the MQTT listener: the configured PEM files, or null for the generated ones. */

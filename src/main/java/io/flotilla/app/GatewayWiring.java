@@ -113,8 +113,10 @@ public final class GatewayWiring {
       ServerCertificate cert = config.hasMqttCertificate()
           ? new ServerCertificate(config.mqttCertificate(), config.mqttPrivateKey())
           : ServerCertificate.loadOrCreate(config.dataDir().resolve("certs"), config.hostName());
-      Bootstrap.await(w.gateway.start(new MqttGateway.Listeners(config.bind(), config.mqttPort(),
-          config.mqttPlainPort(), cert.certificatePath(), cert.privateKeyPath())));
+      MqttGateway.Listeners listeners = new MqttGateway.Listeners(config.bind(), config.mqttPort(),
+          config.mqttPlainPort(), cert.certificatePath(), cert.privateKeyPath());
+      Bootstrap.await(w.gateway.start(listeners));
+      Bootstrap.await(w.gateway.startWebSockets(listeners, config.mqttWsPort()));
       return w;
     } catch (RuntimeException e) {
       w.close();
@@ -173,6 +175,11 @@ public final class GatewayWiring {
 
   public int mqttPlainPort() {
     return gateway.plainPort();
+  }
+
+  /** The MQTT-over-WebSockets port, -1 when off. */
+  public int mqttWsPort() {
+    return gateway.webSocketPort();
   }
 
   /** Stops the listeners and writes the telemetry (latest values and history) not yet flushed (blocking; before the database closes). */

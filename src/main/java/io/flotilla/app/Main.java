@@ -51,6 +51,12 @@ public final class Main implements Callable<Integer> {
         description = "Plain (non-TLS) MQTT port; -1 disables it (default: ${DEFAULT-VALUE}).")
     int mqttPlainPort;
 
+    @Option(names = "--mqtt-ws-port", defaultValue = "${env:FLOTILLA_MQTT_WS_PORT:-443}",
+        description = "MQTT over secure WebSockets port (wss, path /$iothub/websocket); 0 picks a free port, -1 "
+            + "disables it; a port that cannot be bound (443 needs root) leaves it off with a warning "
+            + "(default: ${DEFAULT-VALUE}).")
+    int mqttWsPort;
+
     @Option(names = "--bind", defaultValue = "${env:FLOTILLA_BIND:-0.0.0.0}",
         description = "Address to listen on (default: all interfaces).")
     String bind;
@@ -171,7 +177,7 @@ public final class Main implements Callable<Integer> {
           java.time.Duration.ofSeconds(jobCommandTimeout),
           java.time.Duration.ofMillis(Math.max(100, Math.round(simTelemetryInterval * 1000))), mqttCertificate,
           mqttPrivateKey, nodeName, java.time.Duration.ofDays(auditRetentionDays), Config.DEFAULT_AUDIT_PRUNE_INTERVAL,
-          retention(telemetryRetention));
+          retention(telemetryRetention), mqttWsPort);
       Flotilla server = Flotilla.start(config, java.time.Clock.systemUTC(), clusterSettings);
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {

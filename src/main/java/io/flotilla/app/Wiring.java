@@ -197,11 +197,13 @@ public final class Wiring implements AutoCloseable {
       resources.add(new TokenRoutes(tokens));
       resources.add(new AuditRoutes(audit));
       resources.add(new io.flotilla.api.http.ClusterRoutes(clustering));
-      resources.add(new RoleRoutes());
+      resources.add(new RoleRoutes(organizations::any));
       resources.add(new OrganizationRoutes(organizations));
       resources.add(new UserRoutes(new UserService(new SqlUserRepository(db), organizations)));
       resources.add(new TemplateRoutes(templates));
       resources.add(new DeviceRoutes(devices, new FleetQuery(deviceRepo, activity)));
+      resources.add(new io.flotilla.api.http.RelationshipRoutes(new io.flotilla.domain.device.RelationshipService(
+          new io.flotilla.storage.sql.SqlRelationshipRepository(db), deviceRepo, organizationRepo)));
       resources.add(new PropertyRoutes(properties));
       resources.add(new GroupRoutes(groups, new GroupMembers(groups, deviceRepo)));
       resources.addAll(gateway.routes());
@@ -253,6 +255,9 @@ public final class Wiring implements AutoCloseable {
       ApiServer api = new ApiServer(vertx, tokens, audit, metrics, db::ping, config.maxBodyBytes(), resources,
           organizationRepo);
       api.cluster(clustering);
+      MqttGateway mqtt = gateway.gateway();
+      api.listeners(() -> java.util.Map.of("mqtt", mqtt.tlsPort(), "mqttWebSockets", java.util.Map.of(
+          "port", mqtt.webSocketPort(), "state", mqtt.webSocketState())));
       Bootstrap.await(api.listen(config.bind(), config.httpPort()));
       clustering.start(vertx, engine, simulator, api.port(), gateway.mqttPort());
       Bootstrap.await(simulator.start());
@@ -294,7 +299,8 @@ public final class Wiring implements AutoCloseable {
     try {
       Files.writeString(config.dataDir().resolve("ports.json"),
           "{\"http\": " + httpPort() + ", \"mqtt\": " + mqttPort()
-              + (gateway.mqttPlainPort() > 0 ? ", \"mqttPlain\": " + gateway.mqttPlainPort() : "") + "}\n");
+              + (gateway.mqttPlainPort() > 0 ? ", \"mqttPlain\": " + gateway.mqttPlainPort() : "")
+              + (gateway.mqttWsPort() > 0 ? ", \"mqttWs\": " + gateway.mqttWsPort() : "") + "}\n");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -53,6 +53,8 @@ public final class MqttGateway {
   private final List<String> deployments = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile int tlsPort = -1;
   private volatile int plainPort = -1;
+  private volatile int webSocketPort = -1;
+  private volatile String webSocketState = "off";
   private MqttServer loopback;
   private String plainBind;
   private long sweeper = -1;
@@ -113,14 +115,9 @@ public final class MqttGateway {
   public Future<Void> start(Listeners listeners) {
     MqttServerOptions tlsOptions;
     try {
-      tlsOptions = options(listeners.bind(), listeners.tlsPort()).setSsl(true)
-          .setKeyCertOptions(keyCertificate(listeners));
+      tlsOptions = secured(options(listeners.bind(), listeners.tlsPort()), listeners);
     } catch (Exception e) {
       return Future.failedFuture(e);
-    }
-    tlsOptions.setEnabledSecureTransportProtocols(java.util.Set.of("TLSv1.2", "TLSv1.3"));
-    if (OpenSSLEngineOptions.isAvailable()) {
-      tlsOptions.setSslEngineOptions(new OpenSSLEngineOptions());
     }
     Future<?> started = listenOnEveryLoop(tlsOptions, true);
     if (listeners.plainPort() >= 0) {
@@ -139,6 +136,65 @@ public final class MqttGateway {
           plainPort < 0 ? "" : ", plain MQTT on port " + plainPort);
       return null;
     });
+  }
+
+  /** TLS 1.2 and 1.3 with the listeners' certificate (BoringSSL when available). */
+  private <O extends io.vertx.core.net.NetServerOptions> O secured(O options, Listeners listeners) throws Exception {
+    options.setSsl(true);
+    options.setKeyCertOptions(keyCertificate(listeners));
+    options.setEnabledSecureTransportProtocols(java.util.Set.of("TLSv1.2", "TLSv1.3"));
+    if (OpenSSLEngineOptions.isAvailable()) {
+      options.setSslEngineOptions(new OpenSSLEngineOptions());
+    }
+    return options;
+  }
+
+  /**
+   * Starts MQTT over secure WebSockets ({@link WebSocketListener}) on {@code port} of the listeners' address, with
+   * their certificate: 0 picks a free port, a negative one leaves it off. It never fails the server's start: a port
+   * that cannot be bound (443 needs root or CAP_NET_BIND_SERVICE) leaves the listener off with a warning, which
+   * {@link #webSocketState} tells. Call after {@link #start}.
+   *
+   * @return the port bound, or -1 when off
+   */
+  public Future<Integer> startWebSockets(Listeners listeners, int port) {
+    if (port < 0) {
+      webSocketState = "off";
+      return Future.succeededFuture(-1);
+    }
+    io.vertx.core.http.HttpServerOptions options;
+    try {
+      options = secured(WebSocketListener.options(listeners.bind(), port), listeners);
+    } catch (Exception e) {
+      return Future.failedFuture(e);
+    }
+    int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
+    java.util.concurrent.atomic.AtomicInteger bound = new java.util.concurrent.atomic.AtomicInteger(-1);
+    return loopbackPlainPort().compose(mqtt -> vertx.deployVerticle(() -> new WebSocketListener(options, mqtt, bound),
+        new DeploymentOptions().setInstances(loops))).map(id -> {
+          deployments.add(id);
+          webSocketPort = bound.get();
+          webSocketState = "listening";
+          LOG.info("Device gateway listening: MQTT over secure WebSockets on {}:{}{}", listeners.bind(), webSocketPort,
+              WebSocketListener.PATH);
+          return webSocketPort;
+        }).recover(e -> {
+          webSocketState = "off: cannot listen on " + listeners.bind() + ":" + port + " (" + e.getMessage() + ")";
+          LOG.warn("Device gateway: MQTT over WebSockets is off, port {} cannot be bound ({}). Port 443 needs root "
+              + "or CAP_NET_BIND_SERVICE; choose another with --mqtt-ws-port, or -1 to turn it off.", port,
+              e.toString());
+          return Future.succeededFuture(-1);
+        });
+  }
+
+  /** The MQTT-over-WebSockets port, or -1 when the listener is off. */
+  public int webSocketPort() {
+    return webSocketPort;
+  }
+
+  /** {@code listening}, {@code off}, or why it is off (a port that could not be bound). */
+  public String webSocketState() {
+    return webSocketState;
   }
 
   /**
