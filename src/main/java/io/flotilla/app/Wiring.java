@@ -175,6 +175,12 @@ public final class Wiring implements AutoCloseable {
       gateway = GatewayWiring.start(vertx, db, metrics, config, app, clock, deviceRepo, templates, activity,
           clustering::channel);
       DeviceChannel channel = gateway.routedChannel();
+      if (channel instanceof io.flotilla.cluster.RoutedChannel routed) {
+        io.micrometer.core.instrument.Gauge.builder("flotilla.cluster.calls.in.flight", routed,
+            io.flotilla.cluster.RoutedChannel::inFlight)
+            .description("Device calls waiting for another node's answer or for their device to connect anywhere")
+            .register(metrics);
+      }
       int simPort = Bootstrap.await(gateway.gateway().loopbackPlainPort());
       simulator = new Simulator(vertx, deviceRepo, templates, new Simulator.Settings(MqttGateway.LOOPBACK, simPort,
           config.hostName(), config.simTelemetryInterval(), SIM_MAX_CONNECTING, SIM_TOKEN_LIFETIME), clock);
@@ -237,7 +243,8 @@ public final class Wiring implements AutoCloseable {
           dispatcher.wake();
         }
       });
-      resources.add(new DataExportRoutes(new ExportService(exportRepo, dataExports, dispatcher)));
+      ExportService exportService = new ExportService(exportRepo, dataExports, dispatcher);
+      resources.add(new DataExportRoutes(exportService));
       io.micrometer.core.instrument.Gauge.builder("flotilla.export.deliveries.in.flight", dispatcher,
           ExportDispatcher::inFlight).description("Data-export posts in flight").register(metrics);
       io.micrometer.core.instrument.Gauge.builder("flotilla.export.messages.dropped", dataExports,
@@ -259,7 +266,7 @@ public final class Wiring implements AutoCloseable {
       api.listeners(() -> java.util.Map.of("mqtt", mqtt.tlsPort(), "mqttWebSockets", java.util.Map.of(
           "port", mqtt.webSocketPort(), "state", mqtt.webSocketState())));
       Bootstrap.await(api.listen(config.bind(), config.httpPort()));
-      clustering.start(vertx, engine, simulator, api.port(), gateway.mqttPort());
+      clustering.start(vertx, engine, simulator, exportService, api.port(), gateway.mqttPort());
       Bootstrap.await(simulator.start());
 
       Wiring w = new Wiring(config, metrics, db, api, adminToken, app, gateway, engine, scheduler, simulator, () -> {
