@@ -49,7 +49,7 @@ public final class GatewayWiring {
   private final Vertx vertx;
   private final TemplateService templates;
   private final CommandService commands;
-  final QueuedCommands queuedCommands;
+  private final QueuedCommands queuedCommands;
   private final TelemetryService telemetry;
   private final EnrollmentService enrollments;
   private final MqttGateway gateway;
@@ -153,6 +153,11 @@ public final class GatewayWiring {
 
   public TemplateService templates() {
     return templates;
+  }
+
+  /** Durable commands waiting as C2D messages. */
+  public QueuedCommands queuedCommands() {
+    return queuedCommands;
   }
 
   public CommandService commands() {

@@ -90,7 +90,7 @@ public final class QueuedCommands {
         new CommandInvocation.Queued(q.messageId(), q.stateAt(now), q.expiresAt(), q.expiresAt()));
   }
 
-  /** The messages waiting for a device, in order.
+  /** The messages waiting for a device, in order. */
   public Future<List<QueuedCommand>> waiting(String deviceId) {
     return queue.waiting(deviceId);
   }
