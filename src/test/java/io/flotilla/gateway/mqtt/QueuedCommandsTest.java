@@ -122,7 +122,7 @@ class QueuedCommandsTest {
           .contains("&iothub-ack=none&method-name=reboot");
       TestDevice.Received second = d.await(t -> t.startsWith("devices/q-off/messages/devicebound/"));
       assertThat(second.payload()).isEqualTo("{\"bank\":2}");
-      assertThat(second.topic()).contains("method-name=pump%2Aflush") // "*" percent-encoded;
+      assertThat(second.topic()).contains("method-name=pump%2Aflush"); // "*" percent-encoded
       TestDevice.Received third = d.await(t -> t.startsWith("devices/q-off/messages/devicebound/"));
       assertThat(third.payload()).isEqualTo("@");
       await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
@@ -226,6 +226,33 @@ class QueuedCommandsTest {
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
             assertThat(latest(second.api(), "q-restart", "pump/flush").path("status").asText()).isEqualTo("delivered"));
       }
+    }
+  }
+
+  @Test
+  void aCommandJobOnADurableCommandCompletesEachDeviceWhenItsMessageIsDelivered() {
+    String key = device(server, "q-job", TEMPLATE);
+    assertThat(api.put("/api/deviceGroups/q-job-group", "{\"displayName\": \"q\", \"filter\": "
+        + "\"SELECT * FROM devices WHERE $id = \\\"q-job\\\"\"}").status()).isEqualTo(200);
+    assertThat(api.put("/api/jobs/q-job-1", "{\"group\": \"q-job-group\", \"data\": [{\"type\": \"command\", "
+        + "\"target\": \"" + TEMPLATE + "\", \"path\": \"reboot\", \"value\": 7}]}").status()).isEqualTo(200);
+    // offline: the command is queued and the device waits for its delivery (pending), the job runs on
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(waiting(server, "q-job")).hasSize(1));
+    QueuedCommand m = waiting(server, "q-job").get(0);
+    assertThat(m.jobId()).isEqualTo("q-job-1");
+    assertThat(api.get("/api/jobs/q-job-1/devices").json().path("value").path(0).path("status").asText())
+        .isEqualTo("pending");
+    assertThat(api.get("/api/jobs/q-job-1").json().path("status").asText()).isEqualTo("running");
+    try (TestDevice d = connect(server, vertx, "q-job", key, true)) {
+      d.subscribe("devices/q-job/messages/devicebound/#", 1);
+      TestDevice.Received got = d.await(t -> t.contains("/devicebound/"));
+      assertThat(got.topic()).contains("%24.mid=" + m.messageId()).contains("method-name=reboot");
+      assertThat(got.payload()).isEqualTo("7");
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        assertThat(api.get("/api/jobs/q-job-1/devices").json().path("value").path(0).path("status").asText())
+            .isEqualTo("completed");
+        assertThat(api.get("/api/jobs/q-job-1").json().path("status").asText()).isEqualTo("complete");
+      });
     }
   }
 }
