@@ -9,6 +9,7 @@ import io.flotilla.domain.auth.Application;
 import io.flotilla.domain.device.CommandService;
 import io.flotilla.domain.device.DeviceChannel;
 import io.flotilla.domain.device.DeviceRepository;
+import io.flotilla.domain.device.QueuedCommands;
 import io.flotilla.domain.device.TelemetryService;
 import io.flotilla.domain.device.TwinService;
 import io.flotilla.domain.device.ExportEvents;
@@ -20,6 +21,7 @@ import io.flotilla.domain.template.TemplateService;
 import io.flotilla.gateway.mqtt.MqttGateway;
 import io.flotilla.gateway.mqtt.ServerCertificate;
 import io.flotilla.storage.sql.Database;
+import io.flotilla.storage.sql.SqlCommandQueue;
 import io.flotilla.storage.sql.SqlCommandRepository;
 import io.flotilla.storage.sql.SqlDeviceRepository;
 import io.flotilla.storage.sql.SqlEnrollmentRepository;
@@ -47,6 +49,7 @@ public final class GatewayWiring {
   private final Vertx vertx;
   private final TemplateService templates;
   private final CommandService commands;
+  private final QueuedCommands queuedCommands;
   private final TelemetryService telemetry;
   private final EnrollmentService enrollments;
   private final MqttGateway gateway;
@@ -86,7 +89,9 @@ public final class GatewayWiring {
         app.idScope(), exports);
     DeviceChannel channel = route.apply(gateway);
     this.routed = channel;
-    this.commands = new CommandService(deviceRepo, templates, channel, new SqlCommandRepository(db));
+    this.queuedCommands = new QueuedCommands(new SqlCommandQueue(db), channel, clock);
+    gateway.channel().queuedCommands(queuedCommands);
+    this.commands = new CommandService(deviceRepo, templates, channel, new SqlCommandRepository(db), queuedCommands);
     this.flushTimer = vertx.setPeriodic(TELEMETRY_FLUSH_MILLIS, t -> telemetry.flush()
         .onFailure(e -> LOG.warn("Telemetry flush failed; {} values are kept for the next one: {}",
             telemetry.unsavedCount(), e.toString())));
@@ -150,6 +155,11 @@ public final class GatewayWiring {
 
   public TemplateService templates() {
     return templates;
+  }
+
+  /** Durable commands waiting as C2D messages. */
+  public QueuedCommands queuedCommands() {
+    return queuedCommands;
   }
 
   public CommandService commands() {

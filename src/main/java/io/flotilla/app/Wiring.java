@@ -189,10 +189,15 @@ public final class Wiring implements AutoCloseable {
       var jobRepo = new SqlJobRepository(db, jobEvents);
       var jobWork = new SqlJobWork(db, jobEvents);
       JobEngine engine = new JobEngine(jobRepo, jobWork, groups,
-          new JobKinds(jobWork, channel, config.jobCommandTimeout(), clock), clock,
+          new JobKinds(jobWork, channel, config.jobCommandTimeout(), clock, templates, gateway.queuedCommands()), clock,
           new EngineLimits(EngineLimits.DEFAULT.maxInFlight(), EngineLimits.DEFAULT.claimPerTick(),
               EngineLimits.DEFAULT.resultsPerWrite(), config.jobCommandTimeout()),
           EngineNode.start(config.nodeName(), clusterSettings.lease()));
+      gateway.queuedCommands().onDelivered(d -> {
+        if (d.message().jobId() != null && d.jobMessagesLeft() == 0) {
+          engine.delivered(d.message().jobId(), d.message().deviceId());
+        }
+      });
       DeviceService devices = new DeviceService(deviceRepo, templates, channel, app.idScope(),
           DeviceListener.all(clustering.simulatorListener(vertx, simulator), dataExports, new JobJoiners(engine)),
           config.simMaxDevices(), organizations);

@@ -38,7 +38,7 @@ public final class CommandRoutes implements ResourceRoutes {
     JsonNode request = body.get("request");
     return commands.run(call.path("deviceId"), component, call.path("commandName"), request,
             connection == null ? 0 : connection, response == null ? CommandService.MAX_RESPONSE_TIMEOUT : response)
-        .map(inv -> Reply.of(201, dto(inv)));
+        .map(inv -> Reply.of(inv.queued() == null ? 201 : 202, dto(inv)));
   }
 
   private io.vertx.core.Future<Reply> history(Call call, String component) {
@@ -52,6 +52,11 @@ public final class CommandRoutes implements ResourceRoutes {
     });
   }
 
+  /**
+   * IoT Central's {@code DeviceCommand}; a durable (queued) command has no response and, as Flotilla extensions,
+   * its message's {@code status} ({@code queued}, {@code delivered}, {@code expired}),
+   * {@code messageId}, {@code expiresAt} and {@code updated}.
+   */
   static ObjectNode dto(CommandInvocation inv) {
     ObjectNode o = Json.MAPPER.createObjectNode();
     o.put("id", inv.id());
@@ -63,7 +68,15 @@ public final class CommandRoutes implements ResourceRoutes {
     if (inv.response() != null) {
       o.set("response", inv.response());
     }
-    o.put("responseCode", inv.responseCode());
+    CommandInvocation.Queued q = inv.queued();
+    if (q == null) {
+      o.put("responseCode", inv.responseCode());
+      return o;
+    }
+    o.put("status", q.state().wire());
+    o.put("messageId", q.messageId());
+    o.put("expiresAt", q.expiresAt().toString());
+    o.put("updated", q.updatedAt().toString());
     return o;
   }
 }

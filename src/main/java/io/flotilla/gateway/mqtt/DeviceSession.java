@@ -48,6 +48,8 @@ final class DeviceSession {
   private volatile boolean desired;
   private volatile boolean c2d;
   private volatile boolean closed;
+  /** C2D messages sent and not acknowledged: MQTT packet id to {@code message-id} (on the session's context only). */
+  private final java.util.Map<Integer, String> c2dInFlight = new java.util.HashMap<>();
 
   DeviceSession(MqttEndpoint endpoint, String deviceId, Instant expiry, SessionRegistry registry,
                 MqttDeviceChannel channel, SessionServices services) {
@@ -84,6 +86,7 @@ final class DeviceSession {
     endpoint.publishHandler(this::onPublish);
     endpoint.subscribeHandler(this::onSubscribe);
     endpoint.unsubscribeHandler(this::onUnsubscribe);
+    endpoint.publishAcknowledgeHandler(this::onPubAck);
     endpoint.disconnectHandler(v -> {
       closed = true; // a DISCONNECT discards the will (MQTT 3.1.1, 3.14.4)
       registry.unregister(this);
@@ -149,8 +152,21 @@ final class DeviceSession {
     send(ServerTopics.methodRequest(name, rid), Buffer.buffer(payload), MqttQoS.AT_MOST_ONCE);
   }
 
-  void sendC2d(String topic, String body) {
-    send(topic, Buffer.buffer(body), MqttQoS.AT_LEAST_ONCE);
+  /** Publishes a C2D message with QoS 1; its PUBACK tells the queue that {@code messageId} was delivered. */
+  void sendC2d(String topic, String body, String messageId) {
+    onContext(() -> {
+      if (!closed && endpoint.isConnected()) {
+        endpoint.publish(topic, Buffer.buffer(body), MqttQoS.AT_LEAST_ONCE, false, false)
+            .onSuccess(packetId -> c2dInFlight.put(packetId, messageId));
+      }
+    });
+  }
+
+  private void onPubAck(Integer packetId) {
+    String messageId = c2dInFlight.remove(packetId);
+    if (messageId != null) {
+      channel.c2dDelivered(deviceId, messageId);
+    }
   }
 
   private void send(String topic, Buffer body, MqttQoS qos) {
@@ -255,6 +271,7 @@ final class DeviceSession {
     }
     List<MqttQoS> granted = new ArrayList<>();
     boolean methodsNow = false;
+    boolean c2dNow = false;
     for (MqttTopicSubscription s : m.topicSubscriptions()) {
       SubscriptionFilter f = SubscriptionFilter.parse(s.topicName());
       if (!f.ownedBy(deviceId) || f.kind() == SubscriptionFilter.Kind.DPS_RESPONSES) {
@@ -265,12 +282,16 @@ final class DeviceSession {
       switch (f.kind()) {
         case METHOD_REQUESTS -> methodsNow = true;
         case DESIRED_PATCHES -> desired = true;
-        case C2D_MESSAGES -> c2d = true;
+        case C2D_MESSAGES -> c2dNow = !c2d;
         default -> { }
       }
       granted.add(s.qualityOfService() == MqttQoS.EXACTLY_ONCE ? MqttQoS.AT_LEAST_ONCE : s.qualityOfService());
     }
     endpoint.subscribeAcknowledge(m.messageId(), granted);
+    if (c2dNow) {
+      c2d = true;
+      channel.deliverQueued(deviceId); // queued commands go out once the SUBACK is on its way
+    }
     if (methodsNow) {
       methods = true;
       registry.methodsReady(this);

@@ -37,6 +37,11 @@ final class TestDevice implements AutoCloseable {
   private final Set<Integer> completedAcks = ConcurrentHashMap.newKeySet();
 
   TestDevice(Vertx vertx, int port, Path caCert, String clientId, String username, String password) {
+    this(vertx, port, caCert, clientId, username, password, true);
+  }
+
+  /** With {@code autoAck} false the device never PUBACKs the server's QoS 1 messages. */
+  TestDevice(Vertx vertx, int port, Path caCert, String clientId, String username, String password, boolean autoAck) {
     this.port = port;
     MqttClientOptions o = new MqttClientOptions();
     o.setSsl(true);
@@ -48,6 +53,7 @@ final class TestDevice implements AutoCloseable {
     o.setCleanSession(false);
     o.setMaxMessageSize(1024 * 1024);
     o.setAutoKeepAlive(true);
+    o.setAutoAck(autoAck);
     this.client = MqttClient.create(vertx, o);
     client.publishHandler(m -> received.add(new Received(m.topicName(), m.payload().toString(StandardCharsets.UTF_8),
         m.qosLevel().value())));
