@@ -26,6 +26,10 @@ final class CommandKind implements JobKind.Sent {
   private final Clock clock;
   private final TemplateService templates;
   private final QueuedCommands queued;
+  /** Jobs' durable commands, by job id (bounded by {@link #DURABLE_CACHE}). */
+  private final java.util.Map<String, Future<List<CommandCapability>>> durableByJob =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final int DURABLE_CACHE = 1_000;
 
   CommandKind(JobWork work, DeviceChannel channel, Duration timeout, Clock clock, TemplateService templates,
               QueuedCommands queued) {
@@ -85,8 +89,25 @@ final class CommandKind implements JobKind.Sent {
             m.expiresAt().isAfter(expiry) ? m.expiresAt() : expiry));
   }
 
-  /** The job's durable commands (empty: none is durable). */
+  /**
+   * The job's durable commands (empty: none is durable), read from the templates once per job and kept while the job
+   * is worked on here (a job's commands and their templates' capabilities do not change under it): never a template
+   * read per device.
+   */
   private Future<List<CommandCapability>> durable(Job job) {
+    Future<List<CommandCapability>> known = durableByJob.get(job.id());
+    if (known != null) {
+      return known;
+    }
+    if (durableByJob.size() >= DURABLE_CACHE) {
+      durableByJob.clear(); // more jobs than ever run at once: start again rather than grow
+    }
+    Future<List<CommandCapability>> read = readDurable(job);
+    durableByJob.put(job.id(), read);
+    return read.onFailure(e -> durableByJob.remove(job.id(), read));
+  }
+
+  private Future<List<CommandCapability>> readDurable(Job job) {
     List<Future<CommandCapability>> found = new ArrayList<>();
     for (JobItem item : job.items()) {
       found.add(templates.find(item.target()).map(t -> t.flatMap(x -> x.model().resolve(CapabilityPath.parse(
