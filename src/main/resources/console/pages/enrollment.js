@@ -117,6 +117,8 @@ export async function render(main) {
 
   replace(main, h('h1', {}, 'Enrollment groups'),
     h('p', { class: 'muted' }, 'A device provisions through DPS with the ID scope and a key derived from a group key (HMAC-SHA256 of its device id). The default group lets unknown devices register themselves.'),
-    scope ? h('div', { class: 'panel' }, secret('ID scope', scope)) : null, form, list);
+    h('div', { class: 'panel' }, scope ? secret('ID scope', scope)
+      : h('p', { class: 'muted' }, 'The ID scope is shown here once the application has a device (Devices → Create a device); the server also logs it at its first start.')),
+    form, list);
   await show();
 }

@@ -28,11 +28,12 @@ const stepOf = (f) => {
 
 export async function render(main, _params, ctx) {
   const [groups, templates] = await Promise.all([all('/api/deviceGroups'), all('/api/deviceTemplates')]);
-  const s = { step: 0, group: ctx.params.get('group') ?? groups[0]?.id ?? '', type: 'command', template: '', path: '',
+  // the wizard's choices live in its history entry: a reload (or Back from the job's page) returns to the same step
+  const s = Object.assign({ step: 0, group: ctx.params.get('group') ?? groups[0]?.id ?? '', type: 'command', template: '', path: '',
     migrateTo: '', valueControl: null, value: undefined, batchType: '', batchValue: '', thresholdType: '', thresholdValue: '',
     thresholdBatch: false, wait: '', retries: '', backoff: '', factor: '', maxBackoff: '', retryOn: RETRY_CODES.slice(0, 3),
     confirm: false, maxPerMinute: '', rampStart: '', rampFactor: '', rampAfter: '', gateMin: '', gateAction: 'pause',
-    continuous: false, end: '', when: 'now', start: '', recurrence: '', name: '', fieldError: null };
+    continuous: false, end: '', when: 'now', start: '', recurrence: '', name: '' }, history.state?.wizard, { valueControl: null, fieldError: null });
   const stepsEl = h('ol', { class: 'steps', 'aria-label': 'Steps' });
   const panel = h('form', { class: 'panel', 'aria-live': 'polite', novalidate: true });
   const out = h('div');
@@ -147,6 +148,8 @@ export async function render(main, _params, ctx) {
   }
 
   function draw() {
+    const { valueControl, fieldError, ...choices } = s;
+    history.replaceState({ ...history.state, wizard: choices }, '');
     const names = steps();
     replace(stepsEl, names.map((t, i) => h('li', { 'aria-current': i === s.step ? 'step' : null }, `${i + 1}. ${TITLES[t]}`)));
     const legend = h('legend', {}, h('h2', {}, TITLES[current()]));

@@ -66,6 +66,9 @@ class ConsoleEnrollmentTest extends ConsoleTest {
     form.getByLabel("Display name").fill("Line 7 (east)");
     form.getByLabel("Device type").selectOption("iot");
     form.getByRole(com.microsoft.playwright.options.AriaRole.SWITCH).uncheck();
+    page.setViewportSize(390, 900);
+    assertThat(accessibilityProblems(page)).isEmpty();
+    page.setViewportSize(1280, 900);
     browser.screenshot(page, "enrollment-edit");
     form.getByText("Save").click();
     assertThat(line7).containsText("Line 7 (east)");

@@ -74,6 +74,8 @@ class ConsoleJobsTest extends ConsoleTest {
     button(page, "Next").click();
     assertThat(page.locator("[data-review='Target']")).hasText("Move to Meter v2");
     assertThat(page.locator("#job-body")).containsText("\"template\": \"" + NEW + "\"");
+    page.reload(); // the wizard's step and choices survive a reload
+    assertThat(page.locator("[data-review='Target']")).hasText("Move to Meter v2");
     button(page, "Create job").click();
     page.waitForURL(Pattern.compile(".*/jobs/move-mig-meters-to-meter-v2-.+"));
     assertThat(page.locator("#job-status")).containsText("complete");
@@ -112,6 +114,10 @@ class ConsoleJobsTest extends ConsoleTest {
     label(page, "When a batch misses the gate").selectOption("cancel");
     label(page, "Continuous: also reach devices that join the group while the job runs").check();
     label(page, "Continuous job ends at").fill("2030-01-01T00:00");
+    page.setViewportSize(390, 900); // every control labelled, nothing wider than a phone
+    assertThat(accessibilityProblems(page)).isEmpty();
+    browser.screenshot(page, "wizard-delivery-390px");
+    page.setViewportSize(1280, 900);
     button(page, "Next").click();
     button(page, "Next").click();
     assertThat(page.locator("[data-review='Ramp']")).hasText("from 1000 a minute, ×3 every 10 completed");
