@@ -89,6 +89,7 @@ export async function render(main) {
   const [enabled, enabledField] = switchField('new-enabled', true, 'Enabled');
   const out = h('div');
   const create = h('button', { type: 'submit', class: 'primary' }, 'Create group');
+  id.addEventListener('input', () => replace(out));
   const form = h('form', { class: 'panel', 'aria-label': 'Create an enrollment group', novalidate: true },
     h('h2', {}, 'Create an enrollment group'),
     h('div', { class: 'toolbar' }, field('Group id', id, 'Letters, digits and -'), field('Display name', name), field('Device type', type),

@@ -85,6 +85,7 @@ class ConsoleEnrollmentTest extends ConsoleTest {
     assertThat(java.util.Base64.getDecoder().decode(newPrimary)).hasSize(32);
     assertThat(group("line-7").at("/attestation/symmetricKey/secondaryKey").asText()).isEqualTo(secondary);
     assertThat(line7).containsText(newPrimary);
+    page.evaluate("() => window.scrollTo(0, 0)");
     browser.screenshot(page, "enrollment-groups");
 
     button(page, "Delete Line 7 (east)").click();

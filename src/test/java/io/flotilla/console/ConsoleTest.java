@@ -49,7 +49,10 @@ abstract class ConsoleTest {
           for (const el of document.querySelectorAll('button, a[href]')) {
             if (!(el.textContent.trim() || el.getAttribute('aria-label'))) out.push('unnamed ' + el.outerHTML.slice(0, 80));
           }
-          if (document.documentElement.scrollWidth > window.innerWidth + 1) out.push('wider than the screen: ' + document.documentElement.scrollWidth);
+          const over = (e) => e.getBoundingClientRect().right > window.innerWidth + 1;
+          if (document.documentElement.scrollWidth > window.innerWidth + 1) out.push('wider than the screen: '
+            + document.documentElement.scrollWidth + ' (' + [...document.querySelectorAll('body *')]
+              .filter((e) => over(e) && ![...e.children].some(over)).slice(0, 3).map((e) => e.outerHTML.slice(0, 120)).join(' | ') + ')');
           return out;
         }
         """);
