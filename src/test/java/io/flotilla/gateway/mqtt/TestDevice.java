@@ -37,9 +37,18 @@ final class TestDevice implements AutoCloseable {
   private final Set<Integer> completedAcks = ConcurrentHashMap.newKeySet();
 
   TestDevice(Vertx vertx, int port, Path caCert, String clientId, String username, String password) {
+    this(vertx, port, caCert, clientId, username, password, null);
+  }
+
+  /** @param clientCertificate presented in the TLS handshake (X.509 devices), or null */
+  TestDevice(Vertx vertx, int port, Path caCert, String clientId, String username, String password,
+             io.vertx.core.net.KeyCertOptions clientCertificate) {
     this.port = port;
     MqttClientOptions o = new MqttClientOptions();
     o.setSsl(true);
+    if (clientCertificate != null) {
+      o.setKeyCertOptions(clientCertificate);
+    }
     o.setTrustOptions(new PemTrustOptions().addCertPath(caCert.toString()));
     o.setHostnameVerificationAlgorithm("HTTPS");
     o.setClientId(clientId);
