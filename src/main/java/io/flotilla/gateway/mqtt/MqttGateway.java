@@ -220,7 +220,7 @@ public final class MqttGateway {
 
     @Override
     public Future<?> start() {
-      return MqttServer.create(vertx, options).endpointHandler(MqttGateway.this::onConnect)
+      return UsernameWithoutPassword.keep(MqttServer.create(vertx, options)).endpointHandler(MqttGateway.this::onConnect)
           .exceptionHandler(e -> LOG.debug("MQTT listener: {}", e.toString()))
           .listen().onSuccess(server -> bound.set(server.actualPort()));
     }
