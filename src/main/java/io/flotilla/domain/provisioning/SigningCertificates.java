@@ -45,7 +45,7 @@ public final class SigningCertificates {
   public Future<SigningCertificate> put(String groupId, String entry, CertificateUpload upload, String etag) {
     String e = entry(entry);
     SigningCertificate next = signing(upload, "certificate");
-    return change(groupId, e, g -> {
+    return change(groupId, g -> {
       x509(g);
       SigningCertificate current = g.certificates().get(e);
       Etags.check(etag, current == null ? null : current.etag());
@@ -56,7 +56,7 @@ public final class SigningCertificates {
   /** Removes the entry: devices chaining only to it are refused from their next connect. Fails with {@code NotFound}. */
   public Future<Void> delete(String groupId, String entry) {
     String e = entry(entry);
-    return change(groupId, e, g -> {
+    return change(groupId, g -> {
       present(g, e);
       return g.withCertificate(e, null, Etags.fresh());
     }).mapEmpty();
@@ -68,7 +68,7 @@ public final class SigningCertificates {
     byte[] raw = new byte[16];
     RANDOM.nextBytes(raw);
     String code = HexFormat.of().withUpperCase().formatHex(raw);
-    return change(groupId, e, g -> {
+    return change(groupId, g -> {
       SigningCertificate c = present(g, e);
       return g.withCertificate(e, new SigningCertificate(c.certificate(), c.thumbprint(), c.verified(), Etags.fresh(),
           code), Etags.fresh());
@@ -83,7 +83,7 @@ public final class SigningCertificates {
   public Future<Void> verify(String groupId, String entry, String certificateText) {
     String e = entry(entry);
     CertificateChain proof = CertificateChain.parse(certificateText, "certificate");
-    return change(groupId, e, g -> {
+    return change(groupId, g -> {
       SigningCertificate c = present(g, e);
       if (c.verificationCode() == null) {
         throw new FlotillaException.Invalid("Generate a verification code for the " + e + " certificate first.");
@@ -103,8 +103,7 @@ public final class SigningCertificates {
     }).mapEmpty();
   }
 
-  private Future<EnrollmentGroup> change(String groupId, String entry,
-                                         java.util.function.UnaryOperator<EnrollmentGroup> change) {
+  private Future<EnrollmentGroup> change(String groupId, java.util.function.UnaryOperator<EnrollmentGroup> change) {
     return repository.update(groupId, change).map(g -> {
       changed.run();
       return g.orElseThrow(() -> EnrollmentService.notFound(groupId));
