@@ -56,7 +56,9 @@ final class AttestationRoutes implements ResourceRoutes {
       checkKey("secondaryKey", secondary);
       return Attestation.symmetricKey(primary, secondary);
     }
-    Fields.requiredObject(body, type);
+    // the size limit first, so an oversized document is refused as such whatever it holds
+    io.flotilla.domain.common.Limits.document("The attestation", Fields.requiredObject(body, type),
+        DeviceService.MAX_ATTESTATION);
     ObjectNode doc = Json.MAPPER.createObjectNode().put("type", type);
     doc.set(type, type.equals(Attestation.X509) ? x509(Fields.requiredObject(body, type)) : body.get(type));
     return new Attestation(type, null, null, doc);
