@@ -70,7 +70,7 @@ public final class GatewayWiring {
                         java.util.function.Function<MqttGateway, DeviceChannel> route) {
     this.vertx = vertx;
     this.templates = templates;
-    this.enrollments = new EnrollmentService(new SqlEnrollmentRepository(db));
+    this.enrollments = new EnrollmentService(new SqlEnrollmentRepository(db), clock);
     // The telemetry history writes on a lane of its own (one batch at a time) and queries read on another.
     this.historyLane = db.lane(vertx, "flotilla-db-history", 1);
     this.queryLane = db.lane(vertx, "flotilla-db-query", MAX_RUNNING_QUERIES);

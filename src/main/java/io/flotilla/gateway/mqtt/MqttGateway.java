@@ -4,7 +4,9 @@ import io.flotilla.domain.device.DevicePresence;
 import io.flotilla.domain.device.TelemetryService;
 import io.flotilla.domain.device.TwinService;
 import io.flotilla.domain.device.ExportEvents;
+import io.flotilla.domain.device.Device;
 import io.flotilla.domain.provisioning.CandidateKey;
+import io.flotilla.domain.provisioning.CertificateChain;
 import io.flotilla.domain.provisioning.ProvisioningService;
 import io.flotilla.domain.provisioning.ProvisioningService.Admission;
 import io.flotilla.gateway.mqtt.ConnectUsername.DpsUsername;
@@ -25,6 +27,7 @@ import io.vertx.mqtt.MqttServer;
 import io.vertx.mqtt.MqttServerOptions;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -33,7 +36,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The device listeners: TLS MQTT (TLS 1.2 and 1.3) and an optional plain one, serving IoT Hub device sessions and
- * DPS registrations told apart by the CONNECT username (P-1), with the CONNACK codes of P-4.
+ * DPS registrations told apart by the CONNECT username (P-1), with the CONNACK codes of P-4. A CONNECT without
+ * password whose TLS handshake carried a client certificate authenticates by X.509 ({@link ClientCertificates}).
  */
 public final class MqttGateway {
   private static final Logger LOG = LoggerFactory.getLogger(MqttGateway.class);
@@ -116,6 +120,7 @@ public final class MqttGateway {
     MqttServerOptions tlsOptions;
     try {
       tlsOptions = secured(options(listeners.bind(), listeners.tlsPort()), listeners);
+      ClientCertificates.request(tlsOptions);
     } catch (Exception e) {
       return Future.failedFuture(e);
     }
@@ -271,7 +276,7 @@ public final class MqttGateway {
 
     @Override
     public Future<?> start() {
-      return MqttServer.create(vertx, options).endpointHandler(MqttGateway.this::onConnect)
+      return UsernameWithoutPassword.keep(MqttServer.create(vertx, options)).endpointHandler(MqttGateway.this::onConnect)
           .exceptionHandler(e -> LOG.debug("MQTT listener: {}", e.toString()))
           .listen().onSuccess(server -> bound.set(server.actualPort()));
     }
@@ -315,7 +320,23 @@ public final class MqttGateway {
       return;
     }
     String password = endpoint.auth() == null ? null : endpoint.auth().getPassword();
-    if (username instanceof HubUsername hub) {
+    Optional<CertificateChain> certificate = password == null || password.isEmpty()
+        ? ClientCertificates.presented(endpoint) : Optional.empty();
+    if (certificate.isPresent() && !username.clientId().equals(endpoint.clientIdentifier())) {
+      refuse(endpoint, MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD);
+      return;
+    }
+    if (username instanceof HubUsername hub && certificate.isPresent()) {
+      services.provisioning().certificateAdmission(hub.deviceId(), certificate.get()).onComplete(ar -> {
+        if (ar.failed()) {
+          unavailable(endpoint, ar.cause());
+        } else if (ar.result().isEmpty() || !ar.result().get().verdict().accepted()) {
+          refuseCertificate(endpoint, hub.deviceId(), ar.result().map(a -> a.verdict().reason()).orElse("unknown"));
+        } else {
+          openSession(endpoint, hub, ar.result().get().device(), certificate.get().notAfter());
+        }
+      });
+    } else if (username instanceof HubUsername hub) {
       services.provisioning().admission(hub.deviceId()).onComplete(ar -> {
         if (ar.failed()) {
           unavailable(endpoint, ar.cause());
@@ -326,6 +347,18 @@ public final class MqttGateway {
     } else if (username instanceof DpsUsername dps) {
       if (!dps.idScope().equalsIgnoreCase(services.idScope())) {
         refuse(endpoint, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
+        return;
+      }
+      if (certificate.isPresent()) {
+        services.provisioning().certificateRegistration(dps.registrationId(), certificate.get()).onComplete(ar -> {
+          if (ar.failed()) {
+            unavailable(endpoint, ar.cause());
+          } else if (!ar.result().accepted()) {
+            refuseCertificate(endpoint, dps.registrationId(), ar.result().reason());
+          } else {
+            accept(endpoint, new DpsSession(vertx, endpoint, dps.registrationId(), ar.result().groupId(), services)::start);
+          }
+        });
         return;
       }
       services.provisioning().registrationKeys(dps.registrationId()).onComplete(ar -> {
@@ -345,7 +378,15 @@ public final class MqttGateway {
       refuse(endpoint, code(verdict));
       return;
     }
-    if (!admission.get().device().enabled()) {
+    openSession(endpoint, username, admission.get().device(), SasToken.parse(password).expiry());
+  }
+
+  /**
+   * A device whose credentials are good: CONNACK 0x03 when blocked, else a session until {@code expiry} (the SAS
+   * token's, or the client certificate's end of validity).
+   */
+  private void openSession(MqttEndpoint endpoint, HubUsername username, Device device, Instant expiry) {
+    if (!device.enabled()) {
       refuse(endpoint, MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
       return;
     }
@@ -354,13 +395,12 @@ public final class MqttGateway {
       refuse(endpoint, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
       return;
     }
-    DeviceSession session = new DeviceSession(endpoint, username.deviceId(), SasToken.parse(password).expiry(),
-        registry, channel, services);
+    DeviceSession session = new DeviceSession(endpoint, username.deviceId(), expiry, registry, channel, services);
     if (!accept(endpoint, session::start)) {
       return;
     }
     registry.register(session);
-    if (!admission.get().device().provisioned()) {
+    if (!device.provisioned()) {
       services.provisioning().connected(username.deviceId());
     }
   }
@@ -377,6 +417,12 @@ public final class MqttGateway {
         .map(CandidateKey::groupId).orElse(null);
     DpsSession session = new DpsSession(vertx, endpoint, username.registrationId(), groupId, services);
     accept(endpoint, session::start);
+  }
+
+  /** A certificate that proves nothing for this identity: CONNACK 0x05, not authorized (as a wrong SAS key). */
+  private void refuseCertificate(MqttEndpoint endpoint, String identity, String reason) {
+    LOG.debug("Refused {}'s client certificate: {}", identity, reason);
+    refuse(endpoint, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
   }
 
   private boolean accept(MqttEndpoint endpoint, Runnable start) {
