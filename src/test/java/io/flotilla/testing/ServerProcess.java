@@ -17,8 +17,8 @@ public record ServerProcess(Process process, int httpPort, int mqttPlainPort) {
     Files.deleteIfExists(dataDir.resolve("ports.json"));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.flotilla.app.Main", "serve",
-        "--data-dir", dataDir.toString(), "--bind", "127.0.0.1", "--http-port", "0", "--mqtt-port", "0", "--device-https-port", "0",
-        "--mqtt-plain-port", "0")
+        "--data-dir", dataDir.toString(), "--bind", "127.0.0.1", "--http-port", "0", "--mqtt-port", "0",
+        "--mqtt-plain-port", "0", "--device-https-port", "0")
         .redirectErrorStream(true)
         .redirectOutput(new File(dataDir.toFile(), "server-" + System.nanoTime() + ".log"))
         .start();

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotilla.domain.common.FlotillaException;
 import io.flotilla.domain.provisioning.CandidateKey;
 import io.flotilla.domain.provisioning.ProvisioningService;
-import io.flotilla.domain.upload.FileUpload;
 import io.flotilla.domain.upload.UploadService;
 import io.flotilla.gateway.mqtt.MalformedCredentials;
 import io.flotilla.gateway.mqtt.SasToken;
@@ -98,6 +97,14 @@ public final class DeviceHttps {
 
   private void handle(HttpServerRequest req) {
     req.pause();
+    try {
+      route(req);
+    } catch (FlotillaException e) {
+      deviceError(req, e);
+    }
+  }
+
+  private void route(HttpServerRequest req) {
     String path = req.path();
     Matcher files = FILES.matcher(path);
     if (req.method() == HttpMethod.POST && files.matches()) {
@@ -240,7 +247,7 @@ public final class DeviceHttps {
   /** Reads a JSON object body of at most {@value #MAX_JSON_BYTES} bytes. */
   private Future<ObjectNode> smallJson(HttpServerRequest req) {
     String declared = req.getHeader("content-length");
-    if (declared != null && declared.length() > 9 || declared != null && Long.parseLong(declared) > MAX_JSON_BYTES) {
+    if (declared != null && !(declared.matches("\\d{1,9}") && Long.parseLong(declared) <= MAX_JSON_BYTES)) {
       return Future.failedFuture(new TooLarge());
     }
     Promise<ObjectNode> done = Promise.promise();
