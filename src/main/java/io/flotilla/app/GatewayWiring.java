@@ -64,6 +64,8 @@ public final class GatewayWiring {
   private final long maintainTimer;
 
   private final DeviceChannel routed;
+  private final ProvisioningService provisioning;
+  private ServerCertificate certificate;
 
   private GatewayWiring(Vertx vertx, Database db, MeterRegistry meters, Config config, Application app, Clock clock,
                         DeviceRepository deviceRepo, TemplateService templates, ExportEvents exports,
@@ -84,6 +86,7 @@ public final class GatewayWiring {
     this.deviceLane = db.lane(vertx, "flotilla-db-devices", 4);
     DeviceRepository sessionDevices = new SqlDeviceRepository(deviceLane);
     ProvisioningService provisioning = new ProvisioningService(sessionDevices, templates, enrollments, clock);
+    this.provisioning = provisioning;
     this.twins = new TwinService(sessionDevices, clock, exports);
     this.gateway = new MqttGateway(vertx, twins, telemetry, provisioning, meters, clock, config.hostName(),
         app.idScope(), exports);
@@ -118,6 +121,7 @@ public final class GatewayWiring {
       ServerCertificate cert = config.hasMqttCertificate()
           ? new ServerCertificate(config.mqttCertificate(), config.mqttPrivateKey())
           : ServerCertificate.loadOrCreate(config.dataDir().resolve("certs"), config.hostName());
+      w.certificate = cert;
       MqttGateway.Listeners listeners = new MqttGateway.Listeners(config.bind(), config.mqttPort(),
           config.mqttPlainPort(), cert.certificatePath(), cert.privateKeyPath());
       Bootstrap.await(w.gateway.start(listeners));
@@ -132,6 +136,16 @@ public final class GatewayWiring {
   public List<ResourceRoutes> routes() {
     return List.of(new CommandRoutes(commands), new TelemetryRoutes(telemetry), new EnrollmentGroupRoutes(enrollments),
         new QueryRoutes(queries));
+  }
+
+  /** Device admission (existence, enabled, keys), for device endpoints beside MQTT. */
+  public ProvisioningService provisioning() {
+    return provisioning;
+  }
+
+  /** The TLS certificate of the device listeners. */
+  public ServerCertificate certificate() {
+    return certificate;
   }
 
   /** This node's sessions only. */

@@ -109,6 +109,7 @@ public final class Wiring implements AutoCloseable {
   private Services services;
   private JobEvents jobEvents;
   private AuditLog audit;
+  private UploadWiring uploads;
 
   /** The domain services, for tests and tools that drive the server from inside. */
   public record Services(TemplateService templates, GroupService groups, DeviceService devices,
@@ -218,6 +219,8 @@ public final class Wiring implements AutoCloseable {
       resources.add(new PropertyRoutes(properties));
       resources.add(new GroupRoutes(groups, new GroupMembers(groups, deviceRepo)));
       resources.addAll(gateway.routes());
+      UploadWiring uploads = UploadWiring.start(vertx, db, config, clock, gateway);
+      resources.add(uploads.routes());
 
       Bootstrap.await(engine.recover());
       gateway.gateway().presence(engine::deviceOnline);
@@ -292,6 +295,7 @@ public final class Wiring implements AutoCloseable {
       w.services = new Services(templates, groups, devices, properties, jobs);
       w.jobEvents = jobEvents;
       w.audit = audit;
+      w.uploads = uploads;
       w.writePorts();
       LOG.info("Flotilla listening: REST API on http://{}:{}", config.bind(), api.port());
       return w;
@@ -312,7 +316,8 @@ public final class Wiring implements AutoCloseable {
       Files.writeString(config.dataDir().resolve("ports.json"),
           "{\"http\": " + httpPort() + ", \"mqtt\": " + mqttPort()
               + (gateway.mqttPlainPort() > 0 ? ", \"mqttPlain\": " + gateway.mqttPlainPort() : "")
-              + (gateway.mqttWsPort() > 0 ? ", \"mqttWs\": " + gateway.mqttWsPort() : "") + "}\n");
+              + (gateway.mqttWsPort() > 0 ? ", \"mqttWs\": " + gateway.mqttWsPort() : "")
+              + (uploads.httpsPort() > 0 ? ", \"deviceHttps\": " + uploads.httpsPort() : "") + "}\n");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -356,6 +361,11 @@ public final class Wiring implements AutoCloseable {
     }
   }
 
+  /** File uploads: the configuration service, the upload directory and the device HTTPS port. */
+  public UploadWiring uploads() {
+    return uploads;
+  }
+
   /** The audit log of accepted REST writes. */
   public AuditLog auditLog() {
     return audit;
@@ -397,6 +407,7 @@ public final class Wiring implements AutoCloseable {
     Bootstrap.await(engine.tick());
     stopExports.run();
     Bootstrap.await(api.close());
+    uploads.close();
     gateway.close();
     database.close();
   }

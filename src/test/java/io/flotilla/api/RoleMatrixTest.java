@@ -83,7 +83,10 @@ class RoleMatrixTest {
       // Not in D-h's table (reference §10.2): the query API reads device telemetry, which operators may read.
       Rule.any("query", OPERATE_DEVICES),
       // Flotilla's own (not in D-h): the cluster's nodes, registered for administrators by ClusterRoutes.
-      Rule.any("cluster", ADMINISTER));
+      Rule.any("cluster", ADMINISTER),
+      // Not in D-h's table (reference §10.2): the file upload configuration is an application setting (storage
+      // credentials), like data export; the uploads list is Flotilla's own, beside it.
+      Rule.any("fileUploads", ADMINISTER));
 
   /**
    * The organization dimension: a role assignment that names an organization grants only these areas (the devices'

@@ -18,7 +18,7 @@ public record ServerProcess(Process process, int httpPort, int mqttPlainPort) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.flotilla.app.Main", "serve",
         "--data-dir", dataDir.toString(), "--bind", "127.0.0.1", "--http-port", "0", "--mqtt-port", "0",
-        "--mqtt-plain-port", "0", "--mqtt-ws-port", "-1")
+        "--mqtt-plain-port", "0", "--mqtt-ws-port", "-1", "--device-https-port", "0")
         .redirectErrorStream(true)
         .redirectOutput(new File(dataDir.toFile(), "server-" + System.nanoTime() + ".log"))
         .start();

@@ -86,6 +86,10 @@ final class FuzzBodies {
           {"displayName": "Fuzz organization", "parent": "fuzz-org"}"""),
       Map.entry("Organizations_Update", """
           {"displayName": "Fuzz organization 2"}"""),
+      Map.entry("FileUploads_Create", """
+          {"connectionString": "local", "container": "fuzz-files", "sasTtl": "PT1H"}"""),
+      Map.entry("FileUploads_Update", """
+          {"container": "fuzz-files-2"}"""),
       Map.entry("Users_Create", """
           {"type": "email", "email": "fuzz@contoso.com", "roles": [{"role": "%s", "organization": "fuzz-org"}]}"""
           .formatted(Tokens.OPERATOR)),
