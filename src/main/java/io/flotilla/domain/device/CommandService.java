@@ -48,6 +48,24 @@ public final class CommandService {
    */
   public Future<CommandInvocation> run(String deviceId, String component, String name, JsonNode request,
                                        int connectionTimeout, int responseTimeout) {
+    String method = component == null ? name : component + "*" + name;
+    String payload = checkedPayload(component, name, request, connectionTimeout, responseTimeout);
+    return checkCommand(deviceId, component, name)
+        .compose(v -> channel.invokeMethod(deviceId, method, payload, Duration.ofSeconds(connectionTimeout),
+            Duration.ofSeconds(responseTimeout)))
+        .compose(result -> {
+          CommandInvocation done = new CommandInvocation(UUID.randomUUID().toString(), deviceId, component, name,
+              connectionTimeout, responseTimeout, request, parse(result.payloadJson()), result.status());
+          return history.saveLatest(done).map(x -> done);
+        });
+  }
+
+  /**
+   * The request's payload as sent to the device, once the timeouts, names and size are checked; fails with
+   * {@code Invalid} (thrown) otherwise.
+   */
+  static String checkedPayload(String component, String name, JsonNode request, int connectionTimeout,
+                               int responseTimeout) {
     if (connectionTimeout < 0 || connectionTimeout > MAX_CONNECTION_TIMEOUT) {
       throw new FlotillaException.Invalid("\"connectionTimeout\" must be between 0 and " + MAX_CONNECTION_TIMEOUT + ".");
     }
@@ -57,20 +75,12 @@ public final class CommandService {
     }
     Limits.text("commandName", name, MAX_NAME);
     Limits.text("componentName", component, MAX_NAME);
-    String method = component == null ? name : component + "*" + name;
     String payload = request == null || request.isMissingNode() ? "" : request.toString();
     if (payload.length() > MAX_REQUEST) {
       throw new FlotillaException.Invalid("\"request\" must be at most " + MAX_REQUEST + " characters of JSON (it has "
           + payload.length() + ").");
     }
-    return checkCommand(deviceId, component, name)
-        .compose(v -> channel.invokeMethod(deviceId, method, payload, Duration.ofSeconds(connectionTimeout),
-            Duration.ofSeconds(responseTimeout)))
-        .compose(result -> {
-          CommandInvocation done = new CommandInvocation(UUID.randomUUID().toString(), deviceId, component, name,
-              connectionTimeout, responseTimeout, request, parse(result.payloadJson()), result.status());
-          return history.saveLatest(done).map(x -> done);
-        });
+    return payload;
   }
 
   /** The latest invocation as a list of zero or one; fails like {@link #run} for an unknown device or command. */
@@ -97,7 +107,7 @@ public final class CommandService {
     });
   }
 
-  private static JsonNode parse(String payload) {
+  static JsonNode parse(String payload) {
     if (payload == null || payload.isBlank()) {
       return null;
     }
