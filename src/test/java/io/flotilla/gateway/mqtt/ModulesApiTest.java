@@ -136,7 +136,7 @@ class ModulesApiTest {
       assertThat(m.closedWithin(ANSWER)).as("a module publishing as another module").isTrue();
     }
     try (RawMqtt m = module("mod-dev-2", "m1", key)) {
-      m.send(RawMqtt.subscribe(1, "devices/mod-dev-2/messages/devicebound/#", 1));
+      m.send(RawMqtt.subscribe(1, "devices/mod-dev-2/messages/devicebound/#", 1)); // the device's, not its own
       assertThat(m.closedWithin(ANSWER)).as("a module taking its device's C2D messages").isTrue();
     }
     try (RawMqtt d = device("mod-dev-2", key)) {
