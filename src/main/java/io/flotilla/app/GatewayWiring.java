@@ -19,6 +19,9 @@ import io.flotilla.domain.provisioning.EnrollmentService;
 import io.flotilla.domain.provisioning.ProvisioningService;
 import io.flotilla.domain.template.TemplateService;
 import io.flotilla.gateway.mqtt.MqttGateway;
+import io.flotilla.api.http.ModuleRoutes;
+import io.flotilla.domain.device.ModuleService;
+import io.flotilla.storage.sql.SqlModuleRepository;
 import io.flotilla.gateway.mqtt.ServerCertificate;
 import io.flotilla.storage.sql.Database;
 import io.flotilla.storage.sql.SqlCommandQueue;
@@ -28,6 +31,7 @@ import io.flotilla.storage.sql.SqlEnrollmentRepository;
 import io.flotilla.storage.sql.SqlTelemetryHistory;
 import io.flotilla.storage.sql.SqlTelemetryRepository;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.List;
@@ -50,6 +54,7 @@ public final class GatewayWiring {
   private final TemplateService templates;
   private final CommandService commands;
   private final QueuedCommands queuedCommands;
+  private final ModuleService modules;
   private final TelemetryService telemetry;
   private final EnrollmentService enrollments;
   private final MqttGateway gateway;
@@ -95,9 +100,12 @@ public final class GatewayWiring {
     this.queuedCommands = new QueuedCommands(new SqlCommandQueue(db), channel, clock);
     gateway.channel().queuedCommands(queuedCommands);
     this.commands = new CommandService(deviceRepo, templates, channel, new SqlCommandRepository(db), queuedCommands);
-    this.flushTimer = vertx.setPeriodic(TELEMETRY_FLUSH_MILLIS, t -> telemetry.flush()
+    this.modules = new ModuleService(deviceRepo, new SqlModuleRepository(db), channel, templates, clock);
+    gateway.modules(modules);
+    this.flushTimer = vertx.setPeriodic(TELEMETRY_FLUSH_MILLIS, t -> Future.join(telemetry.flush(),
+            modules.telemetry().flush())
         .onFailure(e -> LOG.warn("Telemetry flush failed; {} values are kept for the next one: {}",
-            telemetry.unsavedCount(), e.toString())));
+            telemetry.unsavedCount() + modules.telemetry().unsavedCount(), e.toString())));
     io.micrometer.core.instrument.Gauge.builder("flotilla.telemetry.unsaved", telemetry,
         TelemetryService::unsavedCount).description("Last telemetry values waiting to be written").register(meters);
     io.micrometer.core.instrument.Gauge.builder("flotilla.telemetry.dropped", telemetry,
@@ -135,7 +143,7 @@ public final class GatewayWiring {
 
   public List<ResourceRoutes> routes() {
     return List.of(new CommandRoutes(commands), new TelemetryRoutes(telemetry), new EnrollmentGroupRoutes(enrollments),
-        new QueryRoutes(queries));
+        new QueryRoutes(queries), new ModuleRoutes(modules));
   }
 
   /** Device admission (existence, enabled, keys), for device endpoints beside MQTT. */
@@ -180,6 +188,10 @@ public final class GatewayWiring {
     return commands;
   }
 
+  public ModuleService modules() {
+    return modules;
+  }
+
   public TelemetryService telemetry() {
     return telemetry;
   }
@@ -214,6 +226,7 @@ public final class GatewayWiring {
     try {
       Bootstrap.await(gateway.close());
       Bootstrap.await(telemetry.flush());
+      Bootstrap.await(modules.telemetry().flush());
       Bootstrap.await(history.drain());
     } catch (RuntimeException e) {
       LOG.warn("Gateway shutdown incomplete", e);

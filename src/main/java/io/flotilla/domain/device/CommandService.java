@@ -51,21 +51,8 @@ public final class CommandService {
    */
   public Future<CommandInvocation> run(String deviceId, String component, String name, JsonNode request,
                                        int connectionTimeout, int responseTimeout) {
-    if (connectionTimeout < 0 || connectionTimeout > MAX_CONNECTION_TIMEOUT) {
-      throw new FlotillaException.Invalid("\"connectionTimeout\" must be between 0 and " + MAX_CONNECTION_TIMEOUT + ".");
-    }
-    if (responseTimeout < MIN_RESPONSE_TIMEOUT || responseTimeout > MAX_RESPONSE_TIMEOUT) {
-      throw new FlotillaException.Invalid("\"responseTimeout\" must be between " + MIN_RESPONSE_TIMEOUT + " and "
-          + MAX_RESPONSE_TIMEOUT + ".");
-    }
-    Limits.text("commandName", name, MAX_NAME);
-    Limits.text("componentName", component, MAX_NAME);
     String method = component == null ? name : component + "*" + name;
-    String payload = request == null || request.isMissingNode() ? "" : request.toString();
-    if (payload.length() > MAX_REQUEST) {
-      throw new FlotillaException.Invalid("\"request\" must be at most " + MAX_REQUEST + " characters of JSON (it has "
-          + payload.length() + ").");
-    }
+    String payload = checkedPayload(component, name, request, connectionTimeout, responseTimeout);
     return checkCommand(deviceId, component, name)
         .compose(cap -> cap.filter(CommandCapability::durable).isPresent()
             ? enqueue(deviceId, component, name, request, connectionTimeout, responseTimeout, cap.get())
@@ -99,6 +86,29 @@ public final class CommandService {
         });
   }
 
+  /**
+   * The request's payload as sent to the device, once the timeouts, names and size are checked; fails with
+   * {@code Invalid} (thrown) otherwise.
+   */
+  static String checkedPayload(String component, String name, JsonNode request, int connectionTimeout,
+                               int responseTimeout) {
+    if (connectionTimeout < 0 || connectionTimeout > MAX_CONNECTION_TIMEOUT) {
+      throw new FlotillaException.Invalid("\"connectionTimeout\" must be between 0 and " + MAX_CONNECTION_TIMEOUT + ".");
+    }
+    if (responseTimeout < MIN_RESPONSE_TIMEOUT || responseTimeout > MAX_RESPONSE_TIMEOUT) {
+      throw new FlotillaException.Invalid("\"responseTimeout\" must be between " + MIN_RESPONSE_TIMEOUT + " and "
+          + MAX_RESPONSE_TIMEOUT + ".");
+    }
+    Limits.text("commandName", name, MAX_NAME);
+    Limits.text("componentName", component, MAX_NAME);
+    String payload = request == null || request.isMissingNode() ? "" : request.toString();
+    if (payload.length() > MAX_REQUEST) {
+      throw new FlotillaException.Invalid("\"request\" must be at most " + MAX_REQUEST + " characters of JSON (it has "
+          + payload.length() + ").");
+    }
+    return payload;
+  }
+
   /** The latest invocation as a list of zero or one; fails like {@link #run} for an unknown device or command. */
   public Future<List<CommandInvocation>> latest(String deviceId, String component, String name) {
     return checkCommand(deviceId, component, name)
@@ -127,7 +137,7 @@ public final class CommandService {
     });
   }
 
-  private static JsonNode parse(String payload) {
+  static JsonNode parse(String payload) {
     if (payload == null || payload.isBlank()) {
       return null;
     }

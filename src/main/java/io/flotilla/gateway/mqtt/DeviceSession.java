@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotilla.domain.common.FlotillaException;
+import io.flotilla.domain.device.TelemetryService;
+import io.flotilla.domain.device.TwinAccess;
 import io.flotilla.gateway.mqtt.DeviceTopic.MethodResponse;
 import io.flotilla.gateway.mqtt.DeviceTopic.TelemetryTopic;
 import io.flotilla.gateway.mqtt.DeviceTopic.TwinGet;
@@ -44,6 +46,8 @@ final class DeviceSession {
   private final SessionRegistry registry;
   private final MqttDeviceChannel channel;
   private final SessionServices services;
+  private final TwinAccess twins;
+  private final TelemetryService telemetry;
   private volatile boolean methods;
   private volatile boolean desired;
   private volatile boolean c2d;
@@ -53,6 +57,17 @@ final class DeviceSession {
 
   DeviceSession(MqttEndpoint endpoint, String deviceId, Instant expiry, SessionRegistry registry,
                 MqttDeviceChannel channel, SessionServices services) {
+    this(endpoint, deviceId, expiry, registry, channel, services, services.twins(), services.telemetry());
+  }
+
+  /**
+   * A session of {@code deviceId} (a device id, or a module's {@code {deviceId}/{moduleId}}) whose twin traffic goes
+   * to {@code twins} and telemetry to {@code telemetry}.
+   */
+  DeviceSession(MqttEndpoint endpoint, String deviceId, Instant expiry, SessionRegistry registry,
+                MqttDeviceChannel channel, SessionServices services, TwinAccess twins, TelemetryService telemetry) {
+    this.twins = twins;
+    this.telemetry = telemetry;
     this.endpoint = endpoint;
     this.deviceId = deviceId;
     this.expiry = expiry;
@@ -124,7 +139,7 @@ final class DeviceSession {
     }
     byte[] body = will.getWillMessageBytes();
     if (body != null && body.length <= MAX_MESSAGE_BYTES) {
-      services.telemetry().record(deviceId, t.properties().componentName().orElse(null), body,
+      telemetry.record(deviceId, t.properties().componentName().orElse(null), body,
           timestamp(t.properties()));
     }
   }
@@ -195,7 +210,7 @@ final class DeviceSession {
     if (topic instanceof TelemetryTopic t) {
       services.metrics().telemetryMessages.increment();
       boolean ack = m.qosLevel() == MqttQoS.AT_LEAST_ONCE;
-      Future<Void> archived = services.telemetry().receive(deviceId, t.properties().componentName().orElse(null),
+      Future<Void> archived = telemetry.receive(deviceId, t.properties().componentName().orElse(null),
           m.payload().getBytes(), timestamp(t.properties()), ack).archived();
       if (ack && !archived.isComplete()) {
         // The telemetry history is full: the PUBACK waits for room (the device's in-flight window slows it down);
@@ -215,7 +230,7 @@ final class DeviceSession {
         return;
       }
     } else if (topic instanceof TwinGet g) {
-      services.twins().deviceView(deviceId).onComplete(ar -> send(ar.succeeded()
+      twins.deviceView(deviceId).onComplete(ar -> send(ar.succeeded()
               ? ServerTopics.twinResponse(200, g.rid()) : ServerTopics.twinResponse(failureStatus(ar.cause()), g.rid()),
           ar.succeeded() ? Buffer.buffer(ar.result().toString()) : Buffer.buffer(), MqttQoS.AT_MOST_ONCE));
     } else if (topic instanceof TwinReportedPatch p) {
@@ -242,7 +257,7 @@ final class DeviceSession {
       send(ServerTopics.twinResponse(400, p.rid()), Buffer.buffer(), MqttQoS.AT_MOST_ONCE);
       return;
     }
-    services.twins().patchReported(deviceId, o).onComplete(ar -> send(ar.succeeded()
+    twins.patchReported(deviceId, o).onComplete(ar -> send(ar.succeeded()
         ? ServerTopics.twinResponse(204, p.rid(), ar.result())
         : ServerTopics.twinResponse(failureStatus(ar.cause()), p.rid()), Buffer.buffer(), MqttQoS.AT_MOST_ONCE));
   }

@@ -62,6 +62,7 @@ public final class MqttDeviceChannel implements DeviceChannel {
     if (s != null) {
       s.close();
     }
+    registry.modulesOf(deviceId).forEach(DeviceSession::close); // a blocked or deleted device's modules go too
     return Future.succeededFuture();
   }
 

@@ -11,6 +11,9 @@ import io.flotilla.domain.provisioning.ProvisioningService;
 import io.flotilla.domain.provisioning.ProvisioningService.Admission;
 import io.flotilla.gateway.mqtt.ConnectUsername.DpsUsername;
 import io.flotilla.gateway.mqtt.ConnectUsername.HubUsername;
+import io.flotilla.gateway.mqtt.ConnectUsername.ModuleUsername;
+import io.flotilla.domain.device.ModuleId;
+import io.flotilla.domain.device.ModuleService;
 import io.flotilla.gateway.mqtt.SasAuthenticator.Verdict;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
@@ -62,6 +65,7 @@ public final class MqttGateway {
   private MqttServer loopback;
   private String plainBind;
   private long sweeper = -1;
+  private volatile ModuleService modules;
 
   /** The listener settings: where to listen and the TLS certificate (PEM files). */
   public record Listeners(String bind, int tlsPort, int plainPort, Path certificate, Path privateKey) {
@@ -108,6 +112,11 @@ public final class MqttGateway {
   /** Who is told when a device becomes reachable for commands (the job engine). */
   public void presence(DevicePresence listener) {
     registry.presence(listener);
+  }
+
+  /** Where module sessions' twins and telemetry go; until set, modules are refused (CONNACK 0x05). */
+  public void modules(ModuleService modules) {
+    this.modules = modules;
   }
 
   /** Sessions connected now. */
@@ -344,6 +353,14 @@ public final class MqttGateway {
           admitDevice(endpoint, hub, password, ar.result());
         }
       });
+    } else if (username instanceof ModuleUsername module) {
+      services.provisioning().admission(module.deviceId()).onComplete(ar -> {
+        if (ar.failed()) {
+          unavailable(endpoint, ar.cause());
+        } else {
+          admitModule(endpoint, module, password, ar.result());
+        }
+      });
     } else if (username instanceof DpsUsername dps) {
       if (!dps.idScope().equalsIgnoreCase(services.idScope())) {
         refuse(endpoint, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
@@ -403,6 +420,44 @@ public final class MqttGateway {
     if (!device.provisioned()) {
       services.provisioning().connected(username.deviceId());
     }
+  }
+
+  /**
+   * A module connects with a token signed by its key, derived from its device's primary or secondary key
+   * ({@link ModuleService#moduleKey}); the device must be enabled. Its first connection makes the module known.
+   */
+  private void admitModule(MqttEndpoint endpoint, ModuleUsername username, String password,
+                           Optional<Admission> admission) {
+    ModuleService known = modules;
+    List<String> keys = known == null ? List.of() : admission.map(a -> keys(a.keys()).stream()
+        .map(k -> ModuleService.moduleKey(k, username.moduleId())).toList()).orElse(List.of());
+    Verdict verdict = authenticator.verify(username, endpoint.clientIdentifier(), password, keys);
+    if (verdict != Verdict.ACCEPTED) {
+      refuse(endpoint, code(verdict));
+      return;
+    }
+    ModuleId id = new ModuleId(username.deviceId(), username.moduleId());
+    if (!admission.get().device().enabled()) {
+      refuse(endpoint, MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
+      return;
+    }
+    if (!ModuleId.valid(id.moduleId()) || !DeviceSession.willAllowed(endpoint.will(), id.key())) {
+      refuse(endpoint, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
+      return;
+    }
+    known.connected(id).onComplete(ar -> {
+      if (ar.failed()) {
+        unavailable(endpoint, ar.cause());
+      } else if (!ar.result()) { // the device is gone, or has as many modules as it may
+        refuse(endpoint, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
+      } else {
+        DeviceSession session = new DeviceSession(endpoint, id.key(), SasToken.parse(password).expiry(), registry,
+            channel, services, known.twins(), known.telemetry());
+        if (accept(endpoint, session::start)) {
+          registry.register(session);
+        }
+      }
+    });
   }
 
   private void admitRegistration(MqttEndpoint endpoint, DpsUsername username, String password,

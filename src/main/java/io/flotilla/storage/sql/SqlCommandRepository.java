@@ -72,7 +72,14 @@ public final class SqlCommandRepository implements CommandRepository {
     });
   }
 
-  private static ObjectNode document(CommandInvocation inv) {
+  /** An invocation from its stored document. */
+  static CommandInvocation invocation(ObjectNode o, String deviceId, String component, String name) {
+    return new CommandInvocation(o.path("id").asText(), deviceId, component, name,
+        o.path("connectionTimeout").asInt(), o.path("responseTimeout").asInt(), value(o, "request"),
+        value(o, "response"), o.path("responseCode").asInt());
+  }
+
+  static ObjectNode document(CommandInvocation inv) {
     ObjectNode o = JsonText.MAPPER.createObjectNode();
     o.put("id", inv.id());
     o.put("connectionTimeout", inv.connectionTimeout());
