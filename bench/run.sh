@@ -110,7 +110,7 @@ fi
 start_node() { # number data-dir
   local n=$1 dir=$2 args=()
   [[ $NODES -gt 1 ]] && args=(--cluster --node-name "node-$n" --cluster-host 127.0.0.1 --cluster-port "${HZ_PORTS[$((n-1))]}" --cluster-members "$MEMBERS")
-  java "${SERVER_OPTS[@]}" -jar target/flotilla.jar serve --data-dir "$dir" --http-port 0 --mqtt-port 0 \
+  java "${SERVER_OPTS[@]}" -jar target/flotilla.jar serve --data-dir "$dir" --http-port 0 --mqtt-port 0 --mqtt-ws-port -1 --device-https-port -1 \
     --bind 127.0.0.1 "${DB_ARGS[@]}" "${args[@]}" >"$dir.log" 2>&1 &
   NODE_PIDS+=($!)
   for _ in $(seq 1 180); do [[ -f "$dir/ports.json" ]] && break; sleep 0.5; done

@@ -127,12 +127,14 @@ async function route() {
   if (!match) {
     replace(el, h('h1', {}, 'Page not found'), h('p', {}, 'Nothing lives at ', h('code', {}, path), '. ',
       h('a', { href: '/devices', 'data-link': true }, 'Go to devices')));
+    document.body.dataset.page = 'not-found';
     return;
   }
   const [m, page, needs] = match;
   if (needs && !role[needs]) {
     replace(el, h('h1', {}, 'Not available'), errorBox(new ApiError(403, 'Forbidden',
       `Your role (${role.name}) may not use this page.`, null)));
+    document.body.dataset.page = 'not-available';
     return;
   }
   replace(el, h('p', { class: 'muted' }, 'Loading…'));

@@ -42,9 +42,11 @@ export async function render(main, [id], ctx) {
       h('dt', {}, 'Status'), h('dd', { id: 'job-status' }, statusChip(job.status), job.statusReason ? ` (${job.statusReason})` : '', job.failure ? ` — ${job.failure}` : ''),
       h('dt', {}, 'Progress'), h('dd', {}, progressBar(job.progress), h('span', { id: 'job-counts' }, counts(job.progress) + ' (completed / failed / total)')),
       h('dt', {}, 'Group'), h('dd', {}, h('a', { href: '/groups/' + seg(job.group), 'data-link': true }, job.group)),
-      h('dt', {}, 'What'), h('dd', {}, `${item.type ?? ''} ${item.path ?? ''}`, item.value !== undefined ? ` = ${JSON.stringify(item.value)}` : ''),
+      h('dt', {}, 'What'), h('dd', { id: 'job-what' }, item.template ? `change device template to ${item.template}` : `${item.type ?? ''} ${item.path ?? ''}`,
+        item.value !== undefined ? ` = ${JSON.stringify(item.value)}` : ''),
       job.batch ? [h('dt', {}, 'Batches'), h('dd', {}, `${job.batch.value}${job.batch.type === 'percentage' ? '%' : ' devices'}`)] : null,
       job.cancellationThreshold ? [h('dt', {}, 'Cancellation threshold'), h('dd', {}, `${job.cancellationThreshold.value}${job.cancellationThreshold.type === 'percentage' ? '%' : ' devices'}`)] : null,
+      extensions(job).map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
       job.scheduledJobId ? [h('dt', {}, 'Scheduled job'), h('dd', {}, h('a', { href: '/jobs/scheduled/' + seg(job.scheduledJobId), 'data-link': true }, job.scheduledJobId))] : null,
       h('dt', {}, 'Started'), h('dd', {}, when(job.start)), h('dt', {}, 'Ended'), h('dd', {}, when(job.end))),
     h('div', { class: 'inline', style: { 'margin-top': '10px' } }, stop, resume, rerun, csv));
@@ -106,4 +108,19 @@ export async function render(main, [id], ctx) {
       if (pageIndex === 0) load();
     }, 200);
   });
+}
+
+/** Flotilla's extensions of a job (docs/jobs.md), one readable line each. */
+function extensions(job) {
+  const out = [];
+  const d = job.delivery ?? {};
+  if (d.waitForConnection) out.push(['Wait for connection', 'up to ' + d.waitForConnection]);
+  if (d.retry) out.push(['Retries', `${d.retry.maxAttempts} attempts, first wait ${d.retry.backoff}, ×${d.retry.factor}${d.retry.maxBackoff ? ', at most ' + d.retry.maxBackoff : ''}, on ${(d.retry.on ?? []).join(', ')}`]);
+  if (d.confirm) out.push(['Confirmation', 'a device completes when it acknowledges the value']);
+  const r = job.rollout ?? {};
+  if (r.maxPerMinute) out.push(['Rate', `at most ${r.maxPerMinute} devices a minute`]);
+  if (r.ramp) out.push(['Ramp', `from ${r.ramp.startPerMinute} a minute, ×${r.ramp.factor} every ${r.ramp.afterSucceeded} completed`]);
+  if (r.successGate) out.push(['Success gate', `${r.successGate.minSuccessPercent}% of each batch, else ${r.successGate.action}`]);
+  if (job.continuous) out.push(['Continuous', 'reaches devices that join the group']);
+  return out;
 }

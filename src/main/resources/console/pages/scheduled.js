@@ -20,5 +20,6 @@ export async function render(main, [id], ctx) {
     h('h2', {}, 'Runs'),
     table(['Job', 'Status', 'Progress', 'Started'], runs.value.length ? runs.value.map((j) => h('tr', {},
       h('td', {}, h('a', { href: '/jobs/' + seg(j.id), 'data-link': true }, j.id)), h('td', {}, statusChip(j.status)),
-      h('td', {}, progressBar(j.progress)), h('td', {}, when(j.start)))) : emptyRow(4, 'No runs yet.'), { 'aria-label': 'Runs' }));
+      h('td', {}, progressBar(j.progress)), h('td', {}, when(j.start)))) : emptyRow(4, 'No runs yet.'), { 'aria-label': 'Runs' }),
+    runs.nextLink ? h('p', { class: 'muted' }, 'The first 100 runs are shown; GET /api/scheduledJobs/' + id + '/jobs pages through all of them.') : null);
 }

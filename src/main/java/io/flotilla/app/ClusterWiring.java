@@ -6,6 +6,7 @@ import io.flotilla.cluster.HubAllocation;
 import io.flotilla.cluster.LocalSessions;
 import io.flotilla.cluster.NodeCard;
 import io.flotilla.cluster.Rendezvous;
+import io.flotilla.domain.export.ExportService;
 import io.flotilla.cluster.RoutedChannel;
 import io.flotilla.cluster.Sessions;
 import io.flotilla.domain.cluster.ClusterView;
@@ -126,7 +127,8 @@ final class ClusterWiring implements ClusterView {
   }
 
   /** Starts the node's side of the cluster once everything listens (blocking): its card, shares and discovery. */
-  void start(Vertx vertx, JobEngine engine, Simulator simulator, int httpPort, int mqttPort) {
+  void start(Vertx vertx, JobEngine engine, Simulator simulator, ExportService exports, int httpPort,
+             int mqttPort) {
     this.engine = engine;
     this.httpPort = httpPort;
     this.mqttPort = mqttPort;
@@ -138,9 +140,15 @@ final class ClusterWiring implements ClusterView {
     started.retainAll(Bootstrap.await(node.cards(node.liveMembers())).stream().map(NodeCard::memberId).toList());
     started.add(node.memberId());
     simulators = Set.copyOf(started);
+    // each export destination is delivered by one node (the same rendezvous as simulated devices); the others'
+    // messages reach it through the shared outbox, looked at every discovery interval (with the destinations)
+    exports.deliverOnly(destinationId -> node.memberId().equals(Rendezvous.owner("export:" + destinationId,
+        simulators)));
     long every = settings.discoveryInterval().toMillis();
     timers.add(vertx.setPeriodic(every, t -> {
       publishCard();
+      exports.reload() // exports and destinations may have been changed on another node
+          .onFailure(e -> LOG.warn("Reading export destinations failed: {}", e.toString()));
       engine.discover().onFailure(e -> LOG.warn("Looking for jobs of other nodes failed: {}", e.toString()));
       node.cards(node.liveMembers()).onSuccess(cards -> simulatorsAre(simulator,
           cards.stream().map(NodeCard::memberId).collect(java.util.stream.Collectors.toSet())));

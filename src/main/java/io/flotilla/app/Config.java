@@ -23,7 +23,8 @@ public record Config(
     String nodeName,
     Duration auditRetention,
     Duration auditPruneInterval,
-    Duration telemetryRetention) {
+    Duration telemetryRetention,
+    int mqttWsPort, Uploads uploads) {
 
   /** The node's name in job leases (one server process per name at a time on one database). */
   public static final String DEFAULT_NODE_NAME = "local";
@@ -40,69 +41,103 @@ public record Config(
   public static final Duration DEFAULT_AUDIT_PRUNE_INTERVAL = Duration.ofMinutes(10);
   /** How long the telemetry history keeps a message ({@code --telemetry-retention}; whole days are dropped). */
   public static final Duration DEFAULT_TELEMETRY_RETENTION = Duration.ofDays(30);
+  /** MQTT over secure WebSockets ({@code --mqtt-ws-port}; -1 off, 0 a free port; off with a warning if unbindable). */
+  public static final int DEFAULT_MQTT_WS_PORT = 443;
 
   /** Settings for a server on free ports in {@code dataDir}, on the embedded database: what tests start. */
   public static Config forTests(Path dataDir) {
     return new Config(dataDir, "127.0.0.1", 0, 0, -1, "127.0.0.1", null, null, null,
         DEFAULT_MAX_BODY_BYTES, DEFAULT_SIM_MAX_DEVICES, DEFAULT_JOB_COMMAND_TIMEOUT,
         DEFAULT_SIM_TELEMETRY_INTERVAL, null, null, DEFAULT_NODE_NAME, DEFAULT_AUDIT_RETENTION,
-        DEFAULT_AUDIT_PRUNE_INTERVAL, DEFAULT_TELEMETRY_RETENTION);
+        DEFAULT_AUDIT_PRUNE_INTERVAL, DEFAULT_TELEMETRY_RETENTION, -1, Uploads.FOR_TESTS);
   }
 
   public Config withNodeName(String name) {
     return new Config(dataDir, bind, httpPort, mqttPort, mqttPlainPort, hostName, dbUrl, dbUser, dbPassword,
         maxBodyBytes, simMaxDevices, jobCommandTimeout, simTelemetryInterval, mqttCertificate, mqttPrivateKey, name,
-        auditRetention, auditPruneInterval, telemetryRetention);
+        auditRetention, auditPruneInterval, telemetryRetention, mqttWsPort, uploads);
   }
 
   public Config withMqttPort(int port) {
     return new Config(dataDir, bind, httpPort, port, mqttPlainPort, hostName, dbUrl, dbUser, dbPassword,
         maxBodyBytes, simMaxDevices, jobCommandTimeout, simTelemetryInterval, mqttCertificate, mqttPrivateKey,
-        nodeName, auditRetention, auditPruneInterval, telemetryRetention);
+        nodeName, auditRetention, auditPruneInterval, telemetryRetention, mqttWsPort, uploads);
   }
 
   public Config withDatabase(String url, String user, String password) {
     return new Config(dataDir, bind, httpPort, mqttPort, mqttPlainPort, hostName, url, user, password,
         maxBodyBytes, simMaxDevices, jobCommandTimeout, simTelemetryInterval, mqttCertificate, mqttPrivateKey,
-        nodeName, auditRetention, auditPruneInterval, telemetryRetention);
+        nodeName, auditRetention, auditPruneInterval, telemetryRetention, mqttWsPort, uploads);
   }
 
   public Config withJobCommandTimeout(Duration timeout) {
     return new Config(dataDir, bind, httpPort, mqttPort, mqttPlainPort, hostName, dbUrl, dbUser, dbPassword,
         maxBodyBytes, simMaxDevices, timeout, simTelemetryInterval, mqttCertificate, mqttPrivateKey,
-        nodeName, auditRetention, auditPruneInterval, telemetryRetention);
+        nodeName, auditRetention, auditPruneInterval, telemetryRetention, mqttWsPort, uploads);
   }
 
   public Config withSimMaxDevices(int max) {
     return new Config(dataDir, bind, httpPort, mqttPort, mqttPlainPort, hostName, dbUrl, dbUser, dbPassword,
         maxBodyBytes, max, jobCommandTimeout, simTelemetryInterval, mqttCertificate, mqttPrivateKey,
-        nodeName, auditRetention, auditPruneInterval, telemetryRetention);
+        nodeName, auditRetention, auditPruneInterval, telemetryRetention, mqttWsPort, uploads);
   }
 
   public Config withSimTelemetryInterval(Duration interval) {
     return new Config(dataDir, bind, httpPort, mqttPort, mqttPlainPort, hostName, dbUrl, dbUser, dbPassword,
         maxBodyBytes, simMaxDevices, jobCommandTimeout, interval, mqttCertificate, mqttPrivateKey,
-        nodeName, auditRetention, auditPruneInterval, telemetryRetention);
+        nodeName, auditRetention, auditPruneInterval, telemetryRetention, mqttWsPort, uploads);
   }
 
   public Config withMqttCertificate(Path certificate, Path privateKey) {
     return new Config(dataDir, bind, httpPort, mqttPort, mqttPlainPort, hostName, dbUrl, dbUser, dbPassword,
         maxBodyBytes, simMaxDevices, jobCommandTimeout, simTelemetryInterval, certificate, privateKey,
-        nodeName, auditRetention, auditPruneInterval, telemetryRetention);
+        nodeName, auditRetention, auditPruneInterval, telemetryRetention, mqttWsPort, uploads);
   }
 
   /** Audit-log entries older than {@code retention} (zero: none) are pruned every {@code interval}. */
   public Config withAudit(Duration retention, Duration interval) {
     return new Config(dataDir, bind, httpPort, mqttPort, mqttPlainPort, hostName, dbUrl, dbUser, dbPassword,
         maxBodyBytes, simMaxDevices, jobCommandTimeout, simTelemetryInterval, mqttCertificate, mqttPrivateKey,
-        nodeName, retention, interval, telemetryRetention);
+        nodeName, retention, interval, telemetryRetention, mqttWsPort, uploads);
   }
 
   /** The telemetry history keeps messages for {@code retention} (at least a day). */
   public Config withTelemetryRetention(Duration retention) {
     return new Config(dataDir, bind, httpPort, mqttPort, mqttPlainPort, hostName, dbUrl, dbUser, dbPassword,
         maxBodyBytes, simMaxDevices, jobCommandTimeout, simTelemetryInterval, mqttCertificate, mqttPrivateKey,
-        nodeName, auditRetention, auditPruneInterval, retention);
+        nodeName, auditRetention, auditPruneInterval, retention, mqttWsPort, uploads);
+  }
+
+  /** MQTT over secure WebSockets on {@code port} (-1: off, 0: a free port). Tests start with it off. */
+  public Config withMqttWsPort(int port) {
+    return new Config(dataDir, bind, httpPort, mqttPort, mqttPlainPort, hostName, dbUrl, dbUser, dbPassword,
+        maxBodyBytes, simMaxDevices, jobCommandTimeout, simTelemetryInterval, mqttCertificate, mqttPrivateKey,
+        nodeName, auditRetention, auditPruneInterval, telemetryRetention, port, uploads);
+  }
+
+  /** The same settings with file uploads configured as {@code u}. */
+  public Config withUploads(Uploads u) {
+    return new Config(dataDir, bind, httpPort, mqttPort, mqttPlainPort, hostName, dbUrl, dbUser, dbPassword,
+        maxBodyBytes, simMaxDevices, jobCommandTimeout, simTelemetryInterval, mqttCertificate, mqttPrivateKey,
+        nodeName, auditRetention, auditPruneInterval, telemetryRetention, mqttWsPort, u);
+  }
+
+  /**
+   * File uploads (docs/api.md "File uploads"): the directory uploaded files go to ({@code --upload-dir}; null:
+   * {@code <data dir>/uploads}), the device HTTPS port ({@code --device-https-port}: 443, the Azure IoT SDKs' fixed
+   * port; 0 picks a free one; -1 turns device HTTPS off) and the largest file accepted ({@code --upload-max-bytes}).
+   */
+  public record Uploads(Path dir, int httpsPort, long maxFileBytes) {
+    public static final int DEFAULT_HTTPS_PORT = 443;
+    public static final long DEFAULT_MAX_FILE_BYTES = 256L * 1024 * 1024;
+    public static final Uploads DEFAULT = new Uploads(null, DEFAULT_HTTPS_PORT, DEFAULT_MAX_FILE_BYTES);
+    /** Tests: a free port. */
+    public static final Uploads FOR_TESTS = new Uploads(null, 0, DEFAULT_MAX_FILE_BYTES);
+  }
+
+  /** The directory uploaded files go to. */
+  public Path uploadDir() {
+    return uploads.dir() != null ? uploads.dir() : dataDir.resolve("uploads");
   }
 
   /** The TLS certificate and key of the MQTT listener: the configured PEM files, or null for the generated ones. */

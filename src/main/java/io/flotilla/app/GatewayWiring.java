@@ -9,6 +9,7 @@ import io.flotilla.domain.auth.Application;
 import io.flotilla.domain.device.CommandService;
 import io.flotilla.domain.device.DeviceChannel;
 import io.flotilla.domain.device.DeviceRepository;
+import io.flotilla.domain.device.QueuedCommands;
 import io.flotilla.domain.device.TelemetryService;
 import io.flotilla.domain.device.TwinService;
 import io.flotilla.domain.device.ExportEvents;
@@ -18,14 +19,19 @@ import io.flotilla.domain.provisioning.EnrollmentService;
 import io.flotilla.domain.provisioning.ProvisioningService;
 import io.flotilla.domain.template.TemplateService;
 import io.flotilla.gateway.mqtt.MqttGateway;
+import io.flotilla.api.http.ModuleRoutes;
+import io.flotilla.domain.device.ModuleService;
+import io.flotilla.storage.sql.SqlModuleRepository;
 import io.flotilla.gateway.mqtt.ServerCertificate;
 import io.flotilla.storage.sql.Database;
+import io.flotilla.storage.sql.SqlCommandQueue;
 import io.flotilla.storage.sql.SqlCommandRepository;
 import io.flotilla.storage.sql.SqlDeviceRepository;
 import io.flotilla.storage.sql.SqlEnrollmentRepository;
 import io.flotilla.storage.sql.SqlTelemetryHistory;
 import io.flotilla.storage.sql.SqlTelemetryRepository;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.List;
@@ -47,6 +53,8 @@ public final class GatewayWiring {
   private final Vertx vertx;
   private final TemplateService templates;
   private final CommandService commands;
+  private final QueuedCommands queuedCommands;
+  private final ModuleService modules;
   private final TelemetryService telemetry;
   private final EnrollmentService enrollments;
   private final MqttGateway gateway;
@@ -61,13 +69,15 @@ public final class GatewayWiring {
   private final long maintainTimer;
 
   private final DeviceChannel routed;
+  private final ProvisioningService provisioning;
+  private ServerCertificate certificate;
 
   private GatewayWiring(Vertx vertx, Database db, MeterRegistry meters, Config config, Application app, Clock clock,
                         DeviceRepository deviceRepo, TemplateService templates, ExportEvents exports,
                         java.util.function.Function<MqttGateway, DeviceChannel> route) {
     this.vertx = vertx;
     this.templates = templates;
-    this.enrollments = new EnrollmentService(new SqlEnrollmentRepository(db));
+    this.enrollments = new EnrollmentService(new SqlEnrollmentRepository(db), clock);
     // The telemetry history writes on a lane of its own (one batch at a time) and queries read on another.
     this.historyLane = db.lane(vertx, "flotilla-db-history", 1);
     this.queryLane = db.lane(vertx, "flotilla-db-query", MAX_RUNNING_QUERIES);
@@ -81,15 +91,21 @@ public final class GatewayWiring {
     this.deviceLane = db.lane(vertx, "flotilla-db-devices", 4);
     DeviceRepository sessionDevices = new SqlDeviceRepository(deviceLane);
     ProvisioningService provisioning = new ProvisioningService(sessionDevices, templates, enrollments, clock);
+    this.provisioning = provisioning;
     this.twins = new TwinService(sessionDevices, clock, exports);
     this.gateway = new MqttGateway(vertx, twins, telemetry, provisioning, meters, clock, config.hostName(),
         app.idScope(), exports);
     DeviceChannel channel = route.apply(gateway);
     this.routed = channel;
-    this.commands = new CommandService(deviceRepo, templates, channel, new SqlCommandRepository(db));
-    this.flushTimer = vertx.setPeriodic(TELEMETRY_FLUSH_MILLIS, t -> telemetry.flush()
+    this.queuedCommands = new QueuedCommands(new SqlCommandQueue(db), channel, clock);
+    gateway.channel().queuedCommands(queuedCommands);
+    this.commands = new CommandService(deviceRepo, templates, channel, new SqlCommandRepository(db), queuedCommands);
+    this.modules = new ModuleService(deviceRepo, new SqlModuleRepository(db), channel, templates, clock);
+    gateway.modules(modules);
+    this.flushTimer = vertx.setPeriodic(TELEMETRY_FLUSH_MILLIS, t -> Future.join(telemetry.flush(),
+            modules.telemetry().flush())
         .onFailure(e -> LOG.warn("Telemetry flush failed; {} values are kept for the next one: {}",
-            telemetry.unsavedCount(), e.toString())));
+            telemetry.unsavedCount() + modules.telemetry().unsavedCount(), e.toString())));
     io.micrometer.core.instrument.Gauge.builder("flotilla.telemetry.unsaved", telemetry,
         TelemetryService::unsavedCount).description("Last telemetry values waiting to be written").register(meters);
     io.micrometer.core.instrument.Gauge.builder("flotilla.telemetry.dropped", telemetry,
@@ -113,8 +129,11 @@ public final class GatewayWiring {
       ServerCertificate cert = config.hasMqttCertificate()
           ? new ServerCertificate(config.mqttCertificate(), config.mqttPrivateKey())
           : ServerCertificate.loadOrCreate(config.dataDir().resolve("certs"), config.hostName());
-      Bootstrap.await(w.gateway.start(new MqttGateway.Listeners(config.bind(), config.mqttPort(),
-          config.mqttPlainPort(), cert.certificatePath(), cert.privateKeyPath())));
+      w.certificate = cert;
+      MqttGateway.Listeners listeners = new MqttGateway.Listeners(config.bind(), config.mqttPort(),
+          config.mqttPlainPort(), cert.certificatePath(), cert.privateKeyPath());
+      Bootstrap.await(w.gateway.start(listeners));
+      Bootstrap.await(w.gateway.startWebSockets(listeners, config.mqttWsPort()));
       return w;
     } catch (RuntimeException e) {
       w.close();
@@ -124,7 +143,17 @@ public final class GatewayWiring {
 
   public List<ResourceRoutes> routes() {
     return List.of(new CommandRoutes(commands), new TelemetryRoutes(telemetry), new EnrollmentGroupRoutes(enrollments),
-        new QueryRoutes(queries));
+        new QueryRoutes(queries), new ModuleRoutes(modules));
+  }
+
+  /** Device admission (existence, enabled, keys), for device endpoints beside MQTT. */
+  public ProvisioningService provisioning() {
+    return provisioning;
+  }
+
+  /** The TLS certificate of the device listeners. */
+  public ServerCertificate certificate() {
+    return certificate;
   }
 
   /** This node's sessions only. */
@@ -150,8 +179,17 @@ public final class GatewayWiring {
     return templates;
   }
 
+  /** Durable commands waiting as C2D messages. */
+  public QueuedCommands queuedCommands() {
+    return queuedCommands;
+  }
+
   public CommandService commands() {
     return commands;
+  }
+
+  public ModuleService modules() {
+    return modules;
   }
 
   public TelemetryService telemetry() {
@@ -175,6 +213,11 @@ public final class GatewayWiring {
     return gateway.plainPort();
   }
 
+  /** The MQTT-over-WebSockets port, -1 when off. */
+  public int mqttWsPort() {
+    return gateway.webSocketPort();
+  }
+
   /** Stops the listeners and writes the telemetry (latest values and history) not yet flushed (blocking; before the database closes). */
   void close() {
     vertx.cancelTimer(flushTimer);
@@ -183,6 +226,7 @@ public final class GatewayWiring {
     try {
       Bootstrap.await(gateway.close());
       Bootstrap.await(telemetry.flush());
+      Bootstrap.await(modules.telemetry().flush());
       Bootstrap.await(history.drain());
     } catch (RuntimeException e) {
       LOG.warn("Gateway shutdown incomplete", e);

@@ -51,6 +51,12 @@ public final class Main implements Callable<Integer> {
         description = "Plain (non-TLS) MQTT port; -1 disables it (default: ${DEFAULT-VALUE}).")
     int mqttPlainPort;
 
+    @Option(names = "--mqtt-ws-port", defaultValue = "${env:FLOTILLA_MQTT_WS_PORT:-443}",
+        description = "MQTT over secure WebSockets port (wss, path /$iothub/websocket); 0 picks a free port, -1 "
+            + "disables it; a port that cannot be bound (443 needs root) leaves it off with a warning "
+            + "(default: ${DEFAULT-VALUE}).")
+    int mqttWsPort;
+
     @Option(names = "--bind", defaultValue = "${env:FLOTILLA_BIND:-0.0.0.0}",
         description = "Address to listen on (default: all interfaces).")
     String bind;
@@ -134,6 +140,19 @@ public final class Main implements Callable<Integer> {
             + "after it died (default: ${DEFAULT-VALUE}).")
     int jobLeaseSeconds;
 
+    @Option(names = "--upload-dir", defaultValue = "${env:FLOTILLA_UPLOAD_DIR}",
+        description = "Directory devices' uploaded files go to (default: <data-dir>/uploads).")
+    Path uploadDir;
+
+    @Option(names = "--device-https-port", defaultValue = "${env:FLOTILLA_DEVICE_HTTPS_PORT:-443}",
+        description = "HTTPS port of device file uploads (the Azure IoT SDKs use 443); 0 picks a free port, -1 turns "
+            + "it off (default: ${DEFAULT-VALUE}).")
+    int deviceHttpsPort;
+
+    @Option(names = "--upload-max-bytes", defaultValue = "${env:FLOTILLA_UPLOAD_MAX_BYTES:-268435456}",
+        description = "Largest file a device may upload; larger ones get 413 (default: ${DEFAULT-VALUE}).")
+    long uploadMaxBytes;
+
     /** {@code --telemetry-retention}: whole days ({@code 30}) or an ISO 8601 duration ({@code P30D}), at least a day. */
     private java.time.Duration retention(String text) {
       java.time.Duration d;
@@ -171,7 +190,8 @@ public final class Main implements Callable<Integer> {
           java.time.Duration.ofSeconds(jobCommandTimeout),
           java.time.Duration.ofMillis(Math.max(100, Math.round(simTelemetryInterval * 1000))), mqttCertificate,
           mqttPrivateKey, nodeName, java.time.Duration.ofDays(auditRetentionDays), Config.DEFAULT_AUDIT_PRUNE_INTERVAL,
-          retention(telemetryRetention));
+          retention(telemetryRetention), mqttWsPort,
+          new Config.Uploads(uploadDir, deviceHttpsPort, uploadMaxBytes));
       Flotilla server = Flotilla.start(config, java.time.Clock.systemUTC(), clusterSettings);
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {

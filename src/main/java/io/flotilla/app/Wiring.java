@@ -109,6 +109,7 @@ public final class Wiring implements AutoCloseable {
   private Services services;
   private JobEvents jobEvents;
   private AuditLog audit;
+  private UploadWiring uploads;
 
   /** The domain services, for tests and tools that drive the server from inside. */
   public record Services(TemplateService templates, GroupService groups, DeviceService devices,
@@ -175,6 +176,12 @@ public final class Wiring implements AutoCloseable {
       gateway = GatewayWiring.start(vertx, db, metrics, config, app, clock, deviceRepo, templates, activity,
           clustering::channel);
       DeviceChannel channel = gateway.routedChannel();
+      if (channel instanceof io.flotilla.cluster.RoutedChannel routed) {
+        io.micrometer.core.instrument.Gauge.builder("flotilla.cluster.calls.in.flight", routed,
+            io.flotilla.cluster.RoutedChannel::inFlight)
+            .description("Device calls waiting for another node's answer or for their device to connect anywhere")
+            .register(metrics);
+      }
       int simPort = Bootstrap.await(gateway.gateway().loopbackPlainPort());
       simulator = new Simulator(vertx, deviceRepo, templates, new Simulator.Settings(MqttGateway.LOOPBACK, simPort,
           config.hostName(), config.simTelemetryInterval(), SIM_MAX_CONNECTING, SIM_TOKEN_LIFETIME), clock);
@@ -183,10 +190,15 @@ public final class Wiring implements AutoCloseable {
       var jobRepo = new SqlJobRepository(db, jobEvents);
       var jobWork = new SqlJobWork(db, jobEvents);
       JobEngine engine = new JobEngine(jobRepo, jobWork, groups,
-          new JobKinds(jobWork, channel, config.jobCommandTimeout(), clock), clock,
+          new JobKinds(jobWork, channel, config.jobCommandTimeout(), clock, templates, gateway.queuedCommands()), clock,
           new EngineLimits(EngineLimits.DEFAULT.maxInFlight(), EngineLimits.DEFAULT.claimPerTick(),
               EngineLimits.DEFAULT.resultsPerWrite(), config.jobCommandTimeout()),
           EngineNode.start(config.nodeName(), clusterSettings.lease()));
+      gateway.queuedCommands().onDelivered(d -> {
+        if (d.message().jobId() != null && d.jobMessagesLeft() == 0) {
+          engine.delivered(d.message().jobId(), d.message().deviceId());
+        }
+      });
       DeviceService devices = new DeviceService(deviceRepo, templates, channel, app.idScope(),
           DeviceListener.all(clustering.simulatorListener(vertx, simulator), dataExports, new JobJoiners(engine)),
           config.simMaxDevices(), organizations);
@@ -197,14 +209,18 @@ public final class Wiring implements AutoCloseable {
       resources.add(new TokenRoutes(tokens));
       resources.add(new AuditRoutes(audit));
       resources.add(new io.flotilla.api.http.ClusterRoutes(clustering));
-      resources.add(new RoleRoutes());
+      resources.add(new RoleRoutes(organizations::any));
       resources.add(new OrganizationRoutes(organizations));
       resources.add(new UserRoutes(new UserService(new SqlUserRepository(db), organizations)));
       resources.add(new TemplateRoutes(templates));
       resources.add(new DeviceRoutes(devices, new FleetQuery(deviceRepo, activity)));
+      resources.add(new io.flotilla.api.http.RelationshipRoutes(new io.flotilla.domain.device.RelationshipService(
+          new io.flotilla.storage.sql.SqlRelationshipRepository(db), deviceRepo, organizationRepo)));
       resources.add(new PropertyRoutes(properties));
       resources.add(new GroupRoutes(groups, new GroupMembers(groups, deviceRepo)));
       resources.addAll(gateway.routes());
+      UploadWiring uploads = UploadWiring.start(vertx, db, config, clock, gateway);
+      resources.add(uploads.routes());
 
       Bootstrap.await(engine.recover());
       gateway.gateway().presence(engine::deviceOnline);
@@ -235,7 +251,8 @@ public final class Wiring implements AutoCloseable {
           dispatcher.wake();
         }
       });
-      resources.add(new DataExportRoutes(new ExportService(exportRepo, dataExports, dispatcher)));
+      ExportService exportService = new ExportService(exportRepo, dataExports, dispatcher);
+      resources.add(new DataExportRoutes(exportService));
       io.micrometer.core.instrument.Gauge.builder("flotilla.export.deliveries.in.flight", dispatcher,
           ExportDispatcher::inFlight).description("Data-export posts in flight").register(metrics);
       io.micrometer.core.instrument.Gauge.builder("flotilla.export.messages.dropped", dataExports,
@@ -253,8 +270,11 @@ public final class Wiring implements AutoCloseable {
       ApiServer api = new ApiServer(vertx, tokens, audit, metrics, db::ping, config.maxBodyBytes(), resources,
           organizationRepo);
       api.cluster(clustering);
+      MqttGateway mqtt = gateway.gateway();
+      api.listeners(() -> java.util.Map.of("mqtt", mqtt.tlsPort(), "mqttWebSockets", java.util.Map.of(
+          "port", mqtt.webSocketPort(), "state", mqtt.webSocketState())));
       Bootstrap.await(api.listen(config.bind(), config.httpPort()));
-      clustering.start(vertx, engine, simulator, api.port(), gateway.mqttPort());
+      clustering.start(vertx, engine, simulator, exportService, api.port(), gateway.mqttPort());
       Bootstrap.await(simulator.start());
 
       Wiring w = new Wiring(config, metrics, db, api, adminToken, app, gateway, engine, scheduler, simulator, () -> {
@@ -275,6 +295,7 @@ public final class Wiring implements AutoCloseable {
       w.services = new Services(templates, groups, devices, properties, jobs);
       w.jobEvents = jobEvents;
       w.audit = audit;
+      w.uploads = uploads;
       w.writePorts();
       LOG.info("Flotilla listening: REST API on http://{}:{}", config.bind(), api.port());
       return w;
@@ -294,7 +315,9 @@ public final class Wiring implements AutoCloseable {
     try {
       Files.writeString(config.dataDir().resolve("ports.json"),
           "{\"http\": " + httpPort() + ", \"mqtt\": " + mqttPort()
-              + (gateway.mqttPlainPort() > 0 ? ", \"mqttPlain\": " + gateway.mqttPlainPort() : "") + "}\n");
+              + (gateway.mqttPlainPort() > 0 ? ", \"mqttPlain\": " + gateway.mqttPlainPort() : "")
+              + (gateway.mqttWsPort() > 0 ? ", \"mqttWs\": " + gateway.mqttWsPort() : "")
+              + (uploads.httpsPort() > 0 ? ", \"deviceHttps\": " + uploads.httpsPort() : "") + "}\n");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -338,6 +361,11 @@ public final class Wiring implements AutoCloseable {
     }
   }
 
+  /** File uploads: the configuration service, the upload directory and the device HTTPS port. */
+  public UploadWiring uploads() {
+    return uploads;
+  }
+
   /** The audit log of accepted REST writes. */
   public AuditLog auditLog() {
     return audit;
@@ -379,6 +407,7 @@ public final class Wiring implements AutoCloseable {
     Bootstrap.await(engine.tick());
     stopExports.run();
     Bootstrap.await(api.close());
+    uploads.close();
     gateway.close();
     database.close();
   }

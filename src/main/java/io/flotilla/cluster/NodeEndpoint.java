@@ -15,6 +15,11 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,11 +36,26 @@ final class NodeEndpoint {
   static final int TIMEOUT = 504;
   static final int OTHER = 500;
 
+  /** Answers to calls from other nodes wait this long to travel together (at most {@link #PER_BUNDLE} at once). */
+  private static final long BUNDLE_MS = 2;
+  private static final int PER_BUNDLE = 1000;
+
   private final LocalSessions local;
+  private final Consumer<JsonArray> answered;
+  private final Map<String, Bundle> bundles = new ConcurrentHashMap<>();
+  private ClusterNode node;
   private MessageConsumer<JsonObject> consumer;
 
-  NodeEndpoint(LocalSessions local) {
+  /** {@code answered} takes the answers other nodes send back for the calls this node made in bulk. */
+  NodeEndpoint(LocalSessions local, Consumer<JsonArray> answered) {
     this.local = local;
+    this.answered = answered;
+  }
+
+  /** Answers on their way back to one node. */
+  private static final class Bundle {
+    final Queue<JsonObject> answers = new ConcurrentLinkedQueue<>();
+    final AtomicBoolean planned = new AtomicBoolean();
   }
 
   static String address(String member) {
@@ -43,6 +63,7 @@ final class NodeEndpoint {
   }
 
   Future<Void> start(ClusterNode node) {
+    this.node = node;
     consumer = node.vertx().eventBus().consumer(address(node.memberId()), this::handle);
     return consumer.completion();
   }
@@ -74,6 +95,11 @@ final class NodeEndpoint {
           body.getJsonObject("props").forEach(e -> props.put(e.getKey(), String.valueOf(e.getValue())));
           channel.sendC2d(device, body.getString("body"), props).onComplete(ar -> reply(m, ar.map(b -> b)));
         }
+        case "invokes" -> {
+          m.reply(true);
+          invokeAll(channel, body.getString("from"), body.getJsonArray("calls"));
+        }
+        case "answers" -> answered.accept(body.getJsonArray("answers"));
         case "invoke" -> channel.invokeMethod(device, body.getString("method"), body.getString("payload"),
                 Duration.ofMillis(body.getLong("connectMs")), Duration.ofMillis(body.getLong("responseMs")))
             .onComplete(ar -> reply(m, ar.map(r -> (Object) new JsonObject().put("status", r.status())
@@ -88,16 +114,63 @@ final class NodeEndpoint {
     }
   }
 
+  private void invokeAll(DeviceChannel channel, String from, JsonArray calls) {
+    Bundle bundle = bundles.computeIfAbsent(from, f -> new Bundle());
+    for (int i = 0; i < calls.size(); i++) {
+      JsonObject c = calls.getJsonObject(i);
+      long id = c.getLong("id");
+      channel.invokeMethod(c.getString("d"), c.getString("method"), c.getString("payload"),
+              Duration.ofMillis(c.getLong("connectMs")), Duration.ofMillis(c.getLong("responseMs")))
+          .onComplete(ar -> {
+            JsonObject answer = new JsonObject().put("id", id);
+            if (ar.succeeded()) {
+              answer.put("status", ar.result().status()).put("payload", ar.result().payloadJson());
+            } else {
+              answer.put("fail", failureCode(ar.cause())).put("error", error(ar.cause()));
+            }
+            bundle.answers.add(answer);
+            if (bundle.planned.compareAndSet(false, true)) {
+              node.vertx().setTimer(BUNDLE_MS, t -> sendBack(from, bundle));
+            }
+          });
+    }
+  }
+
+  private void sendBack(String to, Bundle bundle) {
+    bundle.planned.set(false);
+    JsonArray answers = new JsonArray();
+    for (JsonObject a; (a = bundle.answers.poll()) != null; ) {
+      answers.add(a);
+      if (answers.size() == PER_BUNDLE) {
+        send(to, answers);
+        answers = new JsonArray();
+      }
+    }
+    if (!answers.isEmpty()) {
+      send(to, answers);
+    }
+  }
+
+  private void send(String to, JsonArray answers) {
+    // the caller may have left meanwhile: its calls failed there already, nothing waits for these
+    node.vertx().eventBus().send(address(to), new JsonObject().put("op", "answers").put("answers", answers));
+  }
+
+  private static int failureCode(Throwable e) {
+    return e instanceof FlotillaException.NotFound ? NOT_FOUND : e instanceof FlotillaException.Timeout ? TIMEOUT : OTHER;
+  }
+
+  private static String error(Throwable e) {
+    return new JsonObject().put("code", e instanceof FlotillaException f ? f.code() : "InternalServerError")
+        .put("message", String.valueOf(e.getMessage())).encode();
+  }
+
   private static void reply(Message<JsonObject> m, io.vertx.core.AsyncResult<Object> ar) {
     if (ar.succeeded()) {
       m.reply(ar.result());
       return;
     }
-    Throwable e = ar.cause();
-    String error = new JsonObject().put("code", e instanceof FlotillaException f ? f.code() : "InternalServerError")
-        .put("message", String.valueOf(e.getMessage())).encode();
-    m.fail(e instanceof FlotillaException.NotFound ? NOT_FOUND
-        : e instanceof FlotillaException.Timeout ? TIMEOUT : OTHER, error);
+    m.fail(failureCode(ar.cause()), error(ar.cause()));
   }
 
   /** The domain failure a remote node answered. */

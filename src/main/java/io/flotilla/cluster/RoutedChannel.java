@@ -26,8 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RoutedChannel implements DeviceChannel {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RoutedChannel.class);
-  /** Extra time a remote call gets beyond the device's own timeouts, for the two hops. */
-  private static final Duration HOPS = Duration.ofSeconds(5);
+  private static final Duration HOPS = MethodCalls.HOPS;
   private static final Duration SHORT_CALL = Duration.ofSeconds(10);
 
   private final ClusterNode node;
@@ -37,6 +36,7 @@ public final class RoutedChannel implements DeviceChannel {
   /** Calls waiting for an answer, by the member they went to (with the device they concern). */
   private final Map<String, Map<Promise<?>, String>> inFlight = new ConcurrentHashMap<>();
   private final NodeEndpoint endpoint;
+  private final MethodCalls methodCalls;
 
   public RoutedChannel(ClusterNode node, Sessions sessions, LocalSessions local) {
     this.node = node;
@@ -45,8 +45,9 @@ public final class RoutedChannel implements DeviceChannel {
     this.bus = node.vertx().eventBus();
     sessions.closer((member, deviceId, session) -> call(member, new JsonObject().put("op", "close")
         .put("d", deviceId).put("session", session), SHORT_CALL));
+    this.methodCalls = new MethodCalls(node, sessions, local);
     node.onMemberLeft(this::memberLeft);
-    this.endpoint = new NodeEndpoint(local);
+    this.endpoint = new NodeEndpoint(local, methodCalls::answered);
   }
 
   /** Starts answering the calls other nodes route here (this node's event-bus address). */
@@ -113,23 +114,17 @@ public final class RoutedChannel implements DeviceChannel {
     if (local.methodReady(deviceId)) {
       return local.channel().invokeMethod(deviceId, methodName, payloadJson, connectTimeout, responseTimeout);
     }
-    return remoteOwner(deviceId).compose(owner -> {
-      if (owner == null) {
-        // connected nowhere else: it waits here as on one node (a device connecting meanwhile on another node is
-        // found by the next call; docs/cluster.md)
-        return local.channel().invokeMethod(deviceId, methodName, payloadJson, connectTimeout, responseTimeout);
+    MethodCalls.Call call = methodCalls.invoke(deviceId, methodName, payloadJson, connectTimeout, responseTimeout);
+    return call.future().recover(e -> {
+      if (!notOnline(e) || call.owner == null) {
+        return Future.failedFuture(e);
       }
-      JsonObject call = op("invoke", deviceId).put("method", methodName).put("payload", payloadJson)
+      // the device may have just left the node the directory named (a reconnect elsewhere): ask it once more
+      JsonObject single = op("invoke", deviceId).put("method", methodName).put("payload", payloadJson)
           .put("connectMs", Math.max(0, connectTimeout.toMillis())).put("responseMs", responseTimeout.toMillis());
       Duration timeout = connectTimeout.plus(responseTimeout).plus(HOPS);
-      return invokeAt(owner, call, timeout).recover(e -> {
-        if (!notOnline(e)) {
-          return Future.failedFuture(e);
-        }
-        // the device may have just left the node the directory named (a reconnect elsewhere): ask it once more
-        return remoteOwner(deviceId).compose(again -> again == null || again.equals(owner) ? Future.failedFuture(e)
-            : invokeAt(again, call, timeout));
-      });
+      return remoteOwner(deviceId).compose(again -> again == null || again.equals(call.owner)
+          ? Future.failedFuture(e) : invokeAt(again, single, timeout));
     });
   }
 
@@ -159,7 +154,7 @@ public final class RoutedChannel implements DeviceChannel {
 
   /** Remote calls waiting for an answer. */
   public int inFlight() {
-    return inFlight.values().stream().mapToInt(Map::size).sum();
+    return inFlight.values().stream().mapToInt(Map::size).sum() + methodCalls.inFlight();
   }
 
   /** The live member other than this one that holds the device's session, or null. */
@@ -192,7 +187,7 @@ public final class RoutedChannel implements DeviceChannel {
     return promise.future();
   }
 
-  private static Throwable translate(Throwable e, String deviceId) {
+  static Throwable translate(Throwable e, String deviceId) {
     if (e instanceof ReplyException r) {
       if (r.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
         return NodeEndpoint.failure(r.failureCode(), r.getMessage());
@@ -205,12 +200,13 @@ public final class RoutedChannel implements DeviceChannel {
     return new FlotillaException.Unavailable(String.valueOf(e.getMessage()));
   }
 
-  private static FlotillaException gone(String deviceId) {
+  static FlotillaException gone(String deviceId) {
     return new FlotillaException.Timeout("Interrupted", "The node holding device \"" + deviceId
         + "\"'s session left the cluster before the device answered (it may have received the call).");
   }
 
   private void memberLeft(String member) {
+    methodCalls.memberLeft(member);
     Map<Promise<?>, String> calls = inFlight.remove(member);
     if (calls != null) {
       calls.forEach((p, deviceId) -> p.tryFail(gone(deviceId)));

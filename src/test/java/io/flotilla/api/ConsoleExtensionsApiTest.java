@@ -75,4 +75,34 @@ class ConsoleExtensionsApiTest extends ServerTest {
       assertError(api.get(path), 406, "NotAcceptable");
     }
   }
+
+  @Test
+  void aJobProgressStreamNamingIdsCarriesOnlyThoseJobs() throws Exception {
+    assertOk(api.put("/api/deviceGroups/nobody", "{\"displayName\": \"Nobody\", \"filter\": "
+        + "\"SELECT * FROM devices WHERE $id = \\\"nobody\\\"\"}"));
+    String migration = "{\"group\": \"nobody\", \"data\": [{\"type\": \"deviceTemplateMigration\", "
+        + "\"template\": \"" + template + "\"}]}";
+    try (var sse = io.flotilla.testing.SseClient.open(api.port(), api.token(),
+        "/api/jobProgress/events?ids=watched-1,watched-2", java.util.Map.of())) {
+      assertThat(sse.status()).isEqualTo(200);
+      assertOk(api.put("/api/jobs/unwatched-1", migration));
+      await().atMost(Duration.ofSeconds(20)).until(() ->
+          assertOk(api.get("/api/jobs/unwatched-1")).get("status").asText().equals("complete"));
+      assertOk(api.put("/api/jobs/watched-1", migration));
+      var events = sse.readUntil(e -> e.json().path("status").asText().equals("complete"), Duration.ofSeconds(20));
+      assertThat(events).extracting(e -> e.json().get("id").asText()).containsOnly("watched-1");
+    }
+  }
+
+  @Test
+  void aJobProgressStreamRefusesBadOrTooManyIds() {
+    var stream = java.util.Map.of("Accept", "text/event-stream");
+    assertError(api.send(io.vertx.core.http.HttpMethod.GET, "/api/jobProgress/events?ids=a,b%21", null, null, stream),
+        400, "BadRequest");
+    assertError(api.send(io.vertx.core.http.HttpMethod.GET, "/api/jobProgress/events?ids=", null, null, stream),
+        400, "BadRequest");
+    String many = String.join(",", java.util.stream.IntStream.rangeClosed(1, 101).mapToObj(i -> "j" + i).toList());
+    assertError(api.send(io.vertx.core.http.HttpMethod.GET, "/api/jobProgress/events?ids=" + many, null, null, stream),
+        400, "BadRequest");
+  }
 }

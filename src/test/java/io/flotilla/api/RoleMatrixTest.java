@@ -4,6 +4,7 @@ import static io.flotilla.domain.auth.Permission.ADMINISTER;
 import static io.flotilla.domain.auth.Permission.BUILD_MODELS;
 import static io.flotilla.domain.auth.Permission.OPERATE_DEVICES;
 import static io.flotilla.domain.auth.Permission.READ_MODELS;
+import static io.flotilla.domain.auth.Permission.VIEW_DEVICES;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
@@ -43,8 +44,10 @@ class RoleMatrixTest {
 
   /** D-h's role columns, written out from the decision (not read from {@link Role}, which is under test). */
   private static final Map<Permission, Set<String>> D_H_GRANTS = Map.of(
-      OPERATE_DEVICES, Set.of("operator", "builder", "admin"),
-      READ_MODELS, Set.of("operator", "builder", "admin"),
+      OPERATE_DEVICES, Set.of("operator", "builder", "admin", "org-admin", "org-operator"),
+      // Reference 7.3: Org Viewer reads only (reads of the device area, not a device's keys).
+      VIEW_DEVICES, Set.of("operator", "builder", "admin", "org-admin", "org-operator", "org-viewer"),
+      READ_MODELS, Set.of("operator", "builder", "admin", "org-admin", "org-operator", "org-viewer"),
       BUILD_MODELS, Set.of("builder", "admin"),
       ADMINISTER, Set.of("admin"));
 
@@ -61,26 +64,35 @@ class RoleMatrixTest {
       Rule.of("deviceTemplates", READ_MODELS, HttpMethod.GET),
       Rule.of("deviceTemplates", BUILD_MODELS, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.POST, HttpMethod.DELETE),
       Rule.any("enrollmentGroups", BUILD_MODELS),
-      Rule.any("devices", OPERATE_DEVICES),
-      Rule.any("deviceGroups", OPERATE_DEVICES),
-      Rule.any("jobs", OPERATE_DEVICES),
-      Rule.any("scheduledJobs", OPERATE_DEVICES),
+      // Reads of the device area are VIEW_DEVICES (Org Viewer), but a device's attestation and credentials hold keys.
+      Rule.keys("devices", OPERATE_DEVICES),
+      Rule.reads("devices", VIEW_DEVICES),
+      Rule.writes("devices", OPERATE_DEVICES),
+      Rule.reads("deviceGroups", VIEW_DEVICES),
+      Rule.writes("deviceGroups", OPERATE_DEVICES),
+      Rule.reads("jobs", VIEW_DEVICES),
+      Rule.writes("jobs", OPERATE_DEVICES),
+      Rule.reads("scheduledJobs", VIEW_DEVICES),
+      Rule.writes("scheduledJobs", OPERATE_DEVICES),
       // The console's live streams (Flotilla extensions): whoever may read devices and jobs may watch them.
-      Rule.any("deviceConnectivity", OPERATE_DEVICES),
-      Rule.any("jobProgress", OPERATE_DEVICES),
+      Rule.any("deviceConnectivity", VIEW_DEVICES),
+      Rule.any("jobProgress", VIEW_DEVICES),
       Rule.of("roles", READ_MODELS, HttpMethod.GET),
       // Not in D-h's table; reference §7.3: Builders may do everything but application settings and Data Export.
       Rule.any("dataExport", ADMINISTER),
       // Not in D-h's table (reference §10.2): the query API reads device telemetry, which operators may read.
       Rule.any("query", OPERATE_DEVICES),
       // Flotilla's own (not in D-h): the cluster's nodes, registered for administrators by ClusterRoutes.
-      Rule.any("cluster", ADMINISTER));
+      Rule.any("cluster", ADMINISTER),
+      // Not in D-h's table (reference §10.2): the file upload configuration is an application setting (storage
+      // credentials), like data export; the uploads list is Flotilla's own, beside it.
+      Rule.any("fileUploads", ADMINISTER));
 
   /**
    * The organization dimension: a role assignment that names an organization grants only these areas (the devices'
    * and reading models); everything application-wide needs an assignment without one (docs/api.md).
    */
-  private static final Set<Permission> ORGANIZATION_AREAS = Set.of(OPERATE_DEVICES, READ_MODELS);
+  private static final Set<Permission> ORGANIZATION_AREAS = Set.of(OPERATE_DEVICES, VIEW_DEVICES, READ_MODELS);
   /** Resources outside the scoped callers' organization, by the path parameter that names them. */
   private static final Map<String, String> OUTSIDE = Map.of("deviceId", "rm-out-device", "deviceGroupId",
       "rm-out-group", "jobId", "rm-out-job", "scheduledJobId", "rm-out-schedule", "organizationId", "rm-east");
@@ -116,6 +128,9 @@ class RoleMatrixTest {
     assertThat(root.put("/api/organizations/rm-east", "{\"displayName\":\"East\"}").status()).isEqualTo(200);
     String orgOperator = createToken(root, "org-operator", Role.OPERATOR, null, "rm-west");
     String orgAdmin = createToken(root, "org-admin", Role.ADMINISTRATOR, null, "rm-west");
+    String orgAdminRole = createToken(root, "org-admin-role", Role.ORG_ADMIN, null, "rm-west");
+    String orgOperatorRole = createToken(root, "org-operator-role", Role.ORG_OPERATOR, null, "rm-west");
+    String orgViewerRole = createToken(root, "org-viewer-role", Role.ORG_VIEWER, null, "rm-west");
     outsideResources(root);
 
     callers = List.of(
@@ -127,7 +142,10 @@ class RoleMatrixTest {
         Caller.role("builder", builder),
         Caller.role("admin", admin),
         Caller.scoped("operator", "operator in rm-west", orgOperator),
-        Caller.scoped("admin", "admin in rm-west", orgAdmin));
+        Caller.scoped("admin", "admin in rm-west", orgAdmin),
+        Caller.scoped("org-admin", "Org Admin in rm-west", orgAdminRole),
+        Caller.scoped("org-operator", "Org Operator in rm-west", orgOperatorRole),
+        Caller.scoped("org-viewer", "Org Viewer in rm-west", orgViewerRole));
   }
 
   /** A device, group, job and scheduled job of the root (no organization), which rm-west's callers must not reach. */
@@ -273,7 +291,7 @@ class RoleMatrixTest {
   private static Permission expectedPermission(RouteSpec route) {
     assertThat(route.path()).as("route path").startsWith("/api/");
     String resource = route.path().substring("/api/".length()).split("/", 2)[0];
-    List<Rule> matching = D_H_RULES.stream().filter(rule -> rule.matches(resource, route.method())).toList();
+    List<Rule> matching = D_H_RULES.stream().filter(rule -> rule.matches(resource, route.path(), route.method())).toList();
     if (matching.size() != 1) {
       fail("D-h rule table has " + matching.size() + " rules for " + route.method() + " " + route.path()
           + " (resource \"" + resource + "\"); add exactly one to RoleMatrixTest.D_H_RULES once D-h places it");
@@ -343,17 +361,31 @@ class RoleMatrixTest {
     }
   }
 
-  private record Rule(String resource, Set<HttpMethod> methods, Permission permission) {
+  /** A rule for a resource's methods; {@code keys}: only (true) or never (false) a device's attestation/credentials. */
+  private record Rule(String resource, Set<HttpMethod> methods, Permission permission, Boolean keys) {
     static Rule any(String resource, Permission p) {
-      return new Rule(resource, null, p);
+      return new Rule(resource, null, p, null);
     }
 
     static Rule of(String resource, Permission p, HttpMethod... methods) {
-      return new Rule(resource, Set.of(methods), p);
+      return new Rule(resource, Set.of(methods), p, null);
     }
 
-    boolean matches(String res, HttpMethod method) {
-      return resource.equals(res) && (methods == null || methods.contains(method));
+    static Rule reads(String resource, Permission p) {
+      return new Rule(resource, Set.of(HttpMethod.GET), p, false);
+    }
+
+    static Rule writes(String resource, Permission p) {
+      return new Rule(resource, Set.of(HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.POST, HttpMethod.DELETE), p, null);
+    }
+
+    static Rule keys(String resource, Permission p) {
+      return new Rule(resource, Set.of(HttpMethod.GET), p, true);
+    }
+
+    boolean matches(String res, String path, HttpMethod method) {
+      boolean keyPath = path.endsWith("/attestation") || path.endsWith("/credentials");
+      return resource.equals(res) && (methods == null || methods.contains(method)) && (keys == null || keys == keyPath);
     }
   }
 }

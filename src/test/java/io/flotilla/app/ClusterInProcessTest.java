@@ -12,7 +12,17 @@ import io.flotilla.testing.Devices;
 import io.flotilla.testing.Fleets;
 import io.flotilla.testing.PostgresDatabase;
 import io.flotilla.testing.TestClock;
+import io.flotilla.testing.WebhookReceiver;
+import io.flotilla.gateway.mqtt.SasToken;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mqtt.MqttClient;
+import io.vertx.mqtt.MqttClientOptions;
 import java.io.IOException;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -137,6 +147,89 @@ class ClusterInProcessTest {
       await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(assertOk(apiB.get("/api/devices/" + id
           + "/properties")).at("/TargetTemperature").asDouble()).as("reported by %s", id).isEqualTo(-18.5));
     }
+  }
+
+  /**
+   * A command with a connection timeout for a device connected nowhere, sent through one node, reaches the device when
+   * it connects to the other node (the call looks for it in the session directory while it waits).
+   */
+  @Test
+  void aCommandWaitingForItsDeviceFindsItOnAnotherNode() throws Exception {
+    String id = Devices.newId("late");
+    Devices.create(apiA, id, "{\"displayName\":\"Late\",\"template\":\"" + template + "\"}");
+    String key = assertOk(apiA.get("/api/devices/" + id + "/credentials")).at("/symmetricKey/primaryKey").asText();
+    CompletableFuture<io.flotilla.testing.ApiClient.Response> answer = CompletableFuture.supplyAsync(() ->
+        apiA.post("/api/devices/" + id + "/commands/reboot", "{\"request\": 7, \"connectionTimeout\": 30}"));
+    // the call waits on node A (nothing else waits there) before the device connects to node B
+    await().atMost(Duration.ofSeconds(10)).until(() -> apiA.get("/metrics").text()
+        .contains("flotilla_cluster_calls_in_flight{node=\"node-a\"} 1.0"));
+    Vertx vertx = Vertx.vertx();
+    try {
+      MqttClientOptions o = new MqttClientOptions().setSsl(true).setTrustAll(true).setClientId(id);
+      o.setHostnameVerificationAlgorithm("");
+      o.setUsername("127.0.0.1/" + id + "/?api-version=2021-04-12")
+          .setPassword(SasToken.create("127.0.0.1/devices/" + id, key, Instant.now().plusSeconds(600), false));
+      MqttClient device = MqttClient.create(vertx, o);
+      device.publishHandler(m -> {
+        String topic = m.topicName();
+        if (topic.startsWith("$iothub/methods/POST/reboot/")) {
+          String rid = topic.substring(topic.indexOf("$rid=") + 5);
+          device.publish("$iothub/methods/res/200/?$rid=" + rid, Buffer.buffer("{\"rebooted\":true}"),
+              MqttQoS.AT_MOST_ONCE, false, false);
+        }
+      });
+      device.connect(b.mqttPort(), "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      device.subscribe("$iothub/methods/POST/#", 0).toCompletionStage().toCompletableFuture()
+          .get(10, TimeUnit.SECONDS);
+      io.flotilla.testing.ApiClient.Response r = answer.get(40, TimeUnit.SECONDS);
+      assertThat(r.status()).as(r.text()).isEqualTo(201);
+      assertThat(r.json().at("/responseCode").asInt()).isEqualTo(200);
+      assertThat(r.json().at("/response/rebooted").asBoolean()).isTrue();
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      apiA.delete("/api/devices/" + id); // the other tests count the group's devices
+    }
+  }
+
+  /** Each export destination is delivered by one node: a job run by both nodes reaches the receiver once per event. */
+  @Test
+  void exportedJobEventsArePostedOnceThoughBothNodesRunTheJob() {
+    try (WebhookReceiver receiver = WebhookReceiver.listening(WebhookReceiver.Mode.UP)) {
+      assertOk(apiA.put("/api/dataExport/destinations/cluster-hook", """
+          {"displayName": "Hook", "type": "webhook@v1", "url": "%s"}
+          """.formatted(receiver.url("/hook"))));
+      assertOk(apiB.put("/api/dataExport/exports/cluster-jobs", """
+          {"displayName": "Jobs", "enabled": true, "source": "jobs", "destinations": [{"id": "cluster-hook"}]}
+          """));
+      for (String id : ids) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> reboot(apiA, id) == 201);
+      }
+      assertOk(apiA.put("/api/jobs/cluster-exported", """
+          {"displayName": "Exported", "group": "cluster-trucks",
+           "data": [{"type": "CommandJobData", "target": "%s", "path": "reboot", "value": 1}]}
+          """.formatted(template)));
+      assertThat(awaitFinal(apiB, "cluster-exported").at("/progress/completed").asInt()).isEqualTo(DEVICES);
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(deviceEvents(receiver, "cluster-exported")
+          .stream().distinct().count()).isEqualTo(DEVICES));
+      List<String> events = deviceEvents(receiver, "cluster-exported");
+      assertThat(events).as("each device's event posted once").doesNotHaveDuplicates();
+    }
+  }
+
+  /** The ids of the device events of one job that the receiver accepted, as often as they were posted. */
+  private static List<String> deviceEvents(WebhookReceiver receiver, String jobId) {
+    List<String> out = new ArrayList<>();
+    for (WebhookReceiver.Received r : receiver.accepted()) {
+      JsonNode m = r.json();
+      if (m.path("jobId").asText().equals(jobId)) {
+        for (JsonNode e : m.path("events")) {
+          if (e.has("id")) {
+            out.add(e.get("eventId").asText());
+          }
+        }
+      }
+    }
+    return out;
   }
 
   @Test

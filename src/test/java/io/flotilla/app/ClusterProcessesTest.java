@@ -290,10 +290,10 @@ class ClusterProcessesTest {
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       Process p = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
           Main.class.getName(), "serve", "--data-dir", dataDir.toString(), "--bind", host, "--host-name", host,
-          "--http-port", "0", "--mqtt-port", "8883", "--db-url", db, "--db-user", PostgresDatabase.user(),
+          "--http-port", "0", "--mqtt-port", "8883", "--device-https-port", "0", "--db-url", db, "--db-user", PostgresDatabase.user(),
           "--db-password", PostgresDatabase.password(), "--node-name", "node-" + number, "--cluster",
           "--cluster-host", "127.0.0.1", "--cluster-port", Integer.toString(hz[number - 1]), "--cluster-members",
-          "127.0.0.1:" + hz[0] + ",127.0.0.1:" + hz[1] + ",127.0.0.1:" + hz[2], "--job-lease", "5")
+          "127.0.0.1:" + hz[0] + ",127.0.0.1:" + hz[1] + ",127.0.0.1:" + hz[2], "--job-lease", "5", "--mqtt-ws-port", "-1")
           .redirectErrorStream(true)
           .redirectOutput(new File(dataDir.toFile(), "server.log"))
           .start();

@@ -124,7 +124,8 @@ class WriteDurabilityTest {
     Files.deleteIfExists(dataDir.resolve("ports.json"));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve",
-        "--data-dir", dataDir.toString(), "--bind", "127.0.0.1", "--http-port", "0", "--mqtt-port", "0")
+        "--data-dir", dataDir.toString(), "--bind", "127.0.0.1", "--http-port", "0", "--mqtt-port", "0",
+        "--mqtt-ws-port", "-1", "--device-https-port", "0")
         .redirectErrorStream(true)
         .redirectOutput(new File(dataDir.toFile(), "server-" + System.nanoTime() + ".log"))
         .start();

@@ -183,22 +183,7 @@ class ConsoleViewsTest extends ConsoleTest {
         "%3B"), "/groups", "/groups/new", "/jobs", "/jobs/new", "/tokens", "/enrollment-groups")) {
       page.navigate(browser.base() + path);
       page.locator("[data-page]").waitFor();
-      @SuppressWarnings("unchecked")
-      List<String> problems = (List<String>) page.evaluate("""
-          () => {
-            const out = [];
-            const named = (el) => (el.getAttribute('aria-label') || '').trim() || el.getAttribute('aria-labelledby')
-              || (el.id && document.querySelector(`label[for="${CSS.escape(el.id)}"]`)) || el.closest('label');
-            for (const el of document.querySelectorAll('input, select, textarea')) {
-              if (el.type !== 'hidden' && !el.hidden && !named(el)) out.push('unlabelled ' + el.outerHTML.slice(0, 80));
-            }
-            for (const el of document.querySelectorAll('button, a[href]')) {
-              if (!(el.textContent.trim() || el.getAttribute('aria-label'))) out.push('unnamed ' + el.outerHTML.slice(0, 80));
-            }
-            if (document.documentElement.scrollWidth > window.innerWidth + 1) out.push('wider than the screen: ' + document.documentElement.scrollWidth);
-            return out;
-          }
-          """);
+      List<String> problems = accessibilityProblems(page);
       assertThat(problems).as(path).isEmpty();
     }
     page.navigate(browser.base() + "/devices");

@@ -22,7 +22,7 @@ public record ServerProcess(Process process, int httpPort, int mqttPlainPort) {
     command.addAll(List.of(jvmOptions));
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.flotilla.app.Main", "serve",
         "--data-dir", dataDir.toString(), "--bind", "127.0.0.1", "--http-port", "0", "--mqtt-port", "0",
-        "--mqtt-plain-port", "0"));
+        "--mqtt-plain-port", "0", "--mqtt-ws-port", "-1", "--device-https-port", "0"));
     return new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(new File(dataDir.toFile(), "server-" + System.nanoTime() + ".log"))

@@ -37,6 +37,7 @@ public final class ApiServer {
   private final AuditLog audit;
   private final PrometheusMeterRegistry metrics;
   private final Supplier<Future<Boolean>> health;
+  private volatile Supplier<java.util.Map<String, Object>> listeners;
   private volatile ClusterView cluster;
   private final RouteTable table = new RouteTable();
   private final int maxBodyBytes;
@@ -120,6 +121,11 @@ public final class ApiServer {
     return server.actualPort();
   }
 
+  /** What {@code /healthz} says of the device listeners (e.g. whether MQTT over WebSockets listens), by name. */
+  public void listeners(Supplier<java.util.Map<String, Object>> listeners) {
+    this.listeners = listeners;
+  }
+
   /** What {@code /healthz} says of the cluster (this node's name and id, the members it sees). */
   public void cluster(ClusterView cluster) {
     this.cluster = cluster;
@@ -139,6 +145,9 @@ public final class ApiServer {
         ClusterView.State s = cluster.summary();
         body.put("node", s.nodeName()).putObject("cluster").put("clustered", s.clustered())
             .put("memberId", s.memberId()).put("members", s.members().size());
+      }
+      if (listeners != null) {
+        body.set("listeners", Json.MAPPER.valueToTree(listeners.get()));
       }
       if (!up) {
         ctx.response().putHeader("retry-after", ErrorMapper.RETRY_AFTER_SECONDS);

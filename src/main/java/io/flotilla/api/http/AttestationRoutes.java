@@ -6,6 +6,7 @@ import io.flotilla.domain.common.FlotillaException;
 import io.flotilla.domain.common.MergePatch;
 import io.flotilla.domain.device.Attestation;
 import io.flotilla.domain.device.DeviceService;
+import io.flotilla.domain.provisioning.CertificateChain;
 import io.vertx.core.http.HttpMethod;
 import java.util.Set;
 
@@ -55,10 +56,46 @@ final class AttestationRoutes implements ResourceRoutes {
       checkKey("secondaryKey", secondary);
       return Attestation.symmetricKey(primary, secondary);
     }
-    Fields.requiredObject(body, type);
+    // the size limit first, so an oversized document is refused as such whatever it holds
+    io.flotilla.domain.common.Limits.document("The attestation", Fields.requiredObject(body, type),
+        DeviceService.MAX_ATTESTATION);
     ObjectNode doc = Json.MAPPER.createObjectNode().put("type", type);
-    doc.set(type, body.get(type));
+    doc.set(type, type.equals(Attestation.X509) ? x509(Fields.requiredObject(body, type)) : body.get(type));
     return new Attestation(type, null, null, doc);
+  }
+
+  /**
+   * {@code clientCertificates} with {@code primary} (required) and {@code secondary}: each a {@code certificate}
+   * (Base64 DER or PEM; its thumbprint is computed) or, for a certificate Flotilla need not see, just
+   * {@code info.sha1Thumbprint} (40 hex digits).
+   */
+  private static ObjectNode x509(ObjectNode x509) {
+    ObjectNode given = Fields.requiredObject(x509, "clientCertificates");
+    ObjectNode out = Json.MAPPER.createObjectNode();
+    ObjectNode certs = out.putObject("clientCertificates");
+    for (String entry : java.util.List.of("primary", "secondary")) {
+      ObjectNode c = entry.equals("primary") ? Fields.requiredObject(given, entry) : Fields.optionalObject(given, entry);
+      if (c == null) {
+        continue;
+      }
+      String field = "x509.clientCertificates." + entry;
+      String text = Fields.optionalString(c, "certificate");
+      ObjectNode one = certs.putObject(entry);
+      if (text != null) {
+        CertificateChain chain = CertificateChain.parse(text, field + ".certificate");
+        one.put("certificate", chain.leafBase64()).putObject("info").put("sha1Thumbprint", chain.thumbprint());
+      } else {
+        ObjectNode info = Fields.optionalObject(c, "info");
+        String thumbprint = CertificateChain.normalThumbprint(info == null ? null
+            : Fields.optionalString(info, "sha1Thumbprint"));
+        if (thumbprint == null) {
+          throw new FlotillaException.Invalid("\"" + field + "\" needs a \"certificate\" or an "
+              + "\"info.sha1Thumbprint\" of 40 hex digits.");
+        }
+        one.putObject("info").put("sha1Thumbprint", thumbprint);
+      }
+    }
+    return out;
   }
 
   private static void checkKey(String name, String key) {

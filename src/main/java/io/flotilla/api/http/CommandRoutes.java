@@ -31,27 +31,43 @@ public final class CommandRoutes implements ResourceRoutes {
   }
 
   private io.vertx.core.Future<Reply> run(Call call, String component) {
-    ObjectNode body = call.hasBody() ? call.objectBody() : Json.MAPPER.createObjectNode();
-    Integer connection = Fields.optionalInt(body, "connectionTimeout", 0, CommandService.MAX_CONNECTION_TIMEOUT);
-    Integer response = Fields.optionalInt(body, "responseTimeout", CommandService.MIN_RESPONSE_TIMEOUT,
-        CommandService.MAX_RESPONSE_TIMEOUT);
-    JsonNode request = body.get("request");
-    return commands.run(call.path("deviceId"), component, call.path("commandName"), request,
-            connection == null ? 0 : connection, response == null ? CommandService.MAX_RESPONSE_TIMEOUT : response)
-        .map(inv -> Reply.of(201, dto(inv)));
+    RunRequest r = RunRequest.of(call);
+    return commands.run(call.path("deviceId"), component, call.path("commandName"), r.request(), r.connectionTimeout(),
+            r.responseTimeout())
+        .map(inv -> Reply.of(inv.queued() == null ? 201 : 202, dto(inv)));
+  }
+
+  /** A {@code DeviceCommand} request body: the request and the two timeouts (defaults 0 and 30 seconds). */
+  record RunRequest(JsonNode request, int connectionTimeout, int responseTimeout) {
+    static RunRequest of(Call call) {
+      ObjectNode body = call.hasBody() ? call.objectBody() : Json.MAPPER.createObjectNode();
+      Integer connection = Fields.optionalInt(body, "connectionTimeout", 0, CommandService.MAX_CONNECTION_TIMEOUT);
+      Integer response = Fields.optionalInt(body, "responseTimeout", CommandService.MIN_RESPONSE_TIMEOUT,
+          CommandService.MAX_RESPONSE_TIMEOUT);
+      return new RunRequest(body.get("request"), connection == null ? 0 : connection,
+          response == null ? CommandService.MAX_RESPONSE_TIMEOUT : response);
+    }
   }
 
   private io.vertx.core.Future<Reply> history(Call call, String component) {
-    return commands.latest(call.path("deviceId"), component, call.path("commandName")).map(list -> {
-      ObjectNode out = Json.MAPPER.createObjectNode();
-      list.forEach(inv -> out.withArray("value").add(dto(inv)));
-      if (list.isEmpty()) {
-        out.putArray("value");
-      }
-      return Reply.ok(out);
-    });
+    return commands.latest(call.path("deviceId"), component, call.path("commandName")).map(CommandRoutes::history);
   }
 
+  /** The command-history answer: {@code {"value": [latest run]}}, or an empty list. */
+  static Reply history(java.util.List<CommandInvocation> list) {
+    ObjectNode out = Json.MAPPER.createObjectNode();
+    list.forEach(inv -> out.withArray("value").add(dto(inv)));
+    if (list.isEmpty()) {
+      out.putArray("value");
+    }
+    return Reply.ok(out);
+  }
+
+  /**
+   * IoT Central's {@code DeviceCommand}; a durable (queued) command has no response and, as Flotilla extensions,
+   * its message's {@code status} ({@code queued}, {@code delivered}, {@code expired}),
+   * {@code messageId}, {@code expiresAt} and {@code updated}.
+   */
   static ObjectNode dto(CommandInvocation inv) {
     ObjectNode o = Json.MAPPER.createObjectNode();
     o.put("id", inv.id());
@@ -63,7 +79,15 @@ public final class CommandRoutes implements ResourceRoutes {
     if (inv.response() != null) {
       o.set("response", inv.response());
     }
-    o.put("responseCode", inv.responseCode());
+    CommandInvocation.Queued q = inv.queued();
+    if (q == null) {
+      o.put("responseCode", inv.responseCode());
+      return o;
+    }
+    o.put("status", q.state().wire());
+    o.put("messageId", q.messageId());
+    o.put("expiresAt", q.expiresAt().toString());
+    o.put("updated", q.updatedAt().toString());
     return o;
   }
 }

@@ -21,6 +21,8 @@ import java.util.Set;
 public final class LiveRoutes implements ResourceRoutes {
   /** A changed job is read and sent at most this often. */
   static final long JOB_READ_MILLIS = 250;
+  /** A job-progress stream watches at most this many named jobs (a page of the console's jobs list holds 50). */
+  static final int MAX_WATCHED_JOBS = 100;
   /** Keys of events that are never coalesced. */
   private static final java.util.concurrent.atomic.AtomicLong SEQ = new java.util.concurrent.atomic.AtomicLong();
   private final DeviceActivity activity;
@@ -66,14 +68,35 @@ public final class LiveRoutes implements ResourceRoutes {
         "The status and progress of every job whose log grows, as Server-Sent Events (event job: the job as "
             + "GET /jobs/{jobId} answers it; a Flotilla extension; needs Accept: text/event-stream)", call -> {
           acceptsEvents(call);
+          Set<String> only = jobIds(call.query("ids"));
           LiveFeed feed = new LiveFeed(vertx);
           ChangedJobs changed = new ChangedJobs(feed);
-          JobEvents.Watch watch = jobEvents.watchJobs(changed::add);
+          JobEvents.Watch watch = jobEvents.watchJobs(only == null ? changed::add : id -> {
+            if (only.contains(id)) {
+              changed.add(id);
+            }
+          });
           return io.vertx.core.Future.succeededFuture(Reply.eventStream(feed.onClose(() -> {
             watch.close();
             changed.close();
           })));
-        });
+        }).accepts(QueryParameter.always("ids", "Only these jobs (comma-separated ids, at most "
+            + MAX_WATCHED_JOBS + "): the rows of one page"));
+  }
+
+  /** The {@code ids} of a job-progress stream (null: every job); 400 for a bad id or too many. */
+  static Set<String> jobIds(String ids) {
+    if (ids == null) {
+      return null;
+    }
+    Set<String> out = new LinkedHashSet<>();
+    for (String id : ids.split(",", -1)) {
+      out.add(io.flotilla.domain.common.Ids.groupOrJobId("job id in \"ids\"", id));
+    }
+    if (out.size() > MAX_WATCHED_JOBS) {
+      throw new FlotillaException.Invalid("\"ids\" names at most " + MAX_WATCHED_JOBS + " jobs.");
+    }
+    return Set.copyOf(out);
   }
 
   /**

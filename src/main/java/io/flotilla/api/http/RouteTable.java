@@ -39,8 +39,19 @@ public final class RouteTable {
 
   public Added add(HttpMethod method, String path, Permission permission, String operationId, int success,
                    String summary, Endpoint endpoint) {
-    entries.add(new Entry(new RouteSpec(method, path, permission, operationId, success, summary), endpoint));
+    entries.add(new Entry(new RouteSpec(method, path, needed(method, path, permission), operationId, success,
+        summary), endpoint));
     return new Added(entries.size() - 1);
+  }
+
+  /**
+   * Reads (GET) in the device area need only {@link Permission#VIEW_DEVICES} (what Org Viewer holds), except a
+   * device's attestation and credentials, which hold its keys.
+   */
+  static Permission needed(HttpMethod method, String path, Permission declared) {
+    boolean keys = path.endsWith("/attestation") || path.endsWith("/credentials");
+    return declared == Permission.OPERATE_DEVICES && method == HttpMethod.GET && !keys ? Permission.VIEW_DEVICES
+        : declared;
   }
 
   public List<Entry> entries() {

@@ -4,6 +4,11 @@ package io.flotilla.domain.auth;
 public enum Permission {
   /** Devices, their properties, commands and telemetry; device groups; jobs and scheduled jobs. */
   OPERATE_DEVICES,
+  /**
+   * Reading what {@link #OPERATE_DEVICES} changes (every GET of it but a device's attestation and credentials, which
+   * hold keys): all that the Org Viewer role holds besides {@link #READ_MODELS}.
+   */
+  VIEW_DEVICES,
   /** Reading device templates and roles. */
   READ_MODELS,
   /** Creating, changing and deleting device templates and enrollment groups (and reading enrollment groups, which hold keys). */
@@ -18,6 +23,6 @@ public enum Permission {
    * groups either).
    */
   public boolean organizationScoped() {
-    return this == OPERATE_DEVICES || this == READ_MODELS;
+    return this == OPERATE_DEVICES || this == VIEW_DEVICES || this == READ_MODELS;
   }
 }

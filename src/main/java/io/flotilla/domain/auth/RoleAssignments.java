@@ -12,12 +12,19 @@ final class RoleAssignments {
   private RoleAssignments() {
   }
 
-  /** Fails with {@code Invalid} for none, more than {@value #MAX}, or a malformed organization id. */
+  /**
+   * Fails with {@code Invalid} for none, more than {@value #MAX}, a malformed organization id, or an organization
+   * role without an organization.
+   */
   static void check(List<RoleAssignment> roles) {
     if (roles == null || roles.isEmpty() || roles.size() > MAX) {
       throw new FlotillaException.Invalid("\"roles\" must hold 1 to " + MAX + " role assignments.");
     }
     roles.forEach(r -> Limits.organization("roles.organization", r.organization()));
+    roles.stream().filter(r -> r.role().organizational() && r.organization() == null).findFirst().ifPresent(r -> {
+      throw new FlotillaException.Invalid("\"roles.organization\" is required for the role " + r.role().displayName()
+          + " (" + r.role().id() + "): an organization role is assigned within an organization.");
+    });
   }
 
   /** The organizations the assignments name, each once; null when none names one (for the reference check). */

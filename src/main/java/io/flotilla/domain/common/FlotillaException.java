@@ -29,6 +29,7 @@ public abstract sealed class FlotillaException extends RuntimeException
   /** 409: the request conflicts with the current state. */
   public static final class Conflict extends FlotillaException {
     public Conflict(String message) { super("Conflict", message); }
+    public Conflict(String code, String message) { super(code, message); }
   }
 
   /** 400: the request is malformed or breaks a rule. */

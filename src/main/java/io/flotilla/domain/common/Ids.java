@@ -25,6 +25,11 @@ public final class Ids {
     return check(kind, id, JOB_LIKE, 255, "letters, digits, '_' and '-' only");
   }
 
+  /** Device relationship ids: {@code ^[a-zA-Z0-9_-]*$}, at most 255 characters (IoT Central uses GUIDs). */
+  public static String relationshipId(String id) {
+    return check("relationship id", id, JOB_LIKE, 255, "letters, digits, '_' and '-' only");
+  }
+
   public static String enrollmentGroupId(String id) {
     return check("enrollment group id", id, ENROLLMENT, 255, "letters, digits and '-' only");
   }

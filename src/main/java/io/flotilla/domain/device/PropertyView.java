@@ -153,7 +153,7 @@ public final class PropertyView {
     return value.isObject() && (componentNames.contains(key) || value.has(COMPONENT_MARKER));
   }
 
-  private static void collectComponents(ObjectNode doc, Set<String> out) {
+  static void collectComponents(ObjectNode doc, Set<String> out) {
     doc.fields().forEachRemaining(e -> {
       if (e.getValue().isObject() && e.getValue().has(COMPONENT_MARKER)) {
         out.add(e.getKey());

@@ -156,13 +156,18 @@ public final class TelemetryService {
               + "\" is not in the device's template.");
         }
       });
-      TelemetryValue pending = unsaved.get(new Key(deviceId, component, name));
-      if (pending != null) {
-        return Future.succeededFuture(pending);
-      }
-      return repository.latest(deviceId, component, name).map(v -> v.orElseThrow(() ->
+      return stored(deviceId, component, name).map(v -> v.orElseThrow(() ->
           new FlotillaException.NotFound("No value of telemetry \"" + PropertyView.path(component, name)
               + "\" has been received from device \"" + deviceId + "\".")));
     });
+  }
+
+  /** The latest value received (waiting for a flush or stored), without any check. */
+  public Future<Optional<TelemetryValue>> stored(String deviceId, String component, String name) {
+    TelemetryValue pending = unsaved.get(new Key(deviceId, component, name));
+    if (pending != null) {
+      return Future.succeededFuture(Optional.of(pending));
+    }
+    return repository.latest(deviceId, component, name);
   }
 }

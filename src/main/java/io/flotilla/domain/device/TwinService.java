@@ -10,7 +10,7 @@ import java.util.Iterator;
 import java.util.Map;
 
 /** The device's side of its twin: what a device reads, and its reported-property patches. */
-public final class TwinService {
+public final class TwinService implements TwinAccess {
   private final DeviceRepository devices;
   private final Clock clock;
   private final ExportEvents exports;
@@ -36,33 +36,29 @@ public final class TwinService {
    * {@code {"desired":{...,"$version":n},"reported":{...,"$version":m}}}, as a device's twin GET answers it. Fails with
    * {@code NotFound} for an unknown device.
    */
+  @Override
   public Future<ObjectNode> deviceView(String deviceId) {
-    return devices.twin(deviceId).map(found -> {
-      Twin twin = found.orElseThrow(() -> DeviceService.notFound(deviceId));
-      ObjectNode out = JsonNodeFactory.instance.objectNode();
-      out.set("desired", twin.desired().deepCopy().put("$version", twin.desiredVersion()));
-      out.set("reported", twin.reported().deepCopy().put("$version", twin.reportedVersion()));
-      return out;
-    });
+    return devices.twin(deviceId).map(found -> view(found.orElseThrow(() -> DeviceService.notFound(deviceId))));
+  }
+
+  /** The twin as its device (or module) reads it. */
+  static ObjectNode view(Twin twin) {
+    ObjectNode out = JsonNodeFactory.instance.objectNode();
+    out.set("desired", twin.desired().deepCopy().put("$version", twin.desiredVersion()));
+    out.set("reported", twin.reported().deepCopy().put("$version", twin.reportedVersion()));
+    return out;
   }
 
   /**
    * Merges a reported patch ({@code null} members delete, objects merge) and answers the new reported
    * {@code $version}. Fails with {@code NotFound} for an unknown device.
    */
+  @Override
   public Future<Long> patchReported(String deviceId, ObjectNode patch) {
-    ObjectNode clean = patch.deepCopy();
-    clean.remove("$version");
-    clean.remove("$metadata");
+    ObjectNode clean = reportedPatch(patch);
     java.time.Instant at = clock.instant();
     String now = at.toString();
-    return devices.updateTwin(deviceId, twin -> {
-      ObjectNode meta = twin.reportedMetadata().deepCopy();
-      stamp(meta, clean, now);
-      return new Twin(twin.desired(), twin.desiredVersion(), twin.desiredMetadata(),
-          MergePatch.apply(twin.reported(), clean), twin.reportedVersion() + 1, meta, twin.cloud(),
-          twin.cloudMetadata());
-    }).map(t -> {
+    return devices.updateTwin(deviceId, twin -> withReported(twin, clean, now)).map(t -> {
       Twin twin = t.orElseThrow(() -> DeviceService.notFound(deviceId));
       listener.reported(deviceId, twin.reported());
       if (exports.wants(ExportSource.PROPERTIES)) {
@@ -70,6 +66,22 @@ public final class TwinService {
       }
       return twin.reportedVersion();
     });
+  }
+
+  /** A device's reported patch without the members it may not set ({@code $version}, {@code $metadata}). */
+  static ObjectNode reportedPatch(ObjectNode patch) {
+    ObjectNode clean = patch.deepCopy();
+    clean.remove("$version");
+    clean.remove("$metadata");
+    return clean;
+  }
+
+  /** The twin with a (clean) reported patch merged in, stamped {@code now}, at the next reported version. */
+  static Twin withReported(Twin twin, ObjectNode clean, String now) {
+    ObjectNode meta = twin.reportedMetadata().deepCopy();
+    stamp(meta, clean, now);
+    return new Twin(twin.desired(), twin.desiredVersion(), twin.desiredMetadata(),
+        MergePatch.apply(twin.reported(), clean), twin.reportedVersion() + 1, meta, twin.cloud(), twin.cloudMetadata());
   }
 
   /** Sets {@code lastUpdateTime} for each patched property; members of a component ({@code "__t":"c"}) by path. */

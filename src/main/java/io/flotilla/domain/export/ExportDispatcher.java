@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +51,7 @@ public final class ExportDispatcher {
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile Map<String, ExportDestination> destinations = Map.of();
   private volatile boolean stopped;
+  private volatile Predicate<String> delivers = destinationId -> true;
 
   /** A destination's deliveries; guarded by itself. */
   private static final class Lane {
@@ -110,6 +112,14 @@ public final class ExportDispatcher {
     });
   }
 
+  /**
+   * Delivers only to the destinations {@code mine} accepts (with several nodes each destination is one node's, so a
+   * message is not posted by two at once); the others' lanes stay idle here.
+   */
+  public void deliverOnly(Predicate<String> mine) {
+    this.delivers = mine;
+  }
+
   /** A deleted export or destination: its health goes. */
   void forget(String exportId, String destinationId) {
     health.forget(exportId, destinationId);
@@ -145,6 +155,9 @@ public final class ExportDispatcher {
   }
 
   private void pump(Lane lane) {
+    if (!delivers.test(lane.destinationId)) {
+      return;
+    }
     List<Long> delete;
     List<Long> excluded;
     synchronized (lane) {

@@ -160,7 +160,16 @@ public final class ExportService {
     return dispatcher.health().export(e.id(), e.enabled());
   }
 
-  private Future<Void> reload() {
+  /**
+   * Delivers only to the destinations {@code mine} accepts (several nodes: each destination is one node's); see
+   * {@link ExportDispatcher#deliverOnly}.
+   */
+  public void deliverOnly(java.util.function.Predicate<String> mine) {
+    dispatcher.deliverOnly(mine);
+  }
+
+  /** Reads exports and destinations again (after a change made here, or on another node) and delivers what is due. */
+  public Future<Void> reload() {
     return exports.reload().compose(v -> dispatcher.reload()).onSuccess(v -> dispatcher.wake());
   }
 

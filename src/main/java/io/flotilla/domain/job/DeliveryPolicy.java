@@ -19,6 +19,9 @@ public record DeliveryPolicy(JobOptions.Retry retry, Duration waitForConnection)
 
   /** What becomes of {@code device} after the attempt that ended with {@code result} at {@code now}. */
   public Outcome judge(Claimed device, DeviceResult result, Instant now) {
+    if (result.status() == DeviceJobStatus.WAITING) {
+      return Outcome.awaitDelivery(device, result, result.at()); // queued commands: until they expire
+    }
     if (result.status() != DeviceJobStatus.FAILED) {
       return Outcome.last(device, result);
     }

@@ -12,6 +12,11 @@ public record DeviceResult(long seq, String deviceId, DeviceJobStatus status, St
     return new DeviceResult(seq, deviceId, DeviceJobStatus.COMPLETED, null, null, responseCode, at);
   }
 
+  /** Its queued commands wait for their delivery until {@code expiry} (the device is {@code WAITING} meanwhile). */
+  public static DeviceResult awaitingDelivery(long seq, String deviceId, Instant expiry) {
+    return new DeviceResult(seq, deviceId, DeviceJobStatus.WAITING, null, null, null, expiry);
+  }
+
   public static DeviceResult failed(long seq, String deviceId, String code, String message, Integer responseCode,
                                     Instant at) {
     return new DeviceResult(seq, deviceId, DeviceJobStatus.FAILED, code, message, responseCode, at);

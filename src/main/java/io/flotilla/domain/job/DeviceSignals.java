@@ -30,6 +30,8 @@ final class DeviceSignals {
   private final Set<String> woken = ConcurrentHashMap.newKeySet();
   private final Set<String> candidates = ConcurrentHashMap.newKeySet();
   private final Map<String, ObjectNode> reports = new ConcurrentHashMap<>();
+  /** Devices whose queued commands of a job were all delivered, by job id. */
+  private final Map<String, Set<String>> deliveries = new ConcurrentHashMap<>();
   private volatile boolean awaitingConnections;
   private volatile boolean awaitingAcks;
   private volatile boolean continuousJobs;
@@ -64,6 +66,11 @@ final class DeviceSignals {
     if (continuousJobs) {
       candidates.add(deviceId);
     }
+  }
+
+  /** Every queued command of job {@code jobId} reached the device: it completes at the next tick. */
+  void delivered(String jobId, String deviceId) {
+    deliveries.computeIfAbsent(jobId, k -> ConcurrentHashMap.newKeySet()).add(deviceId);
   }
 
   /** A device known to be connected while it waits for its connection (it connected before its wait was stored). */
@@ -108,6 +115,9 @@ final class DeviceSignals {
     }
     if (!candidates.isEmpty()) {
       steps.add(join(runs, now));
+    }
+    if (!deliveries.isEmpty()) {
+      steps.add(settleDeliveries(runs, now));
     }
     return steps;
   }
@@ -156,6 +166,39 @@ final class DeviceSignals {
       candidates.addAll(ids); // looked at again at the next tick
       LOG.warn("Adding devices to continuous jobs failed: {}", e.toString());
     });
+  }
+
+  /**
+   * Devices whose queued commands were delivered complete (the job's acknowledgement of a durable command); any engine
+   * can record it, as it needs no lease. A device no longer waiting (expired meanwhile) is left as it is.
+   */
+  private Future<Void> settleDeliveries(Collection<JobRun> runs, Instant now) {
+    List<Future<Void>> all = new ArrayList<>();
+    for (String jobId : List.copyOf(deliveries.keySet())) {
+      Set<String> ids = deliveries.remove(jobId);
+      if (ids == null || ids.isEmpty()) {
+        continue;
+      }
+      all.add(work.awaitingAcknowledgement(jobId, ids).compose(awaited -> {
+        List<DeviceResult> done = new ArrayList<>();
+        for (AwaitedAck a : awaited) {
+          done.add(DeviceResult.completed(a.seq(), a.deviceId(), null, now));
+        }
+        return work.acknowledge(jobId, done);
+      }).map(n -> {
+        for (JobRun run : runs) {
+          if (n > 0 && run.job.id().equals(jobId)) {
+            run.judgeNotBefore = Instant.MIN;
+            run.resultsChanged = true;
+          }
+        }
+        return (Void) null;
+      }).onFailure(e -> {
+        deliveries.computeIfAbsent(jobId, k -> ConcurrentHashMap.newKeySet()).addAll(ids);
+        LOG.warn("Completing devices whose queued commands were delivered failed: {}", e.toString());
+      }));
+    }
+    return Future.join(all).mapEmpty();
   }
 
   /** Judges the reports of devices awaiting their acknowledgement, job by job. */

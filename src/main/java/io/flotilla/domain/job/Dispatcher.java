@@ -50,8 +50,11 @@ final class Dispatcher {
     }
     run.nextDueCheck = now.plus(DUE_CHECK);
     DeliveryPolicy delivery = DeliveryPolicy.of(run.job);
-    Future<Integer> expired = delivery.waitForConnection() == null ? Future.succeededFuture(0)
-        : work.expireWaits(run.job.id(), now, delivery.expiredMessage());
+    // command jobs: devices may also wait for their queued (durable) commands' delivery until they expire
+    Future<Integer> expired = delivery.waitForConnection() == null && kind.type() != JobType.COMMAND
+        ? Future.succeededFuture(0)
+        : work.expireWaits(run.job.id(), now, delivery.waitForConnection() == null
+            ? "The job's queued commands were not delivered before they expired." : delivery.expiredMessage());
     return expired.compose(n -> {
       if (n > 0) {
         run.judgeNotBefore = Instant.MIN;

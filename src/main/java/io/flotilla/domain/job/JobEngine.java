@@ -197,6 +197,11 @@ public final class JobEngine {
     signals.reported(deviceId, reported);
   }
 
+  /** Every queued (durable) command of job {@code jobId} reached the device: the device completes in the job. */
+  public void delivered(String jobId, String deviceId) {
+    signals.delivered(jobId, deviceId);
+  }
+
   /** A device was created or changed (port {@code DeviceListener}): it may have joined a continuous job's group. */
   public void deviceChanged(String deviceId) {
     signals.changed(deviceId);

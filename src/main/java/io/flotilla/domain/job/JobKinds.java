@@ -11,7 +11,14 @@ public final class JobKinds {
   private final Map<JobType, JobKind> byType = new EnumMap<>(JobType.class);
 
   public JobKinds(JobWork work, DeviceChannel channel, Duration commandTimeout, Clock clock) {
-    add(new CommandKind(work, channel, commandTimeout, clock));
+    this(work, channel, commandTimeout, clock, null, null);
+  }
+
+  /** With {@code queued}, durable commands are queued as C2D messages and devices complete on their delivery. */
+  public JobKinds(JobWork work, DeviceChannel channel, Duration commandTimeout, Clock clock,
+                  io.flotilla.domain.template.TemplateService templates,
+                  io.flotilla.domain.device.QueuedCommands queued) {
+    add(new CommandKind(work, channel, commandTimeout, clock, templates, queued));
     add(new PropertyKind(work, channel));
     add(new CloudPropertyKind(work));
     add(new TemplateMigrationKind(work));

@@ -56,6 +56,11 @@ public final class OrganizationService implements OrganizationReferences {
     return organizations.find(id).map(o -> o.orElseThrow(() -> notFound(id)));
   }
 
+  /** Whether the application has any organization (the organization roles are listed from then on). */
+  public Future<Boolean> any() {
+    return organizations.list(OrganizationScope.WHOLE, PageRequest.first(1)).map(p -> !p.items().isEmpty());
+  }
+
   public Future<Page<Organization>> list(OrganizationScope scope, PageRequest page) {
     return organizations.list(scope, page);
   }

@@ -9,9 +9,12 @@ import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
 import io.flotilla.domain.device.SymmetricKeys;
 import io.vertx.core.Future;
+import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Creates, changes and removes enrollment groups, and answers the enabled ones to authentication (cached in memory,
@@ -25,15 +28,39 @@ public final class EnrollmentService {
   private static final Set<String> TYPES = Set.of(EnrollmentGroup.TYPE_IOT, EnrollmentGroup.TYPE_IOT_EDGE);
 
   private final EnrollmentRepository repository;
+  private final Clock clock;
+  private final SigningCertificates certificates;
   private volatile List<EnrollmentGroup> enabledCache;
 
   public EnrollmentService(EnrollmentRepository repository) {
-    this.repository = repository;
+    this(repository, Clock.systemUTC());
   }
 
-  /** What a client may set; null fields are absent (a PATCH keeps the stored value). */
+  public EnrollmentService(EnrollmentRepository repository, Clock clock) {
+    this.repository = repository;
+    this.clock = clock;
+    this.certificates = new SigningCertificates(repository, clock, () -> enabledCache = null);
+  }
+
+  /**
+   * What a client may set; null fields are absent (a PATCH keeps the stored value). {@code certificates} not null
+   * makes an x509 group (its entries by name, {@code primary} / {@code secondary}); the keys are then ignored.
+   */
   public record Definition(String displayName, Boolean enabled, String type, String primaryKey, String secondaryKey,
-                           String etag) {
+                           String etag, Map<String, CertificateUpload> certificates) {
+    public Definition(String displayName, Boolean enabled, String type, String primaryKey, String secondaryKey,
+                      String etag) {
+      this(displayName, enabled, type, primaryKey, secondaryKey, etag, null);
+    }
+  }
+
+  /** A signing certificate as uploaded: Base64 DER or PEM, and whether the uploader declares it verified. */
+  public record CertificateUpload(String certificate, boolean verified) {
+  }
+
+  /** The signing certificates of x509 groups and their proof-of-possession flow. */
+  public SigningCertificates certificates() {
+    return certificates;
   }
 
   /** Creates the default group ({@value #DEFAULT_GROUP_ID}) when there is no group at all (first start). */
@@ -73,7 +100,14 @@ public final class EnrollmentService {
           change.displayName() != null ? change.displayName() : current.displayName(),
           change.enabled() != null ? change.enabled() : current.enabled(),
           change.type() != null ? change.type() : current.type(),
-          change.primaryKey(), change.secondaryKey(), null));
+          change.primaryKey(), change.secondaryKey(), null, change.certificates()));
+      if (change.certificates() != null) {
+        return merged; // a new x509 attestation replaces the stored one
+      }
+      if (current.x509()) {
+        return new EnrollmentGroup(id, merged.displayName(), merged.enabled(), merged.type(), "", "", merged.etag(),
+            current.certificates());
+      }
       // keys the patch leaves out stay as stored (checked when they were set)
       return new EnrollmentGroup(id, merged.displayName(), merged.enabled(), merged.type(),
           change.primaryKey() != null ? merged.primaryKey() : current.primaryKey(),
@@ -123,6 +157,14 @@ public final class EnrollmentService {
     Limits.text("displayName", d.displayName(), Limits.DISPLAY_NAME);
     if (d.type() == null || !TYPES.contains(d.type())) {
       throw new FlotillaException.Invalid("\"type\" is required and must be \"iot\" or \"iotEdge\".");
+    }
+    if (d.certificates() != null) {
+      Map<String, SigningCertificate> signing = new TreeMap<>();
+      d.certificates().forEach((entry, upload) ->
+          signing.put(SigningCertificates.entry(entry), SigningCertificates.signing(upload, "x509.signingCertificates."
+              + entry + ".certificate")));
+      return new EnrollmentGroup(id, d.displayName(), d.enabled() == null || d.enabled(), d.type(), "", "",
+          Etags.fresh(), signing);
     }
     return new EnrollmentGroup(id, d.displayName(), d.enabled() == null || d.enabled(), d.type(),
         key(d.primaryKey(), "primaryKey"), key(d.secondaryKey(), "secondaryKey"), Etags.fresh());

@@ -27,6 +27,7 @@ public final class ProvisioningService {
   private final EnrollmentService enrollments;
   private final Clock clock;
   private final ProvisionedMarks provisionedMarks;
+  private final X509Check x509;
 
   public ProvisioningService(DeviceRepository devices, TemplateService templates, EnrollmentService enrollments,
                              Clock clock) {
@@ -35,6 +36,7 @@ public final class ProvisioningService {
     this.enrollments = enrollments;
     this.clock = clock;
     this.provisionedMarks = new ProvisionedMarks(devices);
+    this.x509 = new X509Check(clock);
   }
 
   /** A device that may hold a session, with the keys any of which may sign its token. */
@@ -51,6 +53,38 @@ public final class ProvisioningService {
           Optional.of(new Admission(found.get().device(), candidates(deviceId, Optional.ofNullable(found.get().attestation()),
               groups))));
     });
+  }
+
+  /** Whether a TLS client certificate proves an identity, and through which enrollment group. */
+  public record CertificateVerdict(boolean accepted, String groupId, String reason) {
+    static CertificateVerdict refused(String reason) {
+      return new CertificateVerdict(false, null, reason);
+    }
+  }
+
+  /** A device presenting a certificate: the device and the verdict on its certificate. */
+  public record CertificateAdmission(Device device, CertificateVerdict verdict) {
+  }
+
+  /**
+   * The device and whether {@code chain} admits it (see {@link #certificateRegistration}); empty when the device does
+   * not exist. Never fails for a missing device.
+   */
+  public Future<Optional<CertificateAdmission>> certificateAdmission(String deviceId, CertificateChain chain) {
+    return devices.findWithAttestation(deviceId).compose(found -> found.isEmpty()
+        ? Future.succeededFuture(Optional.empty())
+        : enrollments.enabled().map(groups -> Optional.of(new CertificateAdmission(found.get().device(),
+            x509.check(deviceId, chain, Optional.ofNullable(found.get().attestation()), groups)))));
+  }
+
+  /**
+   * Whether {@code chain} proves {@code registrationId}: its leaf's CN is the id and it is valid now, and either its
+   * thumbprint is one of the device's own x509 client certificates (no group) or it chains to a verified signing
+   * certificate of an enabled x509 enrollment group (that group).
+   */
+  public Future<CertificateVerdict> certificateRegistration(String registrationId, CertificateChain chain) {
+    return devices.attestation(registrationId).compose(own -> enrollments.enabled()
+        .map(groups -> x509.check(registrationId, chain, own, groups)));
   }
 
   /** The keys that may sign a registration's token: the device's own (if it exists) and group-derived ones. */
@@ -106,8 +140,9 @@ public final class ProvisioningService {
   private Future<Registration> create(String id, String groupId, String templateId, Instant now) {
     return enrollments.get(groupId).compose(group -> {
       Device device = new Device(id, id, templateId, true, false, true, Etags.fresh(), List.of());
-      Attestation keys = Attestation.symmetricKey(SymmetricKeys.derive(group.primaryKey(), id),
-          SymmetricKeys.derive(group.secondaryKey(), id));
+      Attestation keys = group.x509() ? Attestation.x509ThroughGroup()
+          : Attestation.symmetricKey(SymmetricKeys.derive(group.primaryKey(), id),
+              SymmetricKeys.derive(group.secondaryKey(), id));
       return devices.insert(device, keys).map(x -> assigned(id, "initialAssignment", now));
     }).recover(e -> e instanceof FlotillaException.Conflict
         ? devices.markProvisioned(id).map(x -> assigned(id, "initialAssignment", now))
@@ -138,6 +173,9 @@ public final class ProvisioningService {
       add(keys, att.secondaryKey(), null);
     });
     for (EnrollmentGroup g : groups) {
+      if (g.x509()) {
+        continue;
+      }
       add(keys, derive(g.primaryKey(), id), g.id());
       add(keys, derive(g.secondaryKey(), id), g.id());
     }

@@ -65,7 +65,7 @@ final class CapabilityModelParser {
       switch (type) {
         case "Telemetry" -> telemetry.add(new Telemetry(name, schema(item, at)));
         case "Property" -> properties.add(property(item, at, name));
-        case "Command" -> commands.add(new CommandCapability(name, payload(item, "request", at), payload(item, "response", at)));
+        case "Command" -> commands.add(command(item, at, name));
         case "Component" -> {
           if (components == null) {
             throw invalid(at, "a component's interface cannot contain components");
@@ -161,6 +161,46 @@ final class CapabilityModelParser {
     }
     boolean cloud = DtdlSyntax.types(item, path).contains("Cloud");
     return new PropertyCapability(name, schema(item, path), writable != null && writable.booleanValue(), cloud);
+  }
+
+  /**
+   * A command, with IoT Central's {@code durable} ("Queue if offline", a boolean) and Flotilla's {@code timeToLive}
+   * (ISO 8601, only on a durable command; PT1M to PT48H, default PT24H as IoT Central).
+   */
+  private CommandCapability command(JsonNode item, String at, String name) {
+    JsonNode durable = item.get("durable");
+    if (durable != null && !durable.isBoolean()) {
+      throw invalid(field(at, "durable"), "expected true or false");
+    }
+    boolean queued = durable != null && durable.booleanValue();
+    JsonNode ttl = item.get("timeToLive");
+    java.time.Duration timeToLive = null;
+    if (ttl != null) {
+      if (!queued) {
+        throw invalid(field(at, "timeToLive"), "only a durable command (\"durable\": true) has a time to live");
+      }
+      timeToLive = timeToLive(ttl, field(at, "timeToLive"));
+    } else if (queued) {
+      timeToLive = CommandCapability.DEFAULT_TIME_TO_LIVE;
+    }
+    return new CommandCapability(name, payload(item, "request", at), payload(item, "response", at), queued,
+        timeToLive);
+  }
+
+  private static java.time.Duration timeToLive(JsonNode ttl, String at) {
+    java.time.Duration d = null;
+    if (ttl.isTextual()) {
+      try {
+        d = java.time.Duration.parse(ttl.asText());
+      } catch (java.time.format.DateTimeParseException e) {
+        d = null;
+      }
+    }
+    if (d == null || d.compareTo(CommandCapability.MIN_TIME_TO_LIVE) < 0
+        || d.compareTo(CommandCapability.MAX_TIME_TO_LIVE) > 0) {
+      throw invalid(at, "expected an ISO 8601 duration from PT1M to PT48H (e.g. \"PT24H\")");
+    }
+    return d;
   }
 
   private Optional<CommandCapability.CommandPayload> payload(JsonNode command, String fieldName, String path) {

@@ -17,9 +17,10 @@ public sealed interface ConnectUsername {
   boolean namedBy(SasToken token);
 
   /**
-   * Reads {@code {host}/{deviceId}/?{params}} or {@code {idScope}/registrations/{registrationId}/{params}}.
+   * Reads {@code {host}/{deviceId}/?{params}}, {@code {host}/{deviceId}/{moduleId}/?{params}} or
+   * {@code {idScope}/registrations/{registrationId}/{params}}.
    *
-   * @throws MalformedCredentials for any other shape (modules included) or an empty segment
+   * @throws MalformedCredentials for any other shape or an empty segment
    */
   static ConnectUsername parse(String username) {
     if (username == null) {
@@ -28,8 +29,11 @@ public sealed interface ConnectUsername {
     int query = username.indexOf("/?");
     if (query >= 0) {
       String[] path = username.substring(0, query).split("/", -1);
+      if (path.length == 3 && !path[0].isEmpty() && !path[1].isEmpty() && !path[2].isEmpty()) {
+        return new ModuleUsername(path[0], path[1], path[2], params(username.substring(query + 2)));
+      }
       if (path.length != 2 || path[0].isEmpty() || path[1].isEmpty()) {
-        throw new MalformedCredentials("hub username must be {host}/{deviceId}/?...");
+        throw new MalformedCredentials("hub username must be {host}/{deviceId}/?... or {host}/{deviceId}/{moduleId}/?...");
       }
       return new HubUsername(path[0], path[1], params(username.substring(query + 2)));
     }
@@ -70,6 +74,32 @@ public sealed interface ConnectUsername {
     public boolean namedBy(SasToken token) {
       String[] sr = token.decodedResource().split("/", -1);
       return sr.length == 3 && sameHost(sr[0], host) && sr[1].equals("devices") && sameId(sr[2], deviceId);
+    }
+  }
+
+  /**
+   * {@code {host}/{deviceId}/{moduleId}/?api-version=...}: a module of a device (ClientId {@code {deviceId}/{moduleId}}).
+   *
+   * @param host as sent, possibly with {@code :port}
+   */
+  record ModuleUsername(String host, String deviceId, String moduleId, Map<String, String> params)
+      implements ConnectUsername {
+
+    public ModuleUsername {
+      params = Map.copyOf(params);
+    }
+
+    @Override
+    public String clientId() {
+      return deviceId + "/" + moduleId;
+    }
+
+    /** {@code sr} decoded must be {@code {host}/devices/{deviceId}/modules/{moduleId}}; host as for a device. */
+    @Override
+    public boolean namedBy(SasToken token) {
+      String[] sr = token.decodedResource().split("/", -1);
+      return sr.length == 5 && sameHost(sr[0], host) && sr[1].equals("devices") && sameId(sr[2], deviceId)
+          && sr[3].equals("modules") && sameId(sr[4], moduleId);
     }
   }
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotilla.domain.common.FlotillaException;
+import io.flotilla.domain.device.TelemetryService;
+import io.flotilla.domain.device.TwinAccess;
 import io.flotilla.gateway.mqtt.DeviceTopic.MethodResponse;
 import io.flotilla.gateway.mqtt.DeviceTopic.TelemetryTopic;
 import io.flotilla.gateway.mqtt.DeviceTopic.TwinGet;
@@ -44,13 +46,28 @@ final class DeviceSession {
   private final SessionRegistry registry;
   private final MqttDeviceChannel channel;
   private final SessionServices services;
+  private final TwinAccess twins;
+  private final TelemetryService telemetry;
   private volatile boolean methods;
   private volatile boolean desired;
   private volatile boolean c2d;
   private volatile boolean closed;
+  /** C2D messages sent and not acknowledged: MQTT packet id to {@code message-id} (on the session's context only). */
+  private final java.util.Map<Integer, String> c2dInFlight = new java.util.HashMap<>();
 
   DeviceSession(MqttEndpoint endpoint, String deviceId, Instant expiry, SessionRegistry registry,
                 MqttDeviceChannel channel, SessionServices services) {
+    this(endpoint, deviceId, expiry, registry, channel, services, services.twins(), services.telemetry());
+  }
+
+  /**
+   * A session of {@code deviceId} (a device id, or a module's {@code {deviceId}/{moduleId}}) whose twin traffic goes
+   * to {@code twins} and telemetry to {@code telemetry}.
+   */
+  DeviceSession(MqttEndpoint endpoint, String deviceId, Instant expiry, SessionRegistry registry,
+                MqttDeviceChannel channel, SessionServices services, TwinAccess twins, TelemetryService telemetry) {
+    this.twins = twins;
+    this.telemetry = telemetry;
     this.endpoint = endpoint;
     this.deviceId = deviceId;
     this.expiry = expiry;
@@ -84,6 +101,7 @@ final class DeviceSession {
     endpoint.publishHandler(this::onPublish);
     endpoint.subscribeHandler(this::onSubscribe);
     endpoint.unsubscribeHandler(this::onUnsubscribe);
+    endpoint.publishAcknowledgeHandler(this::onPubAck);
     endpoint.disconnectHandler(v -> {
       closed = true; // a DISCONNECT discards the will (MQTT 3.1.1, 3.14.4)
       registry.unregister(this);
@@ -121,7 +139,7 @@ final class DeviceSession {
     }
     byte[] body = will.getWillMessageBytes();
     if (body != null && body.length <= MAX_MESSAGE_BYTES) {
-      services.telemetry().record(deviceId, t.properties().componentName().orElse(null), body,
+      telemetry.record(deviceId, t.properties().componentName().orElse(null), body,
           timestamp(t.properties()));
     }
   }
@@ -149,8 +167,21 @@ final class DeviceSession {
     send(ServerTopics.methodRequest(name, rid), Buffer.buffer(payload), MqttQoS.AT_MOST_ONCE);
   }
 
-  void sendC2d(String topic, String body) {
-    send(topic, Buffer.buffer(body), MqttQoS.AT_LEAST_ONCE);
+  /** Publishes a C2D message with QoS 1; its PUBACK tells the queue that {@code messageId} was delivered. */
+  void sendC2d(String topic, String body, String messageId) {
+    onContext(() -> {
+      if (!closed && endpoint.isConnected()) {
+        endpoint.publish(topic, Buffer.buffer(body), MqttQoS.AT_LEAST_ONCE, false, false)
+            .onSuccess(packetId -> c2dInFlight.put(packetId, messageId));
+      }
+    });
+  }
+
+  private void onPubAck(Integer packetId) {
+    String messageId = c2dInFlight.remove(packetId);
+    if (messageId != null) {
+      channel.c2dDelivered(deviceId, messageId);
+    }
   }
 
   private void send(String topic, Buffer body, MqttQoS qos) {
@@ -179,7 +210,7 @@ final class DeviceSession {
     if (topic instanceof TelemetryTopic t) {
       services.metrics().telemetryMessages.increment();
       boolean ack = m.qosLevel() == MqttQoS.AT_LEAST_ONCE;
-      Future<Void> archived = services.telemetry().receive(deviceId, t.properties().componentName().orElse(null),
+      Future<Void> archived = telemetry.receive(deviceId, t.properties().componentName().orElse(null),
           m.payload().getBytes(), timestamp(t.properties()), ack).archived();
       if (ack && !archived.isComplete()) {
         // The telemetry history is full: the PUBACK waits for room (the device's in-flight window slows it down);
@@ -199,7 +230,7 @@ final class DeviceSession {
         return;
       }
     } else if (topic instanceof TwinGet g) {
-      services.twins().deviceView(deviceId).onComplete(ar -> send(ar.succeeded()
+      twins.deviceView(deviceId).onComplete(ar -> send(ar.succeeded()
               ? ServerTopics.twinResponse(200, g.rid()) : ServerTopics.twinResponse(failureStatus(ar.cause()), g.rid()),
           ar.succeeded() ? Buffer.buffer(ar.result().toString()) : Buffer.buffer(), MqttQoS.AT_MOST_ONCE));
     } else if (topic instanceof TwinReportedPatch p) {
@@ -226,7 +257,7 @@ final class DeviceSession {
       send(ServerTopics.twinResponse(400, p.rid()), Buffer.buffer(), MqttQoS.AT_MOST_ONCE);
       return;
     }
-    services.twins().patchReported(deviceId, o).onComplete(ar -> send(ar.succeeded()
+    twins.patchReported(deviceId, o).onComplete(ar -> send(ar.succeeded()
         ? ServerTopics.twinResponse(204, p.rid(), ar.result())
         : ServerTopics.twinResponse(failureStatus(ar.cause()), p.rid()), Buffer.buffer(), MqttQoS.AT_MOST_ONCE));
   }
@@ -255,6 +286,7 @@ final class DeviceSession {
     }
     List<MqttQoS> granted = new ArrayList<>();
     boolean methodsNow = false;
+    boolean c2dNow = false;
     for (MqttTopicSubscription s : m.topicSubscriptions()) {
       SubscriptionFilter f = SubscriptionFilter.parse(s.topicName());
       if (!f.ownedBy(deviceId) || f.kind() == SubscriptionFilter.Kind.DPS_RESPONSES) {
@@ -265,12 +297,16 @@ final class DeviceSession {
       switch (f.kind()) {
         case METHOD_REQUESTS -> methodsNow = true;
         case DESIRED_PATCHES -> desired = true;
-        case C2D_MESSAGES -> c2d = true;
+        case C2D_MESSAGES -> c2dNow = !c2d;
         default -> { }
       }
       granted.add(s.qualityOfService() == MqttQoS.EXACTLY_ONCE ? MqttQoS.AT_LEAST_ONCE : s.qualityOfService());
     }
     endpoint.subscribeAcknowledge(m.messageId(), granted);
+    if (c2dNow) {
+      c2d = true;
+      channel.deliverQueued(deviceId); // queued commands go out once the SUBACK is on its way
+    }
     if (methodsNow) {
       methods = true;
       registry.methodsReady(this);

@@ -17,7 +17,12 @@ public sealed interface DeviceTopic {
     return true;
   }
 
-  /** {@code devices/{deviceId}/messages/events/[{property-bag}]}. Module topics are {@link Unknown}. */
+  /**
+   * {@code devices/{deviceId}/messages/events/[{property-bag}]}, or a module's
+   * {@code devices/{deviceId}/modules/{moduleId}/messages/events/[{property-bag}]}.
+   *
+   * @param deviceId whose session may publish it: the device id, or {@code {deviceId}/{moduleId}} for a module
+   */
   record TelemetryTopic(String deviceId, PropertyBag properties) implements DeviceTopic {
     @Override
     public boolean ownedBy(String id) {
@@ -83,6 +88,13 @@ public sealed interface DeviceTopic {
   }
 
   private static DeviceTopic telemetry(String topic) {
+    String[] module = topic.split("/", 7);
+    if (module.length >= 6 && module[2].equals("modules")) {
+      boolean shaped = !module[1].isEmpty() && !module[3].isEmpty() && module[4].equals("messages")
+          && module[5].equals("events");
+      return shaped ? new TelemetryTopic(module[1] + "/" + module[3],
+          module.length == 7 ? PropertyBag.parse(module[6]) : PropertyBag.EMPTY) : new Unknown(topic);
+    }
     String[] parts = topic.split("/", 5);
     boolean shaped = parts.length >= 4 && !parts[1].isEmpty() && parts[2].equals("messages")
         && parts[3].equals("events");

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flotilla.domain.common.FlotillaException;
 import io.flotilla.domain.device.DeviceChannel;
 import io.flotilla.domain.device.MethodResult;
+import io.flotilla.domain.device.QueuedCommand;
+import io.flotilla.domain.device.QueuedCommands;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -13,12 +15,15 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link DeviceChannel} over this node's MQTT sessions. Method requests in flight are one map entry (request id to
  * promise) and one timer each; a device can only answer its own requests.
  */
 public final class MqttDeviceChannel implements DeviceChannel {
+  private static final Logger LOG = LoggerFactory.getLogger(MqttDeviceChannel.class);
   private record Pending(String deviceId, Promise<MethodResult> promise, long timer) {
   }
 
@@ -28,6 +33,7 @@ public final class MqttDeviceChannel implements DeviceChannel {
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private final AtomicLong rids = new AtomicLong();
   private final ContextMailbox.Registry mailboxes = new ContextMailbox.Registry();
+  private volatile QueuedCommands queued;
 
   MqttDeviceChannel(Vertx vertx, SessionRegistry registry, GatewayMetrics metrics) {
     this.vertx = vertx;
@@ -56,6 +62,7 @@ public final class MqttDeviceChannel implements DeviceChannel {
     if (s != null) {
       s.close();
     }
+    registry.modulesOf(deviceId).forEach(DeviceSession::close); // a blocked or deleted device's modules go too
     return Future.succeededFuture();
   }
 
@@ -149,8 +156,40 @@ public final class MqttDeviceChannel implements DeviceChannel {
     if (bag.messageId().isEmpty()) {
       bag = bag.with(PropertyBag.MESSAGE_ID, UUID.randomUUID().toString());
     }
-    s.sendC2d(ServerTopics.c2d(deviceId, bag), body == null ? "" : body);
+    s.sendC2d(ServerTopics.c2d(deviceId, bag), body == null ? "" : body, bag.messageId().get());
     return true;
+  }
+
+  /** Where queued (durable) commands wait; none until wired. */
+  public void queuedCommands(QueuedCommands queued) {
+    this.queued = queued;
+  }
+
+  /** Sends a device that just subscribed to C2D messages its queued commands, in order. */
+  void deliverQueued(String deviceId) {
+    QueuedCommands q = queued;
+    if (q == null) {
+      return;
+    }
+    q.forDelivery(deviceId).onSuccess(messages -> {
+      DeviceSession s = registry.get(deviceId);
+      if (s == null || !s.acceptsC2d()) {
+        return; // gone meanwhile: they go at its next subscription
+      }
+      for (QueuedCommand m : messages) {
+        s.sendC2d(ServerTopics.c2d(deviceId, new PropertyBag(QueuedCommands.properties(m))), m.body(), m.messageId());
+      }
+    }).onFailure(e -> LOG.warn("Reading the queued commands of {} failed (they go at its next connection): {}",
+        deviceId, e.toString()));
+  }
+
+  /** The device acknowledged (PUBACK) C2D message {@code messageId}. */
+  void c2dDelivered(String deviceId, String messageId) {
+    QueuedCommands q = queued;
+    if (q != null) {
+      q.delivered(deviceId, messageId).onFailure(e -> LOG.warn("Recording the delivery of {} to {} failed (it is "
+          + "sent again at its next connection): {}", messageId, deviceId, e.toString()));
+    }
   }
 
   private <T> Future<T> onCaller(Context caller, Future<T> f) {

@@ -4,11 +4,16 @@ import io.flotilla.domain.device.DevicePresence;
 import io.flotilla.domain.device.TelemetryService;
 import io.flotilla.domain.device.TwinService;
 import io.flotilla.domain.device.ExportEvents;
+import io.flotilla.domain.device.Device;
 import io.flotilla.domain.provisioning.CandidateKey;
+import io.flotilla.domain.provisioning.CertificateChain;
 import io.flotilla.domain.provisioning.ProvisioningService;
 import io.flotilla.domain.provisioning.ProvisioningService.Admission;
 import io.flotilla.gateway.mqtt.ConnectUsername.DpsUsername;
 import io.flotilla.gateway.mqtt.ConnectUsername.HubUsername;
+import io.flotilla.gateway.mqtt.ConnectUsername.ModuleUsername;
+import io.flotilla.domain.device.ModuleId;
+import io.flotilla.domain.device.ModuleService;
 import io.flotilla.gateway.mqtt.SasAuthenticator.Verdict;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
@@ -25,6 +30,7 @@ import io.vertx.mqtt.MqttServer;
 import io.vertx.mqtt.MqttServerOptions;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -33,7 +39,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The device listeners: TLS MQTT (TLS 1.2 and 1.3) and an optional plain one, serving IoT Hub device sessions and
- * DPS registrations told apart by the CONNECT username (P-1), with the CONNACK codes of P-4.
+ * DPS registrations told apart by the CONNECT username (P-1), with the CONNACK codes of P-4. A CONNECT without
+ * password whose TLS handshake carried a client certificate authenticates by X.509 ({@link ClientCertificates}).
  */
 public final class MqttGateway {
   private static final Logger LOG = LoggerFactory.getLogger(MqttGateway.class);
@@ -53,9 +60,12 @@ public final class MqttGateway {
   private final List<String> deployments = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile int tlsPort = -1;
   private volatile int plainPort = -1;
+  private volatile int webSocketPort = -1;
+  private volatile String webSocketState = "off";
   private MqttServer loopback;
   private String plainBind;
   private long sweeper = -1;
+  private volatile ModuleService modules;
 
   /** The listener settings: where to listen and the TLS certificate (PEM files). */
   public record Listeners(String bind, int tlsPort, int plainPort, Path certificate, Path privateKey) {
@@ -104,6 +114,11 @@ public final class MqttGateway {
     registry.presence(listener);
   }
 
+  /** Where module sessions' twins and telemetry go; until set, modules are refused (CONNACK 0x05). */
+  public void modules(ModuleService modules) {
+    this.modules = modules;
+  }
+
   /** Sessions connected now. */
   public int sessionCount() {
     return registry.size();
@@ -113,14 +128,10 @@ public final class MqttGateway {
   public Future<Void> start(Listeners listeners) {
     MqttServerOptions tlsOptions;
     try {
-      tlsOptions = options(listeners.bind(), listeners.tlsPort()).setSsl(true)
-          .setKeyCertOptions(keyCertificate(listeners));
+      tlsOptions = secured(options(listeners.bind(), listeners.tlsPort()), listeners);
+      ClientCertificates.request(tlsOptions);
     } catch (Exception e) {
       return Future.failedFuture(e);
-    }
-    tlsOptions.setEnabledSecureTransportProtocols(java.util.Set.of("TLSv1.2", "TLSv1.3"));
-    if (OpenSSLEngineOptions.isAvailable()) {
-      tlsOptions.setSslEngineOptions(new OpenSSLEngineOptions());
     }
     Future<?> started = listenOnEveryLoop(tlsOptions, true);
     if (listeners.plainPort() >= 0) {
@@ -139,6 +150,65 @@ public final class MqttGateway {
           plainPort < 0 ? "" : ", plain MQTT on port " + plainPort);
       return null;
     });
+  }
+
+  /** TLS 1.2 and 1.3 with the listeners' certificate (BoringSSL when available). */
+  private <O extends io.vertx.core.net.NetServerOptions> O secured(O options, Listeners listeners) throws Exception {
+    options.setSsl(true);
+    options.setKeyCertOptions(keyCertificate(listeners));
+    options.setEnabledSecureTransportProtocols(java.util.Set.of("TLSv1.2", "TLSv1.3"));
+    if (OpenSSLEngineOptions.isAvailable()) {
+      options.setSslEngineOptions(new OpenSSLEngineOptions());
+    }
+    return options;
+  }
+
+  /**
+   * Starts MQTT over secure WebSockets ({@link WebSocketListener}) on {@code port} of the listeners' address, with
+   * their certificate: 0 picks a free port, a negative one leaves it off. It never fails the server's start: a port
+   * that cannot be bound (443 needs root or CAP_NET_BIND_SERVICE) leaves the listener off with a warning, which
+   * {@link #webSocketState} tells. Call after {@link #start}.
+   *
+   * @return the port bound, or -1 when off
+   */
+  public Future<Integer> startWebSockets(Listeners listeners, int port) {
+    if (port < 0) {
+      webSocketState = "off";
+      return Future.succeededFuture(-1);
+    }
+    io.vertx.core.http.HttpServerOptions options;
+    try {
+      options = secured(WebSocketListener.options(listeners.bind(), port), listeners);
+    } catch (Exception e) {
+      return Future.failedFuture(e);
+    }
+    int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
+    java.util.concurrent.atomic.AtomicInteger bound = new java.util.concurrent.atomic.AtomicInteger(-1);
+    return loopbackPlainPort().compose(mqtt -> vertx.deployVerticle(() -> new WebSocketListener(options, mqtt, bound),
+        new DeploymentOptions().setInstances(loops))).map(id -> {
+          deployments.add(id);
+          webSocketPort = bound.get();
+          webSocketState = "listening";
+          LOG.info("Device gateway listening: MQTT over secure WebSockets on {}:{}{}", listeners.bind(), webSocketPort,
+              WebSocketListener.PATH);
+          return webSocketPort;
+        }).recover(e -> {
+          webSocketState = "off: cannot listen on " + listeners.bind() + ":" + port + " (" + e.getMessage() + ")";
+          LOG.warn("Device gateway: MQTT over WebSockets is off, port {} cannot be bound ({}). Port 443 needs root "
+              + "or CAP_NET_BIND_SERVICE; choose another with --mqtt-ws-port, or -1 to turn it off.", port,
+              e.toString());
+          return Future.succeededFuture(-1);
+        });
+  }
+
+  /** The MQTT-over-WebSockets port, or -1 when the listener is off. */
+  public int webSocketPort() {
+    return webSocketPort;
+  }
+
+  /** {@code listening}, {@code off}, or why it is off (a port that could not be bound). */
+  public String webSocketState() {
+    return webSocketState;
   }
 
   /**
@@ -215,7 +285,7 @@ public final class MqttGateway {
 
     @Override
     public Future<?> start() {
-      return MqttServer.create(vertx, options).endpointHandler(MqttGateway.this::onConnect)
+      return UsernameWithoutPassword.keep(MqttServer.create(vertx, options)).endpointHandler(MqttGateway.this::onConnect)
           .exceptionHandler(e -> LOG.debug("MQTT listener: {}", e.toString()))
           .listen().onSuccess(server -> bound.set(server.actualPort()));
     }
@@ -259,7 +329,23 @@ public final class MqttGateway {
       return;
     }
     String password = endpoint.auth() == null ? null : endpoint.auth().getPassword();
-    if (username instanceof HubUsername hub) {
+    Optional<CertificateChain> certificate = password == null || password.isEmpty()
+        ? ClientCertificates.presented(endpoint) : Optional.empty();
+    if (certificate.isPresent() && !username.clientId().equals(endpoint.clientIdentifier())) {
+      refuse(endpoint, MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD);
+      return;
+    }
+    if (username instanceof HubUsername hub && certificate.isPresent()) {
+      services.provisioning().certificateAdmission(hub.deviceId(), certificate.get()).onComplete(ar -> {
+        if (ar.failed()) {
+          unavailable(endpoint, ar.cause());
+        } else if (ar.result().isEmpty() || !ar.result().get().verdict().accepted()) {
+          refuseCertificate(endpoint, hub.deviceId(), ar.result().map(a -> a.verdict().reason()).orElse("unknown"));
+        } else {
+          openSession(endpoint, hub, ar.result().get().device(), certificate.get().notAfter());
+        }
+      });
+    } else if (username instanceof HubUsername hub) {
       services.provisioning().admission(hub.deviceId()).onComplete(ar -> {
         if (ar.failed()) {
           unavailable(endpoint, ar.cause());
@@ -267,9 +353,29 @@ public final class MqttGateway {
           admitDevice(endpoint, hub, password, ar.result());
         }
       });
+    } else if (username instanceof ModuleUsername module) {
+      services.provisioning().admission(module.deviceId()).onComplete(ar -> {
+        if (ar.failed()) {
+          unavailable(endpoint, ar.cause());
+        } else {
+          admitModule(endpoint, module, password, ar.result());
+        }
+      });
     } else if (username instanceof DpsUsername dps) {
       if (!dps.idScope().equalsIgnoreCase(services.idScope())) {
         refuse(endpoint, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
+        return;
+      }
+      if (certificate.isPresent()) {
+        services.provisioning().certificateRegistration(dps.registrationId(), certificate.get()).onComplete(ar -> {
+          if (ar.failed()) {
+            unavailable(endpoint, ar.cause());
+          } else if (!ar.result().accepted()) {
+            refuseCertificate(endpoint, dps.registrationId(), ar.result().reason());
+          } else {
+            accept(endpoint, new DpsSession(vertx, endpoint, dps.registrationId(), ar.result().groupId(), services)::start);
+          }
+        });
         return;
       }
       services.provisioning().registrationKeys(dps.registrationId()).onComplete(ar -> {
@@ -289,7 +395,15 @@ public final class MqttGateway {
       refuse(endpoint, code(verdict));
       return;
     }
-    if (!admission.get().device().enabled()) {
+    openSession(endpoint, username, admission.get().device(), SasToken.parse(password).expiry());
+  }
+
+  /**
+   * A device whose credentials are good: CONNACK 0x03 when blocked, else a session until {@code expiry} (the SAS
+   * token's, or the client certificate's end of validity).
+   */
+  private void openSession(MqttEndpoint endpoint, HubUsername username, Device device, Instant expiry) {
+    if (!device.enabled()) {
       refuse(endpoint, MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
       return;
     }
@@ -298,15 +412,52 @@ public final class MqttGateway {
       refuse(endpoint, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
       return;
     }
-    DeviceSession session = new DeviceSession(endpoint, username.deviceId(), SasToken.parse(password).expiry(),
-        registry, channel, services);
+    DeviceSession session = new DeviceSession(endpoint, username.deviceId(), expiry, registry, channel, services);
     if (!accept(endpoint, session::start)) {
       return;
     }
     registry.register(session);
-    if (!admission.get().device().provisioned()) {
+    if (!device.provisioned()) {
       services.provisioning().connected(username.deviceId());
     }
+  }
+
+  /**
+   * A module connects with a token signed by its key, derived from its device's primary or secondary key
+   * ({@link ModuleService#moduleKey}); the device must be enabled. Its first connection makes the module known.
+   */
+  private void admitModule(MqttEndpoint endpoint, ModuleUsername username, String password,
+                           Optional<Admission> admission) {
+    ModuleService known = modules;
+    List<String> keys = known == null ? List.of() : admission.map(a -> keys(a.keys()).stream()
+        .map(k -> ModuleService.moduleKey(k, username.moduleId())).toList()).orElse(List.of());
+    Verdict verdict = authenticator.verify(username, endpoint.clientIdentifier(), password, keys);
+    if (verdict != Verdict.ACCEPTED) {
+      refuse(endpoint, code(verdict));
+      return;
+    }
+    ModuleId id = new ModuleId(username.deviceId(), username.moduleId());
+    if (!admission.get().device().enabled()) {
+      refuse(endpoint, MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
+      return;
+    }
+    if (!ModuleId.valid(id.moduleId()) || !DeviceSession.willAllowed(endpoint.will(), id.key())) {
+      refuse(endpoint, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
+      return;
+    }
+    known.connected(id).onComplete(ar -> {
+      if (ar.failed()) {
+        unavailable(endpoint, ar.cause());
+      } else if (!ar.result()) { // the device is gone, or has as many modules as it may
+        refuse(endpoint, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
+      } else {
+        DeviceSession session = new DeviceSession(endpoint, id.key(), SasToken.parse(password).expiry(), registry,
+            channel, services, known.twins(), known.telemetry());
+        if (accept(endpoint, session::start)) {
+          registry.register(session);
+        }
+      }
+    });
   }
 
   private void admitRegistration(MqttEndpoint endpoint, DpsUsername username, String password,
@@ -321,6 +472,12 @@ public final class MqttGateway {
         .map(CandidateKey::groupId).orElse(null);
     DpsSession session = new DpsSession(vertx, endpoint, username.registrationId(), groupId, services);
     accept(endpoint, session::start);
+  }
+
+  /** A certificate that proves nothing for this identity: CONNACK 0x05, not authorized (as a wrong SAS key). */
+  private void refuseCertificate(MqttEndpoint endpoint, String identity, String reason) {
+    LOG.debug("Refused {}'s client certificate: {}", identity, reason);
+    refuse(endpoint, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
   }
 
   private boolean accept(MqttEndpoint endpoint, Runnable start) {

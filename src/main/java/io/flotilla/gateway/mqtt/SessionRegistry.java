@@ -4,6 +4,7 @@ import io.flotilla.domain.common.FlotillaException;
 import io.flotilla.domain.device.DevicePresence;
 import io.flotilla.domain.device.ExportEvents;
 import io.flotilla.domain.device.ExportSource;
+import io.flotilla.domain.device.ModuleId;
 import io.flotilla.domain.device.SessionDirectory;
 import java.time.Clock;
 import io.vertx.core.Future;
@@ -37,6 +38,8 @@ final class SessionRegistry {
   private final Map<String, DeviceSession> sessions = new ConcurrentHashMap<>();
   private final Map<DeviceSession, Expiry> expiryOf = new ConcurrentHashMap<>();
   private final ConcurrentSkipListSet<Expiry> expiries = new ConcurrentSkipListSet<>(ORDER);
+  /** Module sessions by device id, so blocking or deleting a device closes its modules' sessions too. */
+  private final Map<String, java.util.Set<DeviceSession>> modules = new ConcurrentHashMap<>();
   private final Map<String, Queue<Waiter>> methodWaiters = new ConcurrentHashMap<>();
   private final AtomicLong seq = new AtomicLong();
   private volatile DevicePresence presence = DevicePresence.NONE;
@@ -55,11 +58,16 @@ final class SessionRegistry {
     this.clock = clock;
   }
 
-  /** Adds the session; an older session of the same device is closed (one session per device). */
+  /**
+   * Adds the session; an older session of the same device (or module) is closed (one session per device and one per
+   * module, a module's named {@code {deviceId}/{moduleId}}).
+   */
   void register(DeviceSession session) {
     Expiry e = new Expiry(session.expiry(), seq.incrementAndGet(), session);
     expiryOf.put(session, e);
     expiries.add(e);
+    ModuleId.ofKey(session.deviceId()).ifPresent(m ->
+        modules.computeIfAbsent(m.deviceId(), k -> ConcurrentHashMap.newKeySet()).add(session));
     DeviceSession older = sessions.put(session.deviceId(), session);
     if (older != null && older != session) {
       connectivity(session.deviceId(), false);
@@ -82,6 +90,10 @@ final class SessionRegistry {
   /** Removes the session if it is still the device's current one. */
   void unregister(DeviceSession session) {
     Expiry e = expiryOf.remove(session);
+    ModuleId.ofKey(session.deviceId()).ifPresent(m -> modules.computeIfPresent(m.deviceId(), (k, set) -> {
+      set.remove(session);
+      return set.isEmpty() ? null : set;
+    }));
     if (sessions.remove(session.deviceId(), session)) {
       connectivity(session.deviceId(), false);
       if (e != null) {
@@ -93,8 +105,15 @@ final class SessionRegistry {
     }
   }
 
+  /** The module sessions of a device on this node. */
+  java.util.List<DeviceSession> modulesOf(String deviceId) {
+    java.util.Set<DeviceSession> set = modules.get(deviceId);
+    return set == null ? java.util.List.of() : java.util.List.copyOf(set);
+  }
+
+  /** Device connectivity for data export (module sessions are not exported). */
   private void connectivity(String deviceId, boolean connected) {
-    if (exports.wants(ExportSource.DEVICE_CONNECTIVITY)) {
+    if (!ModuleId.isKey(deviceId) && exports.wants(ExportSource.DEVICE_CONNECTIVITY)) {
       exports.connectivity(deviceId, connected, clock.instant());
     }
   }
@@ -168,7 +187,9 @@ final class SessionRegistry {
 
   /** Wakes the callers waiting for this session's device, and tells the presence listener. */
   void methodsReady(DeviceSession session) {
-    presence.online(session.deviceId());
+    if (!ModuleId.isKey(session.deviceId())) { // jobs target devices, not modules
+      presence.online(session.deviceId());
+    }
     Queue<Waiter> waiting = methodWaiters.remove(session.deviceId());
     if (waiting == null) {
       return;

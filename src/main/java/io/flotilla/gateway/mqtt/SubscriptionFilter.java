@@ -3,12 +3,13 @@ package io.flotilla.gateway.mqtt;
 /**
  * A topic filter a device subscribes to. IoT Hub accepts only these exact filters (wildcards cannot narrow them).
  *
- * @param deviceId the device the filter names, {@code null} for filters that name none
+ * @param deviceId the device the filter names ({@code {deviceId}/{moduleId}} for a module), {@code null} for filters
+ *     that name none
  */
 public record SubscriptionFilter(Kind kind, String deviceId) {
 
   public enum Kind {
-    /** {@code devices/{deviceId}/messages/devicebound/#}. */
+    /** {@code devices/{deviceId}/messages/devicebound/#} (a module's: {@code devices/{d}/modules/{m}/...}). */
     C2D_MESSAGES,
     /** {@code $iothub/twin/res/#}. */
     TWIN_RESPONSES,
@@ -41,6 +42,12 @@ public record SubscriptionFilter(Kind kind, String deviceId) {
       String id = filter.substring(C2D_PREFIX.length(), filter.length() - C2D_SUFFIX.length());
       if (!id.isEmpty() && id.indexOf('/') < 0 && id.indexOf('+') < 0 && id.indexOf('#') < 0) {
         return new SubscriptionFilter(Kind.C2D_MESSAGES, id);
+      }
+      // a module's ({@code devices/{d}/modules/{m}/messages/devicebound/#}; the SDK's ModuleClient subscribes at open)
+      String[] module = id.split("/", -1);
+      if (module.length == 3 && module[1].equals("modules") && !module[0].isEmpty() && !module[2].isEmpty()
+          && id.indexOf('+') < 0 && id.indexOf('#') < 0) {
+        return new SubscriptionFilter(Kind.C2D_MESSAGES, module[0] + "/" + module[2]);
       }
     }
     return new SubscriptionFilter(Kind.UNKNOWN, null);

@@ -35,6 +35,11 @@ final class LeaseRows {
   static final int FOR_CONNECTION = 1;
   static final int FOR_ACKNOWLEDGEMENT = 2;
 
+  /** Why a device that is not final waits: its retry, its connection, or an acknowledgement (a delivery). */
+  static int reason(Outcome o) {
+    return o.awaitsDelivery() ? FOR_ACKNOWLEDGEMENT : o.awaitsConnection() ? FOR_CONNECTION : FOR_RETRY;
+  }
+
   private LeaseRows() {
   }
 
@@ -258,7 +263,7 @@ final class LeaseRows {
       try (PreparedStatement update = c.prepareStatement("UPDATE job_device_waits SET reason = ?, attempt = ?, "
           + "due_at = ?, deadline = COALESCE(deadline, ?), lease_id = NULL WHERE k = ?")) {
         for (Outcome o : written) {
-          update.setInt(1, o.awaitsConnection() ? FOR_CONNECTION : FOR_RETRY);
+          update.setInt(1, reason(o));
           update.setInt(2, attemptsMade(o));
           update.setTimestamp(3, timestamp(o.retryAt()));
           update.setTimestamp(4, timestamp(o.deadline()));
@@ -278,7 +283,7 @@ final class LeaseRows {
           insert.setLong(1, span.key(o.result().seq()));
           insert.setLong(2, span.no());
           insert.setString(3, o.result().deviceId());
-          insert.setInt(4, o.awaitsConnection() ? FOR_CONNECTION : FOR_RETRY);
+          insert.setInt(4, reason(o));
           insert.setInt(5, attemptsMade(o));
           insert.setTimestamp(6, timestamp(o.retryAt()));
           insert.setTimestamp(7, timestamp(o.deadline()));
@@ -290,8 +295,8 @@ final class LeaseRows {
       try (PreparedStatement attempt = c.prepareStatement("INSERT INTO job_device_attempts (k, n, at, status, "
           + "error_code, error_message, response_code, event_n) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
         for (Outcome o : written) {
-          if (o.awaitsConnection()) {
-            continue; // the device was not reached: no attempt
+          if (o.retryAt() == null) {
+            continue; // the device was not reached (or its queued commands not yet delivered): no attempt yet
           }
           DeviceResult r = o.result();
           attempt.setLong(1, span.key(r.seq()));
@@ -393,7 +398,7 @@ final class LeaseRows {
 
   /** Attempts a waiting device has used: waiting for a connection uses up none (the device was not reached). */
   private static int attemptsMade(Outcome o) {
-    return o.awaitsConnection() ? o.attempt() - 1 : o.attempt();
+    return o.retryAt() == null ? o.attempt() - 1 : o.attempt();
   }
 
   private static Timestamp timestamp(Instant t) {

@@ -31,12 +31,17 @@ public final class SqlCommandRepository implements CommandRepository {
         del.executeUpdate();
       }
       try (PreparedStatement ins = c.prepareStatement("INSERT INTO device_commands (device_id, component, name, "
-          + "invocation, invoked_at) SELECT d.id, ?, ?, ?, ? FROM devices d WHERE d.id = ?")) {
+          + "invocation, invoked_at, message_id, queue_state, queue_at) SELECT d.id, ?, ?, ?, ?, ?, ?, ? "
+          + "FROM devices d WHERE d.id = ?")) {
+        CommandInvocation.Queued q = inv.queued();
         ins.setString(1, component);
         ins.setString(2, inv.name());
         ins.setString(3, JsonText.write(document(inv)));
         ins.setTimestamp(4, Timestamp.from(Instant.now()));
-        ins.setString(5, inv.deviceId());
+        ins.setString(5, q == null ? null : q.messageId());
+        ins.setString(6, q == null ? null : q.state().wire());
+        ins.setTimestamp(7, q == null ? null : Timestamp.from(q.updatedAt()));
+        ins.setString(8, inv.deviceId());
         ins.executeUpdate();
       }
       return null;
@@ -47,7 +52,7 @@ public final class SqlCommandRepository implements CommandRepository {
   public Future<Optional<CommandInvocation>> latest(String deviceId, String component, String name) {
     return db.read(c -> {
       try (PreparedStatement ps = c.prepareStatement(
-          "SELECT invocation FROM device_commands WHERE device_id = ? AND component = ? AND name = ?")) {
+          "SELECT invocation, message_id, queue_state, queue_at FROM device_commands WHERE device_id = ? AND component = ? AND name = ?")) {
         ps.setString(1, deviceId);
         ps.setString(2, component == null ? "" : component);
         ps.setString(3, name);
@@ -56,15 +61,25 @@ public final class SqlCommandRepository implements CommandRepository {
             return Optional.<CommandInvocation>empty();
           }
           ObjectNode o = JsonText.readObject(rs.getString(1));
+          CommandInvocation.Queued queued = rs.getString(2) == null ? null : new CommandInvocation.Queued(
+              rs.getString(2), CommandInvocation.QueueState.of(rs.getString(3)),
+              Instant.parse(o.path("expiresAt").asText()), rs.getTimestamp(4).toInstant());
           return Optional.of(new CommandInvocation(o.path("id").asText(), deviceId, component, name,
               o.path("connectionTimeout").asInt(), o.path("responseTimeout").asInt(), value(o, "request"),
-              value(o, "response"), o.path("responseCode").asInt()));
+              value(o, "response"), o.path("responseCode").asInt(), queued));
         }
       }
     });
   }
 
-  private static ObjectNode document(CommandInvocation inv) {
+  /** An invocation from its stored document. */
+  static CommandInvocation invocation(ObjectNode o, String deviceId, String component, String name) {
+    return new CommandInvocation(o.path("id").asText(), deviceId, component, name,
+        o.path("connectionTimeout").asInt(), o.path("responseTimeout").asInt(), value(o, "request"),
+        value(o, "response"), o.path("responseCode").asInt());
+  }
+
+  static ObjectNode document(CommandInvocation inv) {
     ObjectNode o = JsonText.MAPPER.createObjectNode();
     o.put("id", inv.id());
     o.put("connectionTimeout", inv.connectionTimeout());
@@ -72,6 +87,9 @@ public final class SqlCommandRepository implements CommandRepository {
     o.set("request", inv.request());
     o.set("response", inv.response());
     o.put("responseCode", inv.responseCode());
+    if (inv.queued() != null) {
+      o.put("expiresAt", inv.queued().expiresAt().toString());
+    }
     return o;
   }
 

@@ -4,6 +4,10 @@ import io.flotilla.domain.common.Page;
 import io.flotilla.domain.common.PageRequest;
 import io.flotilla.domain.provisioning.EnrollmentGroup;
 import io.flotilla.domain.provisioning.EnrollmentRepository;
+import io.flotilla.domain.provisioning.SigningCertificate;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Map;
+import java.util.TreeMap;
 import io.vertx.core.Future;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,7 +22,10 @@ import java.util.function.UnaryOperator;
 
 /** {@code enrollment_groups}. */
 public final class SqlEnrollmentRepository implements EnrollmentRepository {
-  private static final String COLUMNS = "id, display_name, enabled, group_type, primary_key, secondary_key, etag";
+  private static final String COLUMNS = "id, display_name, enabled, group_type, primary_key, secondary_key, etag, "
+      + "attestation_type, signing_certificates";
+  private static final String SET = "display_name = ?, enabled = ?, group_type = ?, primary_key = ?, "
+      + "secondary_key = ?, etag = ?, attestation_type = ?, signing_certificates = ? WHERE id = ?";
   private final Database db;
 
   public SqlEnrollmentRepository(Database db) {
@@ -28,19 +35,19 @@ public final class SqlEnrollmentRepository implements EnrollmentRepository {
   @Override
   public Future<Boolean> save(EnrollmentGroup g) {
     return db.transaction(c -> {
-      try (PreparedStatement up = c.prepareStatement("UPDATE enrollment_groups SET display_name = ?, enabled = ?, "
-          + "group_type = ?, primary_key = ?, secondary_key = ?, etag = ? WHERE id = ?")) {
+      try (PreparedStatement up = c.prepareStatement("UPDATE enrollment_groups SET " + SET)) {
         bind(up, g);
-        up.setString(7, g.id());
+        up.setString(9, g.id());
         if (up.executeUpdate() > 0) {
           return false;
         }
       }
       try (PreparedStatement ins = c.prepareStatement("INSERT INTO enrollment_groups (display_name, enabled, "
-          + "group_type, primary_key, secondary_key, etag, id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+          + "group_type, primary_key, secondary_key, etag, attestation_type, signing_certificates, id, created_at) "
+          + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         bind(ins, g);
-        ins.setString(7, g.id());
-        ins.setTimestamp(8, Timestamp.from(Instant.now()));
+        ins.setString(9, g.id());
+        ins.setTimestamp(10, Timestamp.from(Instant.now()));
         ins.executeUpdate();
       }
       return true;
@@ -59,10 +66,9 @@ public final class SqlEnrollmentRepository implements EnrollmentRepository {
       if (!after.id().equals(id)) {
         throw new IllegalArgumentException("A change may not rename enrollment group " + id + " to " + after.id());
       }
-      try (PreparedStatement up = c.prepareStatement("UPDATE enrollment_groups SET display_name = ?, enabled = ?, "
-          + "group_type = ?, primary_key = ?, secondary_key = ?, etag = ? WHERE id = ?")) {
+      try (PreparedStatement up = c.prepareStatement("UPDATE enrollment_groups SET " + SET)) {
         bind(up, after);
-        up.setString(7, id);
+        up.setString(9, id);
         up.executeUpdate();
       }
       return Optional.of(after);
@@ -106,6 +112,28 @@ public final class SqlEnrollmentRepository implements EnrollmentRepository {
     ps.setString(4, g.primaryKey());
     ps.setString(5, g.secondaryKey());
     ps.setString(6, g.etag());
+    ps.setString(7, g.x509() ? "x509" : "symmetricKey");
+    ps.setString(8, g.x509() ? writeCertificates(g.certificates()) : null);
+  }
+
+  private static String writeCertificates(Map<String, SigningCertificate> certificates) {
+    ObjectNode o = JsonText.MAPPER.createObjectNode();
+    certificates.forEach((entry, c) -> o.putObject(entry).put("certificate", c.certificate())
+        .put("thumbprint", c.thumbprint()).put("verified", c.verified()).put("etag", c.etag())
+        .put("verificationCode", c.verificationCode()));
+    return JsonText.write(o);
+  }
+
+  private static Map<String, SigningCertificate> readCertificates(String type, String text) {
+    if (!"x509".equals(type)) {
+      return null;
+    }
+    Map<String, SigningCertificate> out = new TreeMap<>();
+    JsonText.readObject(text).fields().forEachRemaining(e -> out.put(e.getKey(), new SigningCertificate(
+        e.getValue().path("certificate").asText(), e.getValue().path("thumbprint").asText(),
+        e.getValue().path("verified").asBoolean(), e.getValue().path("etag").asText(),
+        e.getValue().path("verificationCode").isTextual() ? e.getValue().path("verificationCode").asText() : null)));
+    return out;
   }
 
   private static List<EnrollmentGroup> query(Connection c, String sql, String param, int max) throws SQLException {
@@ -115,7 +143,7 @@ public final class SqlEnrollmentRepository implements EnrollmentRepository {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next() && out.size() < max) {
           out.add(new EnrollmentGroup(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getString(4),
-              rs.getString(5), rs.getString(6), rs.getString(7)));
+              rs.getString(5), rs.getString(6), rs.getString(7), readCertificates(rs.getString(8), rs.getString(9))));
         }
       }
     }

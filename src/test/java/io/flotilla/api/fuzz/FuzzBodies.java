@@ -61,6 +61,18 @@ final class FuzzBodies {
           {"connectionTimeout": 0, "responseTimeout": 5, "request": 3}"""),
       Map.entry("Devices_RunComponentCommand", """
           {"connectionTimeout": 0, "responseTimeout": 5, "request": {"speed": 2}}"""),
+      Map.entry("Devices_ReplaceModuleProperties", """
+          {"threshold": 5, "mode": "fast"}"""),
+      Map.entry("Devices_UpdateModuleProperties", """
+          {"threshold": 7}"""),
+      Map.entry("Devices_ReplaceModuleComponentProperties", """
+          {"rate": 2.5}"""),
+      Map.entry("Devices_UpdateModuleComponentProperties", """
+          {"rate": 1}"""),
+      Map.entry("Devices_RunModuleCommand", """
+          {"connectionTimeout": 0, "responseTimeout": 5, "request": 3}"""),
+      Map.entry("Devices_RunModuleComponentCommand", """
+          {"connectionTimeout": 0, "responseTimeout": 5, "request": {"speed": 2}}"""),
       Map.entry("DeviceGroups_Create", """
           {"displayName": "Fuzz group", "description": "fuzz", "filter": "SELECT * FROM devices WHERE $id = \\"fz-nobody\\"",
            "organizations": ["fuzz-org"]}"""),
@@ -86,6 +98,10 @@ final class FuzzBodies {
           {"displayName": "Fuzz organization", "parent": "fuzz-org"}"""),
       Map.entry("Organizations_Update", """
           {"displayName": "Fuzz organization 2"}"""),
+      Map.entry("FileUploads_Create", """
+          {"connectionString": "local", "container": "fuzz-files", "sasTtl": "PT1H"}"""),
+      Map.entry("FileUploads_Update", """
+          {"container": "fuzz-files-2"}"""),
       Map.entry("Users_Create", """
           {"type": "email", "email": "fuzz@contoso.com", "roles": [{"role": "%s", "organization": "fuzz-org"}]}"""
           .formatted(Tokens.OPERATOR)),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flotilla.gateway.mqtt.ConnectUsername.DpsUsername;
 import io.flotilla.gateway.mqtt.ConnectUsername.HubUsername;
+import io.flotilla.gateway.mqtt.ConnectUsername.ModuleUsername;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -77,7 +78,7 @@ class ConnectUsernameTest {
   @ParameterizedTest
   @ValueSource(strings = {
       "", "dev1", "127.0.0.1/dev1", "127.0.0.1/dev1/api-version=1", "/dev1/?api-version=1", "127.0.0.1//?api-version=1",
-      "127.0.0.1/dev1/mod1/?api-version=1", "0ne00000000/registrations//api-version=1",
+      "127.0.0.1/dev1/mod1/x/?api-version=1", "0ne00000000/registrations//api-version=1",
       "0ne00000000/registrations/dev1", "/registrations/dev1/api-version=1", "0ne00000000/enrollments/dev1/x=1"})
   void rejectsOtherShapes(String username) {
     assertThatThrownBy(() -> ConnectUsername.parse(username)).isInstanceOf(MalformedCredentials.class);
@@ -130,6 +131,34 @@ class ConnectUsernameTest {
     assertThat(username.namedBy(token("0ne00000000/registrations/dev2"))).isFalse();
     assertThat(username.namedBy(token("0ne00000001/registrations/dev1"))).isFalse();
     assertThat(username.namedBy(token("0ne00000000/devices/dev1"))).isFalse();
+  }
+
+  @Test
+  void readsTheJavaSdkModuleUsernameAndItsClientId() {
+    ModuleUsername username = (ModuleUsername) ConnectUsername.parse(
+        "127.0.0.1/dev1/filter/?api-version=2020-09-30&DeviceClientType=com.microsoft.azure.sdk.iot.iot-device-client");
+
+    assertThat(username.host()).isEqualTo("127.0.0.1");
+    assertThat(username.deviceId()).isEqualTo("dev1");
+    assertThat(username.moduleId()).isEqualTo("filter");
+    assertThat(username.clientId()).isEqualTo("dev1/filter");
+    assertThat(username.params()).containsEntry("api-version", "2020-09-30");
+    assertThatThrownBy(() -> ConnectUsername.parse("h/dev1//?api-version=1")).isInstanceOf(MalformedCredentials.class);
+    assertThatThrownBy(() -> ConnectUsername.parse("h/dev1/m/x/?api-version=1"))
+        .isInstanceOf(MalformedCredentials.class);
+  }
+
+  @Test
+  void aModuleTokenMustNameThisHostDeviceAndModule() {
+    ModuleUsername username = new ModuleUsername("127.0.0.1", "dev1", "m1", java.util.Map.of());
+
+    assertThat(username.namedBy(token("127.0.0.1/devices/dev1/modules/m1"))).isTrue();
+    assertThat(username.namedBy(token("127.0.0.1%2Fdevices%2Fdev1%2Fmodules%2Fm1"))).isTrue();
+    assertThat(username.namedBy(token("127.0.0.1/devices/dev1"))).as("the device's token").isFalse();
+    assertThat(username.namedBy(token("127.0.0.1/devices/dev1/modules/m2"))).as("another module's").isFalse();
+    assertThat(username.namedBy(token("127.0.0.1/devices/dev2/modules/m1"))).isFalse();
+    assertThat(username.namedBy(token("127.0.0.2/devices/dev1/modules/m1"))).isFalse();
+    assertThat(username.namedBy(token("127.0.0.1/devices/dev1/things/m1"))).isFalse();
   }
 
   private static SasToken token(String sr) {

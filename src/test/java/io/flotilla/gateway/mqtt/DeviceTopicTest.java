@@ -85,6 +85,19 @@ class DeviceTopicTest {
   }
 
   @Test
+  void aModuleTelemetryTopicBelongsToThatModulesSessionOnly() {
+    DeviceTopic t = DeviceTopic.parse("devices/dev1/modules/m1/messages/events/%24.ct=application%2Fjson&a=1");
+
+    assertThat(t).isInstanceOf(DeviceTopic.TelemetryTopic.class);
+    assertThat(((DeviceTopic.TelemetryTopic) t).properties().contentType()).contains("application/json");
+    assertThat(t.ownedBy("dev1/m1")).isTrue();
+    assertThat(t.ownedBy("dev1")).as("its device").isFalse();
+    assertThat(t.ownedBy("dev1/m2")).as("another module").isFalse();
+    assertThat(DeviceTopic.parse("devices/dev1/modules/m1/messages/events").ownedBy("dev1/m1")).isTrue();
+    assertThat(DeviceTopic.parse("devices/dev1/messages/events/").ownedBy("dev1/m1")).as("the device's topic").isFalse();
+  }
+
+  @Test
   void topicsWithoutADeviceIdAreOwnedByAnyDevice() {
     assertThat(DeviceTopic.parse("$iothub/twin/GET/?$rid=1").ownedBy("dev1")).isTrue();
     assertThat(DeviceTopic.parse("$dps/registrations/PUT/iotdps-register/?$rid=1").ownedBy("dev1")).isTrue();
@@ -92,7 +105,7 @@ class DeviceTopicTest {
 
   @ParameterizedTest
   @ValueSource(strings = {
-      "devices/dev1/modules/m1/messages/events/", "devices//messages/events/", "devices/dev1/messages/eventsX",
+      "devices/dev1/modules//messages/events/", "devices//modules/m1/messages/events/", "devices/dev1/modules/m1/messages/eventsX", "devices//messages/events/", "devices/dev1/messages/eventsX",
       "devices/dev1/messages/devicebound/", "devices/dev1", "$iothub/twin/GET/", "$iothub/twin/GET/?$rid=",
       "$iothub/twin/GET/?rid=1", "$iothub/twin/GET/?$rid=a/b", "$iothub/twin/PATCH/properties/reported/?$rid=1&$version=x",
       "$iothub/twin/PATCH/properties/desired/?$rid=1", "$iothub/methods/res/OK/?$rid=1", "$iothub/methods/res/?$rid=1",

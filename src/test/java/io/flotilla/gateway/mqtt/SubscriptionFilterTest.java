@@ -20,6 +20,17 @@ class SubscriptionFilterTest {
   }
 
   @Test
+  void aModulesC2dFilterIsOwnedOnlyByThatModule() {
+    SubscriptionFilter f = SubscriptionFilter.parse("devices/dev1/modules/m1/messages/devicebound/#");
+
+    assertThat(f.kind()).isEqualTo(SubscriptionFilter.Kind.C2D_MESSAGES);
+    assertThat(f.ownedBy("dev1/m1")).isTrue();
+    assertThat(f.ownedBy("dev1")).isFalse();
+    assertThat(f.ownedBy("dev1/m2")).isFalse();
+    assertThat(SubscriptionFilter.parse("devices/dev1/messages/devicebound/#").ownedBy("dev1/m1")).isFalse();
+  }
+
+  @Test
   void c2dFiltersAreOwnedOnlyByTheirDevice() {
     SubscriptionFilter filter = SubscriptionFilter.parse("devices/dev1/messages/devicebound/#");
 
@@ -31,7 +42,7 @@ class SubscriptionFilterTest {
   @ParameterizedTest
   @ValueSource(strings = {
       "#", "devices/+/messages/devicebound/#", "devices/#", "devices//messages/devicebound/#",
-      "devices/dev1/modules/m1/messages/devicebound/#", "devices/dev1/messages/devicebound/", "$iothub/twin/res/200",
+      "devices/dev1/modules//messages/devicebound/#", "devices/dev1/things/m1/messages/devicebound/#", "devices/dev1/messages/devicebound/", "$iothub/twin/res/200",
       "$iothub/#", "$iothub/methods/POST/reboot", "$dps/registrations/res/+"})
   void anythingElseIsUnknownAndOwnedByNobody(String filter) {
     SubscriptionFilter parsed = SubscriptionFilter.parse(filter);

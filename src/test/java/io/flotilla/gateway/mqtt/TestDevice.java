@@ -37,9 +37,28 @@ final class TestDevice implements AutoCloseable {
   private final Set<Integer> completedAcks = ConcurrentHashMap.newKeySet();
 
   TestDevice(Vertx vertx, int port, Path caCert, String clientId, String username, String password) {
+    this(vertx, port, caCert, clientId, username, password, true, null);
+  }
+
+  /** With {@code autoAck} false the device never PUBACKs the server's QoS 1 messages. */
+  TestDevice(Vertx vertx, int port, Path caCert, String clientId, String username, String password, boolean autoAck) {
+    this(vertx, port, caCert, clientId, username, password, autoAck, null);
+  }
+
+  /** @param clientCertificate presented in the TLS handshake (X.509 devices), or null */
+  TestDevice(Vertx vertx, int port, Path caCert, String clientId, String username, String password,
+             io.vertx.core.net.KeyCertOptions clientCertificate) {
+    this(vertx, port, caCert, clientId, username, password, true, clientCertificate);
+  }
+
+  TestDevice(Vertx vertx, int port, Path caCert, String clientId, String username, String password, boolean autoAck,
+             io.vertx.core.net.KeyCertOptions clientCertificate) {
     this.port = port;
     MqttClientOptions o = new MqttClientOptions();
     o.setSsl(true);
+    if (clientCertificate != null) {
+      o.setKeyCertOptions(clientCertificate);
+    }
     o.setTrustOptions(new PemTrustOptions().addCertPath(caCert.toString()));
     o.setHostnameVerificationAlgorithm("HTTPS");
     o.setClientId(clientId);
@@ -48,6 +67,7 @@ final class TestDevice implements AutoCloseable {
     o.setCleanSession(false);
     o.setMaxMessageSize(1024 * 1024);
     o.setAutoKeepAlive(true);
+    o.setAutoAck(autoAck);
     this.client = MqttClient.create(vertx, o);
     client.publishHandler(m -> received.add(new Received(m.topicName(), m.payload().toString(StandardCharsets.UTF_8),
         m.qosLevel().value())));

@@ -37,6 +37,28 @@ abstract class EnrollmentRepositoryContract extends RepositoryContract {
   }
 
   @Test
+  void x509GroupsRoundTripTheirSigningCertificatesAndTurnBackIntoSymmetricOnes() {
+    java.util.Map<String, io.flotilla.domain.provisioning.SigningCertificate> certs = java.util.Map.of(
+        "primary", new io.flotilla.domain.provisioning.SigningCertificate("Q0VSVA==", "AB".repeat(20), true, "\"c1\"",
+            null),
+        "secondary", new io.flotilla.domain.provisioning.SigningCertificate("T1RIRVI=", "CD".repeat(20), false,
+            "\"c2\"", "0123456789ABCDEF"));
+    EnrollmentGroup x509 = new EnrollmentGroup("eg-x509", "X509", true, EnrollmentGroup.TYPE_IOT, "", "", "\"e\"",
+        certs);
+    assertThat(await(enrollments.save(x509))).isTrue();
+    assertThat(await(enrollments.find("eg-x509"))).contains(x509);
+    EnrollmentGroup removed = await(enrollments.update("eg-x509", g -> g.withCertificate("secondary", null, "\"e2\"")))
+        .orElseThrow();
+    assertThat(removed.certificates()).containsOnlyKeys("primary");
+    assertThat(await(enrollments.find("eg-x509"))).contains(removed);
+    assertThat(await(enrollments.all())).contains(removed);
+    EnrollmentGroup symmetric = group("eg-x509");
+    await(enrollments.save(symmetric));
+    assertThat(await(enrollments.find("eg-x509")).orElseThrow().x509()).isFalse();
+    assertThat(await(enrollments.find("eg-x509"))).contains(symmetric);
+  }
+
+  @Test
   void updateAppliesTheChangeToTheStoredGroupSerialisedAndNeverCreates() {
     await(enrollments.save(group("eg")));
     List<io.vertx.core.Future<java.util.Optional<EnrollmentGroup>>> updates = new ArrayList<>();

@@ -37,9 +37,9 @@ abstract class RepositoryContract {
   static final String UNICODE = "Čerpadlo 🚀 東京 שלום e\u0301 \"quoted\" \\ back\nslash\t";
 
   /** Tables in an order that respects foreign keys. */
-  private static final List<String> TABLES = List.of("device_telemetry", "device_commands", "device_property_values",
+  private static final List<String> TABLES = List.of("module_telemetry", "module_commands", "device_modules", "device_telemetry", "device_commands", "device_property_values",
       "device_twins", "desired_overlays", "overlay_versions", "export_outbox", "data_export_routes", "data_exports", "export_destinations", "job_events",
-      "job_devices", "job_dispatch", "job_leases", "job_device_waits", "job_device_attempts", "job_batches", "jobs", "scheduled_jobs", "devices", "device_templates", "device_groups",
+      "job_devices", "job_dispatch", "job_leases", "job_device_waits", "job_device_attempts", "job_batches", "jobs", "scheduled_jobs", "device_relationships", "devices", "device_templates", "device_groups",
       "api_tokens", "enrollment_groups", "application", "audit_log", "users", "organization_tree", "organizations");
 
   protected Vertx vertx;
