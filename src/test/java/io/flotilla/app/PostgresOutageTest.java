@@ -23,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -36,7 +37,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A PostgreSQL outage of 20 s (issue 16; {@code -Dflotilla.outage.seconds} to change it) in the middle of a
- * 10,000-device property job and of a command job over connected devices. While the database is down: REST answers
+ * 10,000-device property job and of a command job over connected devices, both provably in progress (each had devices
+ * completed before the outage, asserted from the API as the database goes down and from the rows' times after, and
+ * devices completed only after it). While the database is down: REST answers
  * 503 {@code ServiceUnavailable} with {@code Retry-After} in the error shape, promptly (no 500, no hang), {@code
  * /healthz} is 503, the device sessions stay connected, telemetry is acknowledged and kept in memory (bounded). After
  * it: both jobs finish with every device exactly once, no device got its command twice, and everything acknowledged
@@ -83,20 +86,28 @@ class PostgresOutageTest {
       assertThat(api.put("/api/devices/acked-before", "{\"displayName\": \"acked\"}").status()).isEqualTo(200);
 
       assertThat(api.put("/api/jobs/outage-properties", """
-          {"group": "outage-properties", "rollout": {"maxPerMinute": 30000},
+          {"group": "outage-properties", "rollout": {"maxPerMinute": 60000},
            "data": [{"type": "property", "target": "%s", "path": "TargetTemperature", "value": 21}]}
           """.formatted(propertyTemplate)).status()).isEqualTo(200);
       assertThat(api.put("/api/jobs/outage-commands", """
-          {"group": "outage-commands", "rollout": {"maxPerMinute": 900},
+          {"group": "outage-commands", "rollout": {"maxPerMinute": 600},
            "data": [{"type": "command", "target": "%s", "path": "reboot", "value": 1}]}
           """.formatted(commandTemplate)).status()).isEqualTo(200);
       await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).until(() ->
           completed(api, "outage-properties") >= 1_000 && completed(api, "outage-commands") >= 10);
 
-      // ---- the outage ----
+      // ---- the outage, while both jobs are in progress (their pace leaves them 9 s and 11 s of work at least) ----
       int propertiesAtStop = completed(api, "outage-properties");
+      int commandsAtStop = completed(api, "outage-commands");
+      assertThat(propertiesAtStop).as("property devices completed as the database goes down").isPositive()
+          .isLessThan(PROPERTY_DEVICES);
+      assertThat(commandsAtStop).as("command devices completed as the database goes down").isPositive()
+          .isLessThan(COMMAND_DEVICES);
+      Instant downAt = server.clock().instant();
+      long stopping = System.nanoTime();
       pg.stop();
       long outageStart = System.nanoTime();
+      stopping = outageStart - stopping;
       List<String> answers = new ArrayList<>();
       long slowest = 0;
       int probes = 0;
@@ -132,6 +143,7 @@ class PostgresOutageTest {
       await().atMost(Duration.ofSeconds(5)).until(() ->
           server.server().wiring().gateway().telemetry().unsavedCount() > 0);
       pg.startAgain();
+      Instant upAt = server.clock().instant();
       long outage = System.nanoTime() - outageStart;
 
       // ---- after it ----
@@ -144,6 +156,12 @@ class PostgresOutageTest {
       assertThat(properties).hasSize(PROPERTY_DEVICES);
       assertThat(ids(properties)).hasSize(PROPERTY_DEVICES);
       assertThat(properties).allSatisfy(r -> assertThat(r.get("status").asText()).isEqualTo("completed"));
+      // the outage landed inside the job: devices completed before it and devices completed only after it
+      long propertiesBefore = updatedBefore(properties, downAt);
+      long propertiesAfter = updatedAfter(properties, upAt);
+      assertThat(propertiesBefore).as("property devices completed before the outage").isPositive()
+          .isGreaterThanOrEqualTo(propertiesAtStop);
+      assertThat(propertiesAfter).as("property devices completed after the outage").isPositive();
       JsonNode propertyJob = api.get("/api/jobs/outage-properties").json();
       assertThat(propertyJob.at("/progress/completed").asInt()).isEqualTo(PROPERTY_DEVICES);
       assertThat(propertyJob.at("/progress/total").asInt()).isEqualTo(PROPERTY_DEVICES);
@@ -155,6 +173,10 @@ class PostgresOutageTest {
       List<JsonNode> commands = rows(api, "outage-commands");
       assertThat(commands).hasSize(COMMAND_DEVICES);
       assertThat(ids(commands)).hasSize(COMMAND_DEVICES);
+      long commandsBefore = updatedBefore(commands, downAt);
+      long commandsAfter = updatedAfter(commands, upAt);
+      assertThat(commandsBefore).as("command devices finished before the outage").isPositive();
+      assertThat(commandsAfter).as("command devices finished after the outage").isPositive();
       assertThat(commandsReceived.values()).as("no device got the command twice")
           .allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
       for (JsonNode r : commands) {
@@ -187,14 +209,17 @@ class PostgresOutageTest {
       Path dir = Path.of("target", "outage");
       Files.createDirectories(dir);
       Files.writeString(dir.resolve("postgres.txt"), String.format("""
-          outage %d s (database stopped and started on the same data directory)
+          outage %d s (database stopped, in %d ms, and started on the same data directory)
           during it: %d REST probes, all 503 with Retry-After (%s), slowest %d ms; %d sessions stayed connected
           healthy again %d ms after the restart
-          property job: %d devices, %d completed when the database stopped, all %d completed after, each once
-          command job: %d devices, %d completed, %d Interrupted, none received twice
-          """, Duration.ofNanos(outage).toSeconds(), probes, answers.stream().distinct().sorted().toList(),
-          slowest / 1_000_000, clients.size(), recovered / 1_000_000, PROPERTY_DEVICES, propertiesAtStop,
-          PROPERTY_DEVICES, COMMAND_DEVICES, COMMAND_DEVICES - failedCommands, failedCommands));
+          property job: %d devices, %d completed when the database stopped (rows updated before it: %d, after: %d)
+          all %d property devices completed after it, each once
+          command job: %d devices, %d completed when the database stopped (rows updated before it: %d, after: %d)
+          %d commands completed, %d Interrupted, none received twice
+          """, Duration.ofNanos(outage).toSeconds(), stopping / 1_000_000, probes,
+          answers.stream().distinct().sorted().toList(), slowest / 1_000_000, clients.size(), recovered / 1_000_000,
+          PROPERTY_DEVICES, propertiesAtStop, propertiesBefore, propertiesAfter, PROPERTY_DEVICES, COMMAND_DEVICES,
+          commandsAtStop, commandsBefore, commandsAfter, COMMAND_DEVICES - failedCommands, failedCommands));
       clients.forEach(MqttClient::disconnect);
     }
   }
@@ -227,6 +252,16 @@ class PostgresOutageTest {
       next = page.has("nextLink") ? page.get("nextLink").asText() : null;
     }
     return rows;
+  }
+
+  /** Rows the server last updated before {@code t} (its clock). */
+  private static long updatedBefore(List<JsonNode> rows, Instant t) {
+    return rows.stream().filter(r -> Instant.parse(r.get("updated").asText()).isBefore(t)).count();
+  }
+
+  /** Rows the server last updated after {@code t} (its clock). */
+  private static long updatedAfter(List<JsonNode> rows, Instant t) {
+    return rows.stream().filter(r -> Instant.parse(r.get("updated").asText()).isAfter(t)).count();
   }
 
   private static Set<String> ids(List<JsonNode> rows) {

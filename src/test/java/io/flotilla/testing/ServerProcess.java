@@ -8,17 +8,22 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** A server in a JVM of its own (on the test class path), for tests that kill it with SIGKILL. */
 public record ServerProcess(Process process, int httpPort, int mqttPlainPort) {
 
-  /** Starts the process and returns at once (before it listens). */
-  public static Process launch(Path dataDir) throws Exception {
+  /** Starts the process and returns at once (before it listens); {@code jvmOptions} go before the main class. */
+  public static Process launch(Path dataDir, String... jvmOptions) throws Exception {
     Files.deleteIfExists(dataDir.resolve("ports.json"));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.flotilla.app.Main", "serve",
+    List<String> command = new ArrayList<>(List.of(java));
+    command.addAll(List.of(jvmOptions));
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.flotilla.app.Main", "serve",
         "--data-dir", dataDir.toString(), "--bind", "127.0.0.1", "--http-port", "0", "--mqtt-port", "0",
-        "--mqtt-plain-port", "0", "--mqtt-ws-port", "-1", "--device-https-port", "0")
+        "--mqtt-plain-port", "0", "--mqtt-ws-port", "-1", "--device-https-port", "0"));
+    return new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(new File(dataDir.toFile(), "server-" + System.nanoTime() + ".log"))
         .start();

@@ -46,6 +46,8 @@ import org.junit.jupiter.api.Test;
  */
 class MqttFuzzTest {
   private static final Duration ANSWER = Duration.ofSeconds(5);
+  /** For a slow client's answer: after its seconds of dribbling, on a loaded machine, the server may be behind. */
+  private static final Duration PATIENT = Duration.ofSeconds(20);
   private static final int DEVICES = 48;
   private static final long SEED = Long.getLong("flotilla.mqttfuzz.seed", 1616);
   private static final int MUTATIONS = Integer.getInteger("flotilla.mqttfuzz.cases", 3000);
@@ -388,7 +390,9 @@ class MqttFuzzTest {
           closed = !c.send(new byte[] {connect[i]}) || c.closedWithin(Duration.ofSeconds(1));
         }
         assertThat(closed).as("a CONNECT sent one byte a second is given up on").isTrue();
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(25));
+        // by the 10 s CONNECT timeout, not before; after it by as long as a loaded machine may delay the timer
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofSeconds(9))
+            .isLessThan(Duration.ofSeconds(60));
       }
     });
     cases.put("slow loris after CONNECT (a PUBLISH one byte a second)", () -> {
@@ -401,7 +405,7 @@ class MqttFuzzTest {
           assertNothingWithin(c, Duration.ofSeconds(1), "half a packet answered");
         }
         c.send(Arrays.copyOfRange(pub, 6, pub.length));
-        assertThat(c.expect(RawMqtt.PUBACK, ANSWER).packetId()).isEqualTo(51);
+        assertThat(c.expect(RawMqtt.PUBACK, PATIENT).packetId()).isEqualTo(51);
       }
     });
     cases.put("TLS: plain MQTT, garbage and silence on the TLS port", () -> {
