@@ -73,6 +73,15 @@ final class FuzzBodies {
           {"connectionTimeout": 0, "responseTimeout": 5, "request": 3}"""),
       Map.entry("Devices_RunModuleComponentCommand", """
           {"connectionTimeout": 0, "responseTimeout": 5, "request": {"speed": 2}}"""),
+      Map.entry("Devices_CreateRelationship", """
+          {"source": "%s", "target": "%s"}""".formatted(FuzzFixture.DEVICE, FuzzFixture.BARE_DEVICE)),
+      Map.entry("Devices_UpdateRelationship", """
+          {"target": "%s"}""".formatted(FuzzFixture.BARE_DEVICE)),
+      Map.entry("EnrollmentGroups_CreateX509", """
+          {"certificate": "MIIBszCCAVmgAwIBAgIUZnV6ei1ub3QtYS1yZWFsLWNlcnQwCgYIKoZIzj0EAwIw", "verified": false}"""),
+      Map.entry("EnrollmentGroups_GenerateVerificationCodeX509", "{}"),
+      Map.entry("EnrollmentGroups_VerifyX509", """
+          {"certificate": "MIIBszCCAVmgAwIBAgIUZnV6ei1ub3QtYS1yZWFsLWNlcnQwCgYIKoZIzj0EAwIw"}"""),
       Map.entry("DeviceGroups_Create", """
           {"displayName": "Fuzz group", "description": "fuzz", "filter": "SELECT * FROM devices WHERE $id = \\"fz-nobody\\"",
            "organizations": ["fuzz-org"]}"""),
