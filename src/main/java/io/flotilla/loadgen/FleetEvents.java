@@ -67,17 +67,22 @@ public final class FleetEvents {
     dropped.increment();
   }
 
-  /** Microseconds from the mark to each method request's arrival. */
+  /**
+   * Microseconds from the mark to each method request's arrival, as recorded so far (a copy: devices may still be
+   * recording, and reading the live histogram while they do fails).
+   */
   public Histogram methodArrivals() {
-    return methodArrivals;
+    return methodArrivals.copy();
   }
 
+  /** Microseconds from the mark to each desired-property push's arrival, as recorded so far (a copy). */
   public Histogram desiredArrivals() {
-    return desiredArrivals;
+    return desiredArrivals.copy();
   }
 
+  /** Each telemetry message's PUBACK latency, as recorded so far (a copy). */
   public Histogram telemetryAcks() {
-    return telemetryAcks;
+    return telemetryAcks.copy();
   }
 
   public long methods() {

@@ -135,7 +135,11 @@ public final class SimulatedClient {
     return done.future();
   }
 
-  /** Sends telemetry (QoS 1), one message in flight, the next after the PUBACK plus {@code intervalMs}. */
+  /**
+   * Sends telemetry (QoS 1), one message in flight: with {@code intervalMs} 0 the next right after the PUBACK (as fast
+   * as the server answers); otherwise one every {@code intervalMs} from the first (the next when its time comes, or at
+   * once after a PUBACK that came late), so a fleet offers its nominal rate whatever the server's latency.
+   */
   public void startTelemetry(long intervalMs) {
     context.runOnContext(v -> {
       telemetryOn = true;
@@ -158,11 +162,13 @@ public final class SimulatedClient {
   }
 
   private void onPuback(Integer packetId) {
-    events.telemetryAcked(System.nanoTime() - sentAt);
-    if (telemetryIntervalMs <= 0) {
+    long now = System.nanoTime();
+    events.telemetryAcked(now - sentAt);
+    long wait = telemetryIntervalMs - (now - sentAt) / 1_000_000;
+    if (telemetryIntervalMs <= 0 || wait <= 0) {
       sendTelemetry();
     } else {
-      context.owner().setTimer(telemetryIntervalMs, t -> sendTelemetry());
+      context.owner().setTimer(wait, t -> sendTelemetry());
     }
   }
 
