@@ -68,8 +68,17 @@ class OpenApiDocumentTest {
               .isEqualTo(spec.permission().name());
           assertThat(operationIds.add(op.getValue().path("operationId").asText()))
               .as("operationId %s of %s is unique", op.getValue().path("operationId").asText(), key).isTrue();
+          assertThat(op.getValue().path("responses").has(Integer.toString(spec.successStatus())))
+              .as("success status of %s", key).isTrue();
+          for (int other : spec.otherSuccessStatuses()) {
+            assertThat(op.getValue().path("responses").has(Integer.toString(other))).as("%d of %s", other, key)
+                .isTrue();
+          }
         }
       }
+      // a durable command is answered 202, and the description says so
+      assertThat(doc.at("/paths/~1api~1devices~1{deviceId}~1commands~1{commandName}/post/responses/202/description")
+          .asText()).startsWith("Accepted");
     }
   }
 

@@ -19,12 +19,12 @@ public final class CommandRoutes implements ResourceRoutes {
   public void register(RouteTable t) {
     Permission p = Permission.OPERATE_DEVICES;
     t.add(HttpMethod.POST, "/api/devices/{deviceId}/commands/{commandName}", p, "Devices_RunCommand", 201,
-        "Run a command on a device", call -> run(call, null));
+        "Run a command on a device", call -> run(call, null)).alsoAnswers(202);
     t.add(HttpMethod.GET, "/api/devices/{deviceId}/commands/{commandName}", p, "Devices_GetCommandHistory", 200,
         "The latest run of a device command", call -> history(call, null));
     t.add(HttpMethod.POST, "/api/devices/{deviceId}/components/{componentName}/commands/{commandName}", p,
         "Devices_RunComponentCommand", 201, "Run a component command on a device",
-        call -> run(call, call.path("componentName")));
+        call -> run(call, call.path("componentName"))).alsoAnswers(202);
     t.add(HttpMethod.GET, "/api/devices/{deviceId}/components/{componentName}/commands/{commandName}", p,
         "Devices_GetComponentCommandHistory", 200, "The latest run of a component command",
         call -> history(call, call.path("componentName")));

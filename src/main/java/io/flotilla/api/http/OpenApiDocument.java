@@ -45,6 +45,10 @@ public final class OpenApiDocument {
       op.putArray("security").addObject().putArray("apiToken");
       ObjectNode responses = op.putObject("responses");
       responses.putObject(Integer.toString(s.successStatus())).put("description", "Success");
+      for (int other : s.otherSuccessStatuses()) {
+        responses.putObject(Integer.toString(other)).put("description", other == 202
+            ? "Accepted: queued for the device (a durable command)" : "Success");
+      }
       responses.putObject("default").put("description", "Error")
           .putObject("content").putObject("application/json").putObject("schema")
           .put("$ref", "#/components/schemas/Error");

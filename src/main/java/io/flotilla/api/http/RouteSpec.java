@@ -7,19 +7,22 @@ import java.util.Optional;
 
 /**
  * One REST operation: method, path in OpenAPI form ({@code /api/devices/{deviceId}}), the permission it needs,
- * its operationId, success status and the query parameters it accepts besides {@code api-version}. The router,
+ * its operationId, success status (and other success statuses it may answer: a queued command's 202) and the query
+ * parameters it accepts besides {@code api-version}. The router,
  * the query check, the OpenAPI document and the role-matrix test all read these.
  */
 public record RouteSpec(HttpMethod method, String path, Permission permission, String operationId,
-                        int successStatus, String summary, List<QueryParameter> query) {
+                        int successStatus, String summary, List<QueryParameter> query,
+                        List<Integer> otherSuccessStatuses) {
 
   public RouteSpec {
     query = List.copyOf(query);
+    otherSuccessStatuses = List.copyOf(otherSuccessStatuses);
   }
 
   public RouteSpec(HttpMethod method, String path, Permission permission, String operationId, int successStatus,
                    String summary) {
-    this(method, path, permission, operationId, successStatus, summary, List.of());
+    this(method, path, permission, operationId, successStatus, summary, List.of(), List.of());
   }
 
   /** The path in Vert.x form ({@code /api/devices/:deviceId}). */
@@ -35,6 +38,12 @@ public record RouteSpec(HttpMethod method, String path, Permission permission, S
   RouteSpec accepting(List<QueryParameter> more) {
     List<QueryParameter> all = new java.util.ArrayList<>(query);
     all.addAll(more);
-    return new RouteSpec(method, path, permission, operationId, successStatus, summary, all);
+    return new RouteSpec(method, path, permission, operationId, successStatus, summary, all, otherSuccessStatuses);
+  }
+
+  RouteSpec alsoSucceeding(int status) {
+    List<Integer> all = new java.util.ArrayList<>(otherSuccessStatuses);
+    all.add(status);
+    return new RouteSpec(method, path, permission, operationId, successStatus, summary, query, all);
   }
 }

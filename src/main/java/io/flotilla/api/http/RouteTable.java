@@ -31,6 +31,13 @@ public final class RouteTable {
       return this;
     }
 
+    /** Another success status the operation may answer (documented in the OpenAPI description). */
+    public Added alsoAnswers(int status) {
+      Entry e = entries.get(index);
+      entries.set(index, new Entry(e.spec().alsoSucceeding(status), e.endpoint()));
+      return this;
+    }
+
     /** A paged list: {@code maxpagesize}, {@code $top}, {@code $skiptoken}. */
     public Added paged() {
       return accepts(QueryParameter.paging());
