@@ -17,6 +17,8 @@
 #   bench/run.sh --scenario telemetry-history --devices 10000 --registered 10000 -- --telemetry-seconds 60
 #                                                  # telemetry history: 10,000 devices x 1 msg/s, then /query timings
 #   bench/run.sh -- --telemetry-seconds 30         # anything after -- goes to the load generator
+#   bench/run.sh --data-dir /var/tmp/fleet-1m --registered 1000000 ...     # keep the server's data directory (created
+#                                                  # if missing, never deleted); later runs add `-- --reuse` to use its devices
 #   SERVER_JAVA_OPTS=... LOADGEN_JAVA_OPTS=... bench/run.sh   # JVM options (defaults: see SMALL_HOST_JVM below)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,7 +28,7 @@ REGISTERED=5000
 SCENARIO=all
 OUT_DIR=bench/results
 DB_URL="" DB_USER="" DB_PASSWORD=""
-POSTGRES=0 JFR=0 BUILD=1 KEEP=0 NODES=1
+POSTGRES=0 JFR=0 BUILD=1 KEEP=0 NODES=1 DATA_DIR=""
 SERVER_HEAP=${SERVER_HEAP:-2g}
 LOADGEN_HEAP=${LOADGEN_HEAP:-3g}
 EXTRA=()
@@ -44,8 +46,9 @@ while [[ $# -gt 0 ]]; do
     --jfr) JFR=1; shift ;;
     --no-build) BUILD=0; shift ;;
     --keep) KEEP=1; shift ;;
+    --data-dir) DATA_DIR=$2; shift 2 ;;
     --) shift; EXTRA=("$@"); break ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -87,7 +90,8 @@ if [[ $POSTGRES == 1 ]]; then
   echo "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on port $PG_PORT"
 fi
 
-DATA="$WORK/data"
+DATA="${DATA_DIR:-$WORK/data}"
+[[ -n "$DATA_DIR" ]] && rm -f "$DATA/ports.json"   # a kept directory: wait for this start's ports
 # On a small host (<= 2 cores) the server runs with the client compiler only and a pre-touched heap: the restart
 # storm then stays well under 10 s (the C2 compiler otherwise takes most of a core for the first minutes, and the
 # storm took 10-12 s), at ~25 % lower steady-state command-job throughput once warm. The optimising compiler with its
